@@ -1,0 +1,158 @@
+package io.statefulset.agent.cli;
+
+import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.init.InitCommand;
+import io.statefulset.agent.init.InitOptions;
+import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.serve.ServeCommand;
+import io.statefulset.agent.serve.ServeOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/** {@code java -jar agent.jar init|serve [flags]}. Exit codes: 0 done, 1 failed, 2 usage error. */
+public final class Main {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        // slf4j-simple: one line per event with a timestamp, to stderr (kubectl logs shows both streams).
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.print(usage(null));
+            return args.length == 0 ? USAGE : OK;
+        }
+        if (args[0].equals("--version") || args[0].equals("version")) {
+            out.println("mysql-statefulset-agent " + version());
+            return OK;
+        }
+        String mode = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        if (!mode.equals("init") && !mode.equals("serve")) {
+            err.println("unknown mode '" + mode + "': use `init` (init container) or `serve` (sidecar); see --help");
+            return USAGE;
+        }
+        if (rest.contains("--help") || rest.contains("-h")) {
+            out.print(usage(mode));
+            return OK;
+        }
+        try {
+            Flags flags = Flags.parse(mode, rest, env, FlagCatalog.ALL);
+            return mode.equals("init")
+                    ? new InitCommand(initOptions(flags, env)).run()
+                    : new ServeCommand(serveOptions(flags, env)).run();
+        } catch (UsageException e) {
+            err.println("usage error: " + e.getMessage());
+            return USAGE;
+        } catch (IllegalArgumentException e) {
+            // Bad configuration found while resolving flags (hostname, secret file, backup tool): exit 1, not 2,
+            // since the command line itself was well-formed.
+            err.println("agent " + mode + " failed: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    static InitOptions initOptions(Flags f, Map<String, String> env) throws UsageException {
+        int attempts = f.integer("clone-attempts", 3);
+        if (attempts < 1) throw new UsageException("--clone-attempts must be at least 1");
+        return new InitOptions(
+                hostname(f, env),
+                f.value("service", "mysql"),
+                f.integer("server-id-offset", 100),
+                Path.of(f.value("config-map-dir", "/mnt/config-map")),
+                Path.of(f.value("conf-dir", "/mnt/conf.d")),
+                Path.of(f.value("data-dir", "/var/lib/mysql")),
+                f.hostPorts("donor", BackupProtocol.DEFAULT_PORT),
+                f.value("backup-tool", "auto"),
+                f.path("token-file").map(Secret::fromFile),
+                f.duration("donor-wait", Duration.ofMinutes(10)),
+                f.duration("stall-timeout", Duration.ofSeconds(60)),
+                attempts,
+                f.duration("progress-interval", Duration.ofSeconds(5)));
+    }
+
+    static ServeOptions serveOptions(Flags f, Map<String, String> env) throws UsageException {
+        String hostname = hostname(f, env);
+        String service = f.value("service", "mysql");
+        String sts = hostname.split("\\.", 2)[0].replaceFirst("-[0-9]+$", "");
+        Optional<Secret> mysqlPassword = Secret.resolve(f.path("mysql-password-file"), env, "MYSQL_PASSWORD");
+        Optional<Secret> replicationPassword = Secret.resolve(f.path("replication-password-file"), env, "AGENT_REPLICATION_PASSWORD")
+                .or(() -> mysqlPassword);
+        String mysqlUser = f.value("mysql-user", "root");
+        return new ServeOptions(
+                hostname,
+                service,
+                Path.of(f.value("data-dir", "/var/lib/mysql")),
+                f.hostPort("listen", new HostPort("0.0.0.0", BackupProtocol.DEFAULT_PORT)),
+                new HostPort(f.value("mysql-host", "127.0.0.1"), f.integer("mysql-port", 3306)),
+                mysqlUser,
+                mysqlPassword,
+                new HostPort(f.value("source-host", sts + "-0." + service), f.integer("source-port", 3306)),
+                f.value("replication-user", mysqlUser),
+                replicationPassword,
+                f.value("backup-tool", "auto"),
+                f.path("token-file").map(Secret::fromFile),
+                f.duration("max-lag", Duration.ofSeconds(60)),
+                f.duration("mysql-wait", Duration.ofMinutes(10)),
+                f.duration("legacy-wait", Duration.ofMillis(500)));
+    }
+
+    private static String hostname(Flags f, Map<String, String> env) {
+        Optional<String> v = f.value("hostname").or(() -> Optional.ofNullable(env.get("HOSTNAME")));
+        if (v.isPresent() && !v.get().isBlank()) return v.get().trim();
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot determine the hostname (" + e.getMessage() + "): pass --hostname <sts>-<ordinal>");
+        }
+    }
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/agent-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static String usage(String mode) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("mysql-statefulset-agent ").append(version()).append("\n\n");
+        sb.append("usage: java -jar agent.jar init|serve [flags]   (every --flag also as env AGENT_FLAG)\n");
+        sb.append("       java -jar agent.jar --version | --help | <mode> --help\n\n");
+        sb.append("  init   init container: server-id + role config, then clone a replica's empty data dir from a peer\n");
+        sb.append("  serve  sidecar: set replication up once, serve backups, /healthz /readyz /metrics on --listen\n\n");
+        sb.append("Passwords: env MYSQL_PASSWORD / AGENT_REPLICATION_PASSWORD or --*-password-file; never argv.\n");
+        sb.append("Exit codes: 0 done, 1 failed (the message says why), 2 usage error.\n");
+        for (String m : mode == null ? List.of("init", "serve") : List.of(mode)) {
+            sb.append("\n").append(m).append(" flags:\n");
+            for (FlagSpec s : FlagCatalog.ALL) {
+                if (!s.modes().contains(m)) continue;
+                sb.append(String.format("  --%-26s %s%n      default: %s; env %s%n", s.name() + (s.repeatable() ? " (+)" : ""),
+                        s.help(), s.defaultText(), s.envName()));
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,181 @@
+package io.statefulset.agent.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code mariadbd} (Debian's MariaDB 10.11) in a temp dir on a free port. Always started with
+ * {@code --no-defaults} so that /etc/mysql never leaks in. Tests that need a server get one from
+ * {@link MariaDbExtension}; tests that need more (a replica started on a cloned data dir) call
+ * {@link #onDataDir}.
+ */
+public final class MariaDb implements AutoCloseable {
+    private final Path dataDir;
+    private final Path runDir;
+    private final int port;
+    private final int serverId;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private MariaDb(Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs) {
+        this.dataDir = dataDir;
+        this.runDir = runDir;
+        this.port = port;
+        this.serverId = serverId;
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Initialises an empty data dir under {@code base} (system tables, root@localhost and root@% without password). */
+    public static MariaDb fresh(Path base, int serverId, String... extraArgs) throws IOException, InterruptedException {
+        Path dataDir = base.resolve("data");
+        Files.createDirectories(dataDir);
+        run(List.of("mariadb-install-db", "--no-defaults", "--user=" + System.getProperty("user.name"),
+                "--datadir=" + dataDir, "--auth-root-authentication-method=normal", "--skip-test-db"),
+                base.resolve("install.log"));
+        MariaDb db = onDataDir(dataDir, base.resolve("run"), serverId, extraArgs);
+        db.start();
+        // Replicas and the backup tool connect over TCP from "other hosts".
+        db.execute("CREATE USER IF NOT EXISTS 'root'@'%'", "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION");
+        return db;
+    }
+
+    /** A server for an existing data dir (for example one that a clone produced); call {@link #start()}. */
+    public static MariaDb onDataDir(Path dataDir, Path runDir, int serverId, String... extraArgs) throws IOException {
+        Files.createDirectories(runDir);
+        return new MariaDb(dataDir, runDir, freePort(), serverId, List.of(extraArgs));
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public void start() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("mariadbd", "--no-defaults",
+                "--user=" + System.getProperty("user.name"),
+                "--datadir=" + dataDir, "--port=" + port, "--socket=" + runDir.resolve("mysqld.sock"),
+                "--pid-file=" + runDir.resolve("mysqld.pid"), "--log-error=" + runDir.resolve("error.log"),
+                "--bind-address=127.0.0.1", "--server-id=" + serverId, "--log-bin=mysql-bin",
+                "--binlog-format=ROW", "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M",
+                "--skip-name-resolve", "--performance-schema=OFF"));
+        cmd.addAll(extraArgs);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(runDir.resolve("stdout.log").toFile()).start();
+        awaitReady();
+    }
+
+    /** Polls with a JDBC connect until the server answers; fails with the error log if it exits or never answers. */
+    private void awaitReady() throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("mariadbd exited with " + process.exitValue() + ": " + errorLogTail());
+            }
+            try (Connection c = connect()) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            process.waitFor(50, TimeUnit.MILLISECONDS); // wakes at once if the server dies
+        }
+        throw new IllegalStateException("mariadbd did not answer on port " + port + " in 60 s: " + last + "\n" + errorLogTail());
+    }
+
+    public String errorLogTail() throws IOException {
+        Path log = runDir.resolve("error.log");
+        if (!Files.exists(log)) return "(no error log)";
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "root", "");
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:mysql://127.0.0.1:" + port + "/?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=2000";
+    }
+
+    public void execute(String... statements) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String sql : statements) s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("SQL failed on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first column of every row, as strings. */
+    public List<String> query(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) out.add(rs.getString(1));
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed on port " + port + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String queryOne(String sql) {
+        List<String> rows = query(sql);
+        if (rows.size() != 1) throw new IllegalStateException(sql + " returned " + rows.size() + " rows");
+        return rows.get(0);
+    }
+
+    public int port() { return port; }
+    public int serverId() { return serverId; }
+    public Path dataDir() { return dataDir; }
+    public Path runDir() { return runDir; }
+    public boolean isRunning() { return process != null && process.isAlive(); }
+    public Process process() { return process; }
+
+    /** Clean shutdown (SIGTERM), so that the data dir can be backed up or reused. */
+    public void stop() throws InterruptedException {
+        if (process == null) return;
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        process = null;
+    }
+
+    /** Hard kill, for fault tests. */
+    public void kill() throws InterruptedException {
+        if (process == null) return;
+        process.destroyForcibly().waitFor();
+        process = null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    private static void run(List<String> cmd, Path log) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + Files.readString(log));
+        }
+    }
+
+    /** Whether the Debian MariaDB packages this project tests against are installed. */
+    public static boolean installed() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "mariadbd"))) return true;
+        }
+        return Files.isExecutable(Path.of("/usr/sbin/mariadbd"));
+    }
+}
