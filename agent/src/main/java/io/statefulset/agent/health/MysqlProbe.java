@@ -1,0 +1,18 @@
+package io.statefulset.agent.health;
+
+import java.util.Optional;
+
+/**
+ * What /healthz, /readyz and /metrics ask of the local mysqld. Implemented over JDBC by the replication package;
+ * kept as an interface so that the HTTP side does not know SQL.
+ */
+public interface MysqlProbe {
+    /** mysqld answers a trivial query within a short timeout. */
+    boolean alive();
+
+    /** The replica's state, or empty on a server that is not a replica (the primary) or does not answer. */
+    Optional<ReplicaState> replicaState();
+
+    /** Whether the agent has configured replication on this server (the once-marker exists). */
+    boolean replicationConfigured();
+}
