@@ -1,0 +1,113 @@
+package io.statefulset.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The donor's agent dies while a new pod clones from it. The new pod must never start mysqld on a partial copy:
+ * while its init fails and retries, its data dir holds no {@code mysql/}; in the end it is a healthy replica with the
+ * primary's data. Needs root: the donor's link is throttled with tc so the clone lasts long enough to be cut.
+ */
+@Tag("slow")
+class DonorFailureIT {
+    /** ~70 MB of incompressible rows; at 80 Mbit/s the clone from mysql-1 takes several seconds. */
+    private static final int ROWS = 60_000;
+
+    private LocalCluster cluster;
+
+    @RegisterExtension
+    final DumpLogsOnFailure dump = new DumpLogsOnFailure(() -> cluster);
+
+    @AfterEach
+    void down() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void aNewPodWhoseDonorDiesMidCloneRetriesAndNeverStartsOnAPartialCopy() throws Exception {
+        assumeTrue(LocalCluster.isRoot(), "needs netns mode (root) to throttle the donor's link with tc");
+        cluster = LocalCluster.create("donor", LocalCluster.Mode.NETNS);
+        cluster.ok("up", "--pods", "2", "--no-demo");
+        Pod primary = cluster.pod(0);
+        Pod donor = cluster.pod(1);
+        primary.execute("CREATE DATABASE e2e",
+                "CREATE TABLE e2e.blobs (id INT PRIMARY KEY, b VARBINARY(1024) NOT NULL)",
+                "INSERT INTO e2e.blobs SELECT seq, RANDOM_BYTES(1024) FROM seq_1_to_" + ROWS);
+        Convergence convergence = new Convergence(cluster);
+        convergence.awaitEqualChecksums(primary, List.of(donor), "e2e.blobs", Duration.ofSeconds(120));
+        cluster.ok("shape", "1", "80mbit");
+
+        Path out = Files.createTempFile("lc-it-scale-", ".txt");
+        Process scale = cluster.start(out, Map.of("AGENT_PROGRESS_INTERVAL", "500ms"), "scale", "3");
+        try {
+            Pod newPod = Eventually.await("mysql-2 exists", Duration.ofSeconds(60),
+                    () -> java.util.Optional.of(cluster.pod(2)), cluster::diagnostics);
+            String donorAddress = cluster.peerName(1, donor.agentPort());
+            Eventually.until("mysql-2's init reports clone progress from " + donorAddress, Duration.ofSeconds(90),
+                    () -> CloneLog.progressFrom(newPod.lastRunLog("init"), donorAddress), cluster::diagnostics);
+            int logLengthAtKill = newPod.log("init").length();
+            cluster.ok("kill-agent", "1");
+            // The kubelet restarts a dead sidecar; the retry may go to it again or to mysql-0.
+            cluster.ok("restart-agent", "1");
+
+            List<String> violations = new ArrayList<>();
+            boolean sawFailure = false;
+            while (scale.isAlive()) {
+                String sinceKill = newPod.log("init").substring(logLengthAtKill);
+                sawFailure |= CloneLog.FAILURE.matcher(sinceKill).find();
+                if (newPod.hasInitializedData() && !CloneLog.DONE.matcher(sinceKill).find()) {
+                    violations.add("mysql/ present while init had not finished a clone; init log since the kill:\n" + sinceKill);
+                }
+                if (Files.exists(newPod.logDir().resolve("mysqld.log")) && !CloneLog.DONE.matcher(sinceKill).find()) {
+                    violations.add("mysqld started before a clone completed");
+                }
+                scale.waitFor(50, TimeUnit.MILLISECONDS);
+            }
+            String scaleOut = Files.readString(out);
+            assertEquals(0, scale.exitValue(), "scale 3 failed:\n" + scaleOut + "\n" + cluster.diagnostics());
+            assertEquals(List.of(), violations, "the new pod must never expose a partial copy");
+            String initLog = newPod.lastRunLog("init");
+            assertTrue(sawFailure, "killing the donor's agent mid-clone must fail that attempt visibly:\n" + initLog);
+
+            assertEquals("mysql-0.mysql", newPod.slaveStatus().get("Master_Host"));
+            convergence.awaitEqualChecksums(primary, List.of(donor, newPod), "e2e.blobs", Duration.ofSeconds(60));
+            assertEquals(Integer.toString(ROWS), newPod.queryOne("SELECT COUNT(*) FROM e2e.blobs"));
+            Eventually.until("mysql-2 ready", Duration.ofSeconds(60), () -> newPod.http("/readyz") == 200, cluster::diagnostics);
+        } finally {
+            if (scale.isAlive()) {
+                scale.destroyForcibly().waitFor();
+                fail("scale 3 still running; its output:\n" + Files.readString(out));
+            }
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** What the agent's init log says about a clone (its wording, matched loosely). */
+    static final class CloneLog {
+        static final Pattern FAILURE = Pattern.compile("(?i)(fail|error|abort|retry|giving up|closed)");
+        static final Pattern DONE = Pattern.compile("(?i)(clone (complete|done|finished)|cloned|handed over|prepared)");
+        private static final Pattern BYTES = Pattern.compile("(?i)([0-9.]+ ?(MB|MiB|bytes)|MB/s)");
+
+        private CloneLog() {}
+
+        static boolean progressFrom(String log, String donor) {
+            int i = log.indexOf(donor);
+            return i >= 0 && BYTES.matcher(log.substring(i)).find();
+        }
+    }
+}

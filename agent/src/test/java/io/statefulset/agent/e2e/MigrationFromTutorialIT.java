@@ -1,0 +1,94 @@
+package io.statefulset.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Mixed versions, as while a cluster is migrated pod by pod from the tutorial's bash containers to the agent:
+ * mysql-0 runs the agent, mysql-1 the tutorial's bash (its clone-mysql pulls from mysql-0's agent with
+ * {@code ncat --recv-only | mbstream -x}), mysql-2 the agent again (its init clones from mysql-1's bash sidecar,
+ * which sends raw xbstream). Then mysql-3, bash again, clones from mysql-2's agent, a replica. Every pod must
+ * replicate from mysql-0. Needs root: the tutorial's scripts use the fixed ports and the pods' DNS names.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MigrationFromTutorialIT {
+    private static final Duration REPLICATION = Duration.ofSeconds(60);
+
+    private LocalCluster cluster;
+    private Convergence convergence;
+
+    @RegisterExtension
+    final DumpLogsOnFailure dump = new DumpLogsOnFailure(() -> cluster);
+
+    @BeforeAll
+    void up() {
+        assumeTrue(LocalCluster.isRoot(), "the tutorial's bash pods need netns mode (root): they use ports 3306/3307 and mysql-N.mysql names");
+        cluster = LocalCluster.create("mixed", LocalCluster.Mode.NETNS);
+        convergence = new Convergence(cluster);
+        cluster.ok("up", "--pods", "3", "--bash", "1", "--no-demo");
+    }
+
+    @AfterAll
+    void down() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    @Order(1)
+    void aTutorialCloneFromAnAgentDonorReplicates() throws Exception {
+        Pod bashPod = cluster.pod(1);
+        String clone = bashPod.lastRunLog("clone-mysql");
+        assertTrue(clone.contains("ncat --recv-only mysql-0.mysql 3307") && clone.contains("exited 0"),
+                "mysql-1's tutorial clone-mysql should have pulled from mysql-0's agent:\n" + clone);
+        assertTrue(Files.exists(bashPod.dataDir().resolve("change_master_to.sql.orig")),
+                "the tutorial's sidecar set replication up from the agent's backup (change_master_to.sql.orig)");
+        Map<String, String> st = bashPod.slaveStatus();
+        assertEquals("mysql-0.mysql", st.get("Master_Host"), "mysql-1 replicates from the primary: " + st);
+        convergence.createTable(cluster.pod(0));
+        convergence.converge(cluster.pod(0), List.of(bashPod), "bash-from-agent", REPLICATION);
+    }
+
+    @Test
+    @Order(2)
+    void anAgentCloneFromTheTutorialsBashSidecarReplicates() throws Exception {
+        Pod agentPod = cluster.pod(2);
+        String init = agentPod.lastRunLog("init");
+        assertTrue(init.contains("mysql-1.mysql:3307"), "mysql-2's init should have cloned from mysql-1's bash sidecar:\n" + init);
+        Map<String, String> st = agentPod.slaveStatus();
+        assertEquals("mysql-0.mysql", st.get("Master_Host"), "mysql-2 replicates from the primary, not its bash donor: " + st);
+        convergence.createTable(cluster.pod(0));
+        convergence.converge(cluster.pod(0), List.of(cluster.pod(1), agentPod), "agent-from-bash", REPLICATION);
+    }
+
+    @Test
+    @Order(3)
+    void aTutorialCloneFromAnAgentReplicaReplicates() throws Exception {
+        cluster.ok("scale", "4", "--bash");
+        Pod bashPod = cluster.pod(3);
+        String clone = bashPod.lastRunLog("clone-mysql");
+        assertTrue(clone.contains("ncat --recv-only mysql-2.mysql 3307") && clone.contains("exited 0"),
+                "mysql-3's tutorial clone-mysql should have pulled from mysql-2's agent:\n" + clone);
+        // Cloned from a replica, the backup carries the replica's source position (xtrabackup_slave_info).
+        String sidecar = bashPod.log("sidecar");
+        assertTrue(sidecar.contains("s/;$//' xtrabackup_slave_info"), "mysql-3's sidecar should have used the slave info:\n" + sidecar);
+        assertEquals("mysql-0.mysql", bashPod.slaveStatus().get("Master_Host"));
+        convergence.createTable(cluster.pod(0));
+        List<Pod> replicas = List.of(cluster.pod(1), cluster.pod(2), bashPod);
+        convergence.converge(cluster.pod(0), replicas, "bash-from-agent-replica", REPLICATION);
+    }
+}
