@@ -128,6 +128,7 @@ final class OutputFile {
         if (window != null) writePadded();
         writer.complete(channel, name, position);
         channel = null;
+        partial = null;
         ended = true;
     }
 
