@@ -58,7 +58,7 @@ public final class Main {
         try {
             Flags flags = Flags.parse(mode, rest, env, FlagCatalog.ALL);
             return mode.equals("init")
-                    ? new InitCommand(initOptions(flags, env)).run()
+                    ? new InitCommand(initOptions(flags, env), env).run()
                     : new ServeCommand(serveOptions(flags, env)).run();
         } catch (UsageException e) {
             err.println("usage error: " + e.getMessage());
