@@ -267,8 +267,8 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
     private void extractionFailed(ChannelHandlerContext ctx, Throwable e) {
         Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (c instanceof XbstreamException) {
-            fail(ctx, "the stream from donor " + donor + " is corrupt or incomplete (" + c.getMessage() + ", after "
-                    + progress.bytes() + " bytes received): refused; check the donor's backup tool and the network path");
+            // The extractor's message says where in the stream and what to check.
+            fail(ctx, "the stream from donor " + donor + " is corrupt or incomplete, refused: " + c.getMessage());
         } else if (c instanceof IOException) {
             stopTicker();
             result.completeExceptionally(new IOException("cannot write the clone into " + target + ": " + c.getMessage()

@@ -11,12 +11,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Hands received buffers from the Netty event loop to a writer thread that owns the {@link XbstreamExtractor}.
+ * Hands received buffers from the Netty event loop to a thread that feeds the {@link XbstreamExtractor}.
  *
- * <p>Why a thread: the extractor does blocking disk writes and fsyncs. On the event loop they would also block the
- * stall timer and the progress line, and the network would idle while the disk writes; on their own thread, the
- * socket and the disk work at the same time. Memory stays bounded because the event loop reads (autoRead is off)
- * only while fewer than {@code highWater} bytes wait here, and the writer asks for more once it has drained half.
+ * <p>Why a thread of its own: {@code write()} parses and CRC32-checks every chunk and blocks whenever the
+ * extractor's disk writer is behind (it has a few buffers, then waits for the disk). On the event loop that would
+ * stall socket reads, the stall timer and the progress line, and reading, checking and writing would take turns; on
+ * this thread the three overlap (event loop: socket + CRC32C; here: parse + CRC32; the extractor's writer: disk).
+ * Memory stays bounded: the event loop reads (autoRead is off) only while fewer than {@code highWater} bytes wait
+ * here, and this thread asks for more once it has drained half.
  */
 final class ExtractionFeed implements AutoCloseable {
     private static final Object END = new Object();

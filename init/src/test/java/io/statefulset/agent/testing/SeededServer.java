@@ -27,15 +27,22 @@ public final class SeededServer implements AutoCloseable {
             throw new IllegalStateException("mariadbd is not on PATH: run `apt-get install -y mariadb-server mariadb-backup`");
         }
         Path base = Files.createTempDirectory("seeded-");
-        MariaDb db = MariaDb.fresh(base, 100);
-        db.execute("SET SESSION max_recursive_iterations = 10000000", "CREATE DATABASE shop",
-                "CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL) ENGINE=InnoDB",
-                "INSERT INTO shop.items WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < " + rows
-                        + ") SELECT n, CONCAT('item-', n, '-', MD5(n)) FROM s",
-                "CREATE TABLE shop.notes (id INT PRIMARY KEY, note TEXT) ENGINE=Aria",
-                "INSERT INTO shop.notes VALUES (1, 'aria tables travel too')");
-        Path stream = BackupStream.capture(db, base.resolve("backup.xbstream"));
-        return new SeededServer(base, db, stream);
+        MariaDb db = null;
+        try {
+            db = MariaDb.fresh(base, 100);
+            db.execute("SET SESSION max_recursive_iterations = 10000000", "CREATE DATABASE shop",
+                    "CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL) ENGINE=InnoDB",
+                    "INSERT INTO shop.items WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < " + rows
+                            + ") SELECT n, CONCAT('item-', n, '-', MD5(n)) FROM s",
+                    "CREATE TABLE shop.notes (id INT PRIMARY KEY, note TEXT) ENGINE=Aria",
+                    "INSERT INTO shop.notes VALUES (1, 'aria tables travel too')");
+            Path stream = BackupStream.capture(db, base.resolve("backup.xbstream"));
+            return new SeededServer(base, db, stream);
+        } catch (Exception | Error e) {
+            if (db != null) db.kill();
+            MariaDbExtension.deleteTree(base);
+            throw e;
+        }
     }
 
     public MariaDb db() {
