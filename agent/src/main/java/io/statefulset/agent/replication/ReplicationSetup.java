@@ -153,15 +153,4 @@ public final class ReplicationSetup {
         return "written " + e.writtenAt().map(Object::toString).orElse("by hand") + ", " + e.position()
                 + (e.source().isEmpty() ? "" : ", source " + e.source());
     }
-
-    /** The plan a run would carry out now, without doing anything; for tests that replay part of it. */
-    Optional<ReplicationPlan> plan() throws InterruptedException, SQLException {
-        ServerVersion version = MysqlStartupWait.await(dataSource, settings.mysqlWait(), settings.mysqlTarget());
-        ReplicationDialect dialect = ReplicationDialect.of(version);
-        try (Connection c = dataSource.getConnection()) {
-            ReplicaServerState server = ReplicaServerState.read(c, version);
-            return BackupInfoFiles.read(settings.dataDir())
-                    .map(clone -> ReplicationPlanner.plan(dialect, server, clone, settings.source(), settings.positioning()));
-        }
-    }
 }
