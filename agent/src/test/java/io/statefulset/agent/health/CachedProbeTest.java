@@ -1,0 +1,52 @@
+package io.statefulset.agent.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.MariaDbExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The cache is what keeps kubelet and Prometheus from hammering mysqld: counted on the server itself. */
+class CachedProbeTest {
+    @RegisterExtension
+    final MariaDbExtension servers = new MariaDbExtension();
+
+    private static long slaveStatusQueries(MariaDb db) {
+        return Long.parseLong(db.queryOne("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
+                + " WHERE VARIABLE_NAME = 'COM_SHOW_SLAVE_STATUS'"));
+    }
+
+    @Test
+    void readingsWithinTheTtlCostOneRoundOfQueries() throws Exception {
+        MariaDb db = servers.start(1);
+        CachedProbe probe = new CachedProbe(new JdbcTestProbe(db), Duration.ofMinutes(5));
+        long before = slaveStatusQueries(db);
+        for (int i = 0; i < 10; i++) assertTrue(probe.reading().alive());
+        assertEquals(before + 1, slaveStatusQueries(db));
+    }
+
+    @Test
+    void anExpiredReadingIsRefreshed() throws Exception {
+        MariaDb db = servers.start(1);
+        CachedProbe probe = new CachedProbe(new JdbcTestProbe(db), Duration.ZERO);
+        long before = slaveStatusQueries(db);
+        for (int i = 0; i < 3; i++) probe.reading();
+        assertEquals(before + 3, slaveStatusQueries(db));
+    }
+
+    @Test
+    void aStoppedServerReadsAsNotAlive() throws Exception {
+        MariaDb db = servers.start(1);
+        CachedProbe probe = new CachedProbe(new JdbcTestProbe(db).configured(true), Duration.ZERO);
+        assertTrue(probe.reading().alive());
+        db.stop();
+        ProbeReading r = probe.reading();
+        assertFalse(r.alive());
+        assertTrue(r.replica().isEmpty());
+        assertTrue(r.replicationConfigured());
+    }
+}
