@@ -22,6 +22,7 @@ import io.statefulset.agent.health.HealthEndpoints;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicationMetrics;
 import io.statefulset.agent.identity.PodIdentity;
+import io.statefulset.agent.secret.Secret;
 import io.statefulset.agent.serve.ServeOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -80,7 +81,7 @@ public final class BackupServer implements AutoCloseable {
      * @param env the agent's environment: PATH to find the backup tool, TMPDIR for its scratch dir; also the
      *            child's environment (minus password variables)
      * @throws IOException when the address cannot be bound
-     * @throws IllegalArgumentException when the hostname is not {@code <sts>-<ordinal>}
+     * @throws IllegalArgumentException when the hostname is not {@code <sts>-<ordinal>} or the token is empty
      */
     public static BackupServer start(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
                                      Map<String, String> env) throws IOException {
@@ -91,6 +92,10 @@ public final class BackupServer implements AutoCloseable {
     /** As {@link #start(ServeOptions, MysqlProbe, PrometheusMeterRegistry, Map)} on {@code bind}; tests bind port 0. */
     static BackupServer start(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
                               Map<String, String> env, InetSocketAddress bind) throws IOException {
+        options.token().filter(Secret::isEmpty).ifPresent(t -> {
+            throw new IllegalArgumentException("the /backup token from " + t.origin() + " is empty: put a secret in it,"
+                    + " or drop --token-file to serve without one");
+        });
         boolean primary = PodIdentity.fromHostname(options.hostname(), options.service()).isPrimary();
         CachedProbe cachedProbe = new CachedProbe(probe, PROBE_CACHE);
         ReplicationMetrics.register(registry, cachedProbe);

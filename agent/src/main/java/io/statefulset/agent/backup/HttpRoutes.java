@@ -36,6 +36,9 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HealthEndpoints health;
     private final Executor probeExecutor;
     private boolean streaming;
+    // Event-loop confined: health answers not yet written, and whether the client has stopped sending.
+    private int pendingAnswers;
+    private boolean inputClosed;
 
     HttpRoutes(BackupEndpoint backup, HealthEndpoints health, Executor probeExecutor) {
         this.backup = backup;
@@ -80,6 +83,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void answer(ChannelHandlerContext ctx, Supplier<PlainResponse> endpoint, boolean keepAlive) {
+        pendingAnswers++;
         try {
             probeExecutor.execute(() -> {
                 PlainResponse r;
@@ -89,18 +93,29 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                     log.warn("health endpoint failed: {}", e.toString());
                     r = PlainResponse.text(500, "health check failed: " + e.getMessage());
                 }
-                reply(ctx, full(r, keepAlive), keepAlive);
+                reply(ctx, full(r, keepAlive), keepAlive).addListener(f -> answered(ctx));
             });
         } catch (RejectedExecutionException e) {
+            pendingAnswers--;
             // mysqld is so slow that probes pile up (or the agent is stopping): say so rather than queue forever.
             reply(ctx, text(HttpResponseStatus.SERVICE_UNAVAILABLE, "health checks are backed up: mysqld is not answering in time\n", false), false);
         }
     }
 
+    private void answered(ChannelHandlerContext ctx) {
+        pendingAnswers--;
+        if (inputClosed && pendingAnswers == 0) ctx.close();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        // HTTP clients do not half-close; one that does is gone (this is what Netty does without half-closure).
-        if (evt instanceof ChannelInputShutdownEvent) ctx.close();
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputClosed = true;
+            // `printf 'GET /healthz ...' | ncat` half-closes after its request: answer it, then close. A /backup
+            // client that half-closes is taken as gone (curl never does), so a dead client is noticed even
+            // while the tool writes nothing.
+            if (streaming || pendingAnswers == 0) ctx.close();
+        }
         ctx.fireUserEventTriggered(evt);
     }
 
@@ -110,9 +125,10 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close();
     }
 
-    private static void reply(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    private static ChannelFuture reply(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         ChannelFuture f = ctx.writeAndFlush(response);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+        return f;
     }
 
     static FullHttpResponse full(PlainResponse r, boolean keepAlive) {

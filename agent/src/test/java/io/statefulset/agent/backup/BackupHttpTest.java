@@ -91,6 +91,10 @@ class BackupHttpTest {
             assertEquals("0", raw.output().strip());
             assertTrue(donor.registry.scrape().contains("mysql_agent_backups_total{status=\"success\"} 0.0"));
         }
+        // An empty token file would make "Bearer " with nothing after it a valid credential.
+        IllegalArgumentException empty = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TestDonor.on(db, work).token("").start());
+        assertTrue(empty.getMessage().contains("is empty"), empty.getMessage());
     }
 
     @Test
@@ -133,7 +137,7 @@ class BackupHttpTest {
     @Test
     void deadMysqldReachesTheClientAsAFailedTrailer() throws Exception {
         MariaDb db = servers.start(1);
-        db.stop();
+        db.kill(); // only a dead port is needed: no clean InnoDB shutdown to wait for
         Path work = servers.tempDir("dead-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             ExternalCommand c = ExternalCommand.run(work, List.of("curl", "-sS", "-D", "headers.txt", "-o", "body", donor.url("/backup")));
