@@ -18,6 +18,12 @@ pod_environment() {
   fi
 }
 
+# The last K lines a container wrote since its latest start banner, indented.
+last_run_tail() {  # log-file K
+  awk '/^---- local-cluster: starting/ { n = 0 } { buf[++n] = $0 } END { for (i = 1; i <= n; i++) print buf[i] }' "$1" |
+    grep -v '^---- local-cluster:' | tail -n "$2" | sed 's/^/    /'
+}
+
 log_banner() {  # log-file what
   printf -- '---- local-cluster: %s at %s ----\n' "$2" "$(date -u +%FT%T.%3NZ)" >> "$1"
 }
@@ -99,7 +105,7 @@ init_once() {
       rc=0; wait "$SPAWNED_PID" || rc=$?
       rm -f "$dir/run/init.pid"
       echo "---- local-cluster: $step exited $rc" >> "$logs/$step.log"
-      [ "$rc" = 0 ] || { say "mysql-$n: $step exited $rc; last lines of $logs/$step.log:"; tail -5 "$logs/$step.log" | sed 's/^/    /'; return 1; }
+      [ "$rc" = 0 ] || { say "mysql-$n: $step exited $rc; its last lines ($logs/$step.log):"; last_run_tail "$logs/$step.log" 12; return 1; }
     done
     return 0
   fi
@@ -117,7 +123,7 @@ init_once() {
   rc=0; wait "$SPAWNED_PID" || rc=$?
   rm -f "$dir/run/init.pid"
   echo "---- local-cluster: init exited $rc" >> "$logs/init.log"
-  [ "$rc" = 0 ] || { say "mysql-$n: init exited $rc; last lines of $logs/init.log:"; tail -8 "$logs/init.log" | sed 's/^/    /'; return 1; }
+  [ "$rc" = 0 ] || { say "mysql-$n: init exited $rc; its last lines ($logs/init.log):"; last_run_tail "$logs/init.log" 12; return 1; }
 }
 
 # ---- the mysql container ---------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -59,30 +58,31 @@ class DonorFailureIT {
                     () -> java.util.Optional.of(cluster.pod(2)), cluster::diagnostics);
             String donorAddress = cluster.peerName(1, donor.agentPort());
             Eventually.until("mysql-2's init reports clone progress from " + donorAddress, Duration.ofSeconds(90),
-                    () -> CloneLog.progressFrom(newPod.lastRunLog("init"), donorAddress), cluster::diagnostics);
+                    () -> new InitLog(newPod.lastRunLog("init")).progressFrom(donorAddress), cluster::diagnostics);
             int logLengthAtKill = newPod.log("init").length();
             cluster.ok("kill-agent", "1");
             // The kubelet restarts a dead sidecar; the retry may go to it again or to mysql-0.
             cluster.ok("restart-agent", "1");
 
+            // Until a retry has received and prepared a whole clone, the data dir must not look initialised.
             List<String> violations = new ArrayList<>();
-            boolean sawFailure = false;
             while (scale.isAlive()) {
-                String sinceKill = newPod.log("init").substring(logLengthAtKill);
-                sawFailure |= CloneLog.FAILURE.matcher(sinceKill).find();
-                if (newPod.hasInitializedData() && !CloneLog.DONE.matcher(sinceKill).find()) {
-                    violations.add("mysql/ present while init had not finished a clone; init log since the kill:\n" + sinceKill);
+                boolean exposed = newPod.hasInitializedData();
+                boolean mysqld = Files.exists(newPod.logDir().resolve("mysqld.log"));
+                InitLog sinceKill = new InitLog(newPod.log("init").substring(logLengthAtKill));
+                if ((exposed || mysqld) && !sinceKill.prepared()) {
+                    violations.add((exposed ? "mysql/ in the data dir" : "mysqld started") + " before a retry prepared a clone; init log since the kill:\n"
+                            + sinceKill.text());
+                    break;
                 }
-                if (Files.exists(newPod.logDir().resolve("mysqld.log")) && !CloneLog.DONE.matcher(sinceKill).find()) {
-                    violations.add("mysqld started before a clone completed");
-                }
-                scale.waitFor(50, TimeUnit.MILLISECONDS);
+                scale.waitFor(20, TimeUnit.MILLISECONDS);
             }
             String scaleOut = Files.readString(out);
             assertEquals(0, scale.exitValue(), "scale 3 failed:\n" + scaleOut + "\n" + cluster.diagnostics());
             assertEquals(List.of(), violations, "the new pod must never expose a partial copy");
-            String initLog = newPod.lastRunLog("init");
-            assertTrue(sawFailure, "killing the donor's agent mid-clone must fail that attempt visibly:\n" + initLog);
+            InitLog initLog = new InitLog(newPod.lastRunLog("init"));
+            assertTrue(initLog.failedFrom(donorAddress), "killing the donor's agent mid-clone must fail that attempt visibly:\n" + initLog.text());
+            assertTrue(initLog.clonedFrom().isPresent(), "a retry must have completed the clone:\n" + initLog.text());
 
             assertEquals("mysql-0.mysql", newPod.slaveStatus().get("Master_Host"));
             convergence.awaitEqualChecksums(primary, List.of(donor, newPod), "e2e.blobs", Duration.ofSeconds(60));
@@ -94,20 +94,6 @@ class DonorFailureIT {
                 fail("scale 3 still running; its output:\n" + Files.readString(out));
             }
             Files.deleteIfExists(out);
-        }
-    }
-
-    /** What the agent's init log says about a clone (its wording, matched loosely). */
-    static final class CloneLog {
-        static final Pattern FAILURE = Pattern.compile("(?i)(fail|error|abort|retry|giving up|closed)");
-        static final Pattern DONE = Pattern.compile("(?i)(clone (complete|done|finished)|cloned|handed over|prepared)");
-        private static final Pattern BYTES = Pattern.compile("(?i)([0-9.]+ ?(MB|MiB|bytes)|MB/s)");
-
-        private CloneLog() {}
-
-        static boolean progressFrom(String log, String donor) {
-            int i = log.indexOf(donor);
-            return i >= 0 && BYTES.matcher(log.substring(i)).find();
         }
     }
 }

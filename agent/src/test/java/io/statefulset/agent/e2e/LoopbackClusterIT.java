@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,8 +43,8 @@ class LoopbackClusterIT {
         Pod withoutPassword = new Pod(0, primary.host(), primary.mysqlPort(), primary.agentPort(), primary.dataDir(), primary.logDir(), "");
         assertThrows(SQLException.class, () -> withoutPassword.query("SELECT 1"), "root must need the password");
 
-        String initLog = replica.lastRunLog("init");
-        assertTrue(initLog.contains("127.0.0.1:" + primary.agentPort()), "mysql-1 clones from mysql-0's agent port:\n" + initLog);
+        InitLog initLog = new InitLog(replica.lastRunLog("init"));
+        assertEquals(Optional.of("127.0.0.1:" + primary.agentPort()), initLog.clonedFrom(), "mysql-1 clones from mysql-0's agent port:\n" + initLog.text());
         assertEquals("127.0.0.1", replica.slaveStatus().get("Master_Host"));
         assertEquals(Integer.toString(primary.mysqlPort()), replica.slaveStatus().get("Master_Port"));
         Convergence convergence = new Convergence(cluster);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -67,8 +68,8 @@ class MigrationFromTutorialIT {
     @Order(2)
     void anAgentCloneFromTheTutorialsBashSidecarReplicates() throws Exception {
         Pod agentPod = cluster.pod(2);
-        String init = agentPod.lastRunLog("init");
-        assertTrue(init.contains("mysql-1.mysql:3307"), "mysql-2's init should have cloned from mysql-1's bash sidecar:\n" + init);
+        InitLog init = new InitLog(agentPod.lastRunLog("init"));
+        assertEquals(Optional.of("mysql-1.mysql:3307"), init.clonedFrom(), "mysql-2's init should have cloned from mysql-1's bash sidecar:\n" + init.text());
         Map<String, String> st = agentPod.slaveStatus();
         assertEquals("mysql-0.mysql", st.get("Master_Host"), "mysql-2 replicates from the primary, not its bash donor: " + st);
         convergence.createTable(cluster.pod(0));
