@@ -64,7 +64,7 @@ class BackupHttpTest {
             assertTrue(dump.trailer(ERROR_TRAILER).isEmpty(), dump.trailers().toString());
             assertTrue(donor.scratchDirs().isEmpty(), "scratch dir left: " + donor.scratchDirs());
         }
-        ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone")));
+        ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone"), "--tmpdir=" + work));
         assertEquals(0, prepare.exitCode(), prepare.output());
         MariaDb restored = servers.startOn(work.resolve("clone"), 2);
         assertEquals(Shop.fingerprint(db), Shop.fingerprint(restored));
