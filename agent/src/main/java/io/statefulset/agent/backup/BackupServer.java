@@ -103,6 +103,22 @@ public final class BackupServer implements AutoCloseable {
         // The port listens before Netty and the meters load (hundreds of ms on a busy node): from here on the
         // kernel queues connections, and kubelet or a cloning peer only wait for the accept.
         ServerSocketChannel listening = listen(bind);
+        try {
+            BackupServer server = serve(listening, options, probe, registry, env, primary);
+            log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics", server.address(),
+                    options.token().isPresent() ? "bearer token required" : "no token",
+                    options.token().isEmpty() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
+                    primary ? "primary" : "replica", options.maxLag().toSeconds());
+            return server;
+        } catch (IOException | RuntimeException e) {
+            listening.close();
+            throw e;
+        }
+    }
+
+    private static BackupServer serve(ServerSocketChannel listening, ServeOptions options, MysqlProbe probe,
+                                      PrometheusMeterRegistry registry, Map<String, String> env, boolean primary)
+            throws IOException {
         CachedProbe cachedProbe = new CachedProbe(probe, PROBE_CACHE);
         ReplicationMetrics.register(registry, cachedProbe);
         HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
@@ -137,15 +153,9 @@ public final class BackupServer implements AutoCloseable {
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             probeExecutor.shutdownNow();
-            listening.close();
-            throw new IOException("cannot serve on " + bind + ": " + e.getMessage(), e);
+            throw new IOException("cannot serve on " + listening.getLocalAddress() + ": " + e.getMessage(), e);
         }
-        BackupServer server = new BackupServer(group, serverChannel, connections, backup, probeExecutor);
-        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics", server.address(),
-                options.token().isPresent() ? "bearer token required" : "no token",
-                backup.rawAllowed() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
-                primary ? "primary" : "replica", options.maxLag().toSeconds());
-        return server;
+        return new BackupServer(group, serverChannel, connections, backup, probeExecutor);
     }
 
     private static ServerSocketChannel listen(InetSocketAddress bind) throws IOException {

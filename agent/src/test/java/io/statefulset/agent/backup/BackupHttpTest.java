@@ -168,4 +168,20 @@ class BackupHttpTest {
         }
         assertTrue(Files.exists(work.resolve("clone/xtrabackup_checkpoints")));
     }
+
+    @Test
+    void missingBackupToolIs500SayingWhatToInstall() throws Exception {
+        MariaDb db = servers.start(1);
+        Path work = servers.tempDir("notool-");
+        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).backupTool("/nonexistent/xtrabackup").start()) {
+            ExternalCommand c = ExternalCommand.run(work, List.of("curl", "-sS", "-D", "headers.txt", "-o", "body", donor.url("/backup")));
+            assertEquals(0, c.exitCode(), c.output());
+            assertEquals(500, CurlDump.read(work.resolve("headers.txt")).status());
+            String body = Files.readString(work.resolve("body"));
+            assertTrue(body.contains("no backup tool found") && body.contains("--backup-tool"), body);
+            assertTrue(donor.scratchDirs().isEmpty());
+            Poll.until("the failure to be counted", Duration.ofSeconds(10),
+                    () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"failed\"} 1.0"));
+        }
+    }
 }
