@@ -98,6 +98,15 @@ class MariaDbReplicationSetupTest {
         Files.writeString(secretFile, "r3pl'pa\\ss\n");
         Secret password = Secret.fromFile(secretFile);
 
+        try (HikariDataSource ds = dataSource(primary)) {
+            ReplicationSetupException refused = assertThrows(ReplicationSetupException.class, () -> new ReplicationSetup(
+                    settings(true, primary, primary, "repl", Optional.of(Secret.of("x\nsecretvalue", "test")),
+                            PositioningPreference.GTID_WHEN_AVAILABLE), ds).run());
+            assertTrue(refused.getMessage().contains("the replication password contains a control character"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("secretvalue"), refused.getMessage());
+            assertEquals("0", primary.queryOne("SELECT COUNT(*) FROM mysql.user WHERE User = 'repl'"));
+        }
+
         PrintStream originalErr = System.err;
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         SetupOutcome created;
