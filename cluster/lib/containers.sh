@@ -77,6 +77,23 @@ container_stop() {  # n name grace-seconds [signal]
   rm -f "$f"
 }
 
+# Pod termination: TERM to every container at once, KILL to those still running after the grace period.
+containers_stop_all() {  # n grace-seconds name...
+  local n=$1 grace=$2 name pid pids=(); shift 2
+  for name in "$@"; do
+    if pid=$(pid_of_pod "$n" "$(pod_run "$n")/$name.pid"); then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+    fi
+  done
+  local deadline=$((SECONDS + grace))
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  done
+  for name in "$@"; do rm -f "$(pod_run "$n")/$name.pid"; done
+}
+
 # ---- init containers -------------------------------------------------------------------------------------
 agent_cmd() { echo "$JAVA $JAVA_OPTS -jar $BASE/agent.jar"; }
 
@@ -173,6 +190,12 @@ sql_exec() {  # n mariadb-args...
 
 mysqld_answers() { sql_exec "$1" -N -B -e 'SELECT 1' >/dev/null 2>&1; }
 
+# Up and accepting connections, whatever the credentials (mariadb-admin ping exits 0 even on "access denied"):
+# on first boot the root password is not set yet.
+mysqld_alive() {
+  pexec "$1" mariadb-admin --no-defaults --connect-timeout=3 -h127.0.0.1 -P"$(pod_mysql_port "$1")" -uroot ping >/dev/null 2>&1
+}
+
 mysqld_start() {
   local n=$1 dir logs first_boot=0
   dir=$(pod_dir "$n"); logs=$(pod_logs "$n")
@@ -191,14 +214,15 @@ mysqld_start() {
   pod_spawn "$n" 1 "$logs/mysqld.log" mariadbd --defaults-file="$(my_cnf_path "$n")"
   echo "$SPAWNED_PID" > "$dir/run/mysqld.pid"
   local pid=$SPAWNED_PID deadline=$((SECONDS + 120))
-  until mysqld_answers "$n"; do
+  until mysqld_alive "$n"; do
     kill -0 "$pid" 2>/dev/null || die "mysql-$n: mariadbd exited during start-up; last lines of $logs/mysqld.log:
 $(tail -15 "$logs/mysqld.log")"
     [ $SECONDS -lt $deadline ] || die "mysql-$n: mariadbd does not answer after 120 s; see $logs/mysqld.log"
     sleep 0.1
   done
-  [ "$first_boot" = 1 ] && mysqld_first_boot_users "$n"
-  return 0
+  if [ "$first_boot" = 1 ]; then
+    mysqld_first_boot_users "$n" || die "mysql-$n: creating root@'%' on first boot failed (see above)"
+  fi
 }
 
 # As the image's entrypoint with MYSQL_ALLOW_EMPTY_PASSWORD (or MYSQL_ROOT_PASSWORD): root may connect from other
@@ -207,12 +231,16 @@ mysqld_first_boot_users() {
   local n=$1 secret=$BASE/secrets/mysql-password pw=""
   if [ -f "$secret" ]; then
     pw=$(<"$secret"); pw=${pw//\\/\\\\}; pw=${pw//\'/\\\'}
-    ( unset MYSQL_PWD
-      pexec "$n" mariadb --no-defaults -h127.0.0.1 -P"$(pod_mysql_port "$n")" -uroot ) <<SQL
-CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY '$pw';
-GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;
-ALTER USER 'root'@'localhost' IDENTIFIED BY '$pw';
-SQL
+    # mariadb-install-db made root@localhost, @127.0.0.1 and @::1 (and @<hostname>, unusable with skip-name-resolve):
+    # every usable one gets the password.
+    local hosts h sql
+    hosts=$(pexec "$n" mariadb --no-defaults -h127.0.0.1 -P"$(pod_mysql_port "$n")" -uroot -N -B \
+      -e "SELECT QUOTE(host) FROM mysql.user WHERE user = 'root' AND host IN ('localhost', '127.0.0.1', '::1')")
+    sql="CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY '$pw';
+GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION;"
+    for h in $hosts; do sql+="
+ALTER USER 'root'@$h IDENTIFIED BY '$pw';"; done
+    pexec "$n" mariadb --no-defaults -h127.0.0.1 -P"$(pod_mysql_port "$n")" -uroot <<<"$sql"
   else
     pexec "$n" mariadb --no-defaults -h127.0.0.1 -P"$(pod_mysql_port "$n")" -uroot <<SQL
 CREATE USER IF NOT EXISTS 'root'@'%';

@@ -50,7 +50,7 @@ init_summary() {
   [ "$(pod_kind "$n")" = bash ] && log="$(pod_logs "$n")/clone-mysql.log"
   [ -f "$log" ] || return 0
   line=$(sed -n '/---- local-cluster: starting/h; /---- local-cluster: starting/!H; ${x;p}' "$log" |
-    grep -iE 'clon(ed|e complete|e done)|skip' | tail -1 | sed -E 's/^[0-9T:.+-]+ +//; s/^\[?[A-Za-z]+\]? +//')
+    grep -E 'init done|clone-mysql exited' | tail -1 | sed -E 's/^[0-9T:.+-]+ +[A-Z]+ +[A-Za-z]+ - //')
   [ -n "$line" ] && echo ": ${line:0:140}"
   return 0
 }
@@ -87,9 +87,7 @@ $(tail -15 "$(pod_logs "$n")/mysqld.log")"
 # dir stays (the PVC); conf.d is an emptyDir and goes with the pod.
 pod_delete() {
   local n=$1
-  container_stop "$n" "$(sidecar_name "$n")" 10
-  container_stop "$n" init 10
-  container_stop "$n" mysqld 60
+  containers_stop_all "$n" 60 "$(sidecar_name "$n")" init mysqld
   sandbox_down "$n"
   rm -rf "$(pod_dir "$n")/conf.d" "$(pod_dir "$n")/run"
 }

@@ -2,7 +2,6 @@ package io.statefulset.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -46,7 +45,7 @@ class DonorFailureIT {
         Pod donor = cluster.pod(1);
         primary.execute("CREATE DATABASE e2e",
                 "CREATE TABLE e2e.blobs (id INT PRIMARY KEY, b VARBINARY(1024) NOT NULL)",
-                "INSERT INTO e2e.blobs SELECT seq, RANDOM_BYTES(1024) FROM seq_1_to_" + ROWS);
+                "INSERT INTO e2e.blobs SELECT seq, RANDOM_BYTES(1024) FROM e2e.seq_1_to_" + ROWS);
         Convergence convergence = new Convergence(cluster);
         convergence.awaitEqualChecksums(primary, List.of(donor), "e2e.blobs", Duration.ofSeconds(120));
         cluster.ok("shape", "1", "80mbit");
@@ -55,7 +54,7 @@ class DonorFailureIT {
         Process scale = cluster.start(out, Map.of("AGENT_PROGRESS_INTERVAL", "500ms"), "scale", "3");
         try {
             Pod newPod = Eventually.await("mysql-2 exists", Duration.ofSeconds(60),
-                    () -> java.util.Optional.of(cluster.pod(2)), cluster::diagnostics);
+                    () -> cluster.podIfCreated(2), cluster::diagnostics);
             String donorAddress = cluster.peerName(1, donor.agentPort());
             Eventually.until("mysql-2's init reports clone progress from " + donorAddress, Duration.ofSeconds(90),
                     () -> new InitLog(newPod.lastRunLog("init")).progressFrom(donorAddress), cluster::diagnostics);
@@ -88,11 +87,11 @@ class DonorFailureIT {
             convergence.awaitEqualChecksums(primary, List.of(donor, newPod), "e2e.blobs", Duration.ofSeconds(60));
             assertEquals(Integer.toString(ROWS), newPod.queryOne("SELECT COUNT(*) FROM e2e.blobs"));
             Eventually.until("mysql-2 ready", Duration.ofSeconds(60), () -> newPod.http("/readyz") == 200, cluster::diagnostics);
+        } catch (AssertionError | Exception e) {
+            e.addSuppressed(new AssertionError("output of `scale 3` so far:\n" + Files.readString(out)));
+            throw e;
         } finally {
-            if (scale.isAlive()) {
-                scale.destroyForcibly().waitFor();
-                fail("scale 3 still running; its output:\n" + Files.readString(out));
-            }
+            if (scale.isAlive()) scale.destroyForcibly().waitFor();
             Files.deleteIfExists(out);
         }
     }

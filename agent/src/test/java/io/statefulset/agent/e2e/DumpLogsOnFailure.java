@@ -1,14 +1,15 @@
 package io.statefulset.agent.e2e;
 
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * When a test fails, prints the cluster's status table and every pod's log tail to the test output
- * (target/failsafe-reports/*-output.txt), before @AfterAll tears the cluster and its logs down.
+ * (target/failsafe-reports/*-output.txt). Runs right after the test method, before any @AfterEach/@AfterAll tears
+ * the cluster and its logs down.
  */
-final class DumpLogsOnFailure implements TestWatcher {
+final class DumpLogsOnFailure implements AfterTestExecutionCallback {
     private final Supplier<LocalCluster> cluster;
 
     DumpLogsOnFailure(Supplier<LocalCluster> cluster) {
@@ -16,10 +17,11 @@ final class DumpLogsOnFailure implements TestWatcher {
     }
 
     @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
+    public void afterTestExecution(ExtensionContext context) {
         LocalCluster c = cluster.get();
-        if (c == null) return;
-        System.out.println("==== " + context.getDisplayName() + " failed; cluster " + c.baseDir() + " at that moment:");
+        if (c == null || context.getExecutionException().isEmpty()) return;
+        System.out.println("==== " + context.getDisplayName() + " failed: " + context.getExecutionException().get());
+        System.out.println("==== cluster " + c.baseDir() + " at that moment:");
         System.out.println(c.diagnostics());
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -141,11 +142,18 @@ final class LocalCluster implements AutoCloseable {
     }
 
     Pod pod(int ordinal) {
-        Map<String, String> kv = ok("env", Integer.toString(ordinal)).lines()
+        return podIfCreated(ordinal).orElseThrow(() -> new AssertionError("mysql-" + ordinal + " does not exist\n" + diagnostics()));
+    }
+
+    /** The pod, once the tool has created it (a scale-up in progress creates pods one by one). */
+    Optional<Pod> podIfCreated(int ordinal) {
+        Result r = run(Duration.ofSeconds(30), Map.of(), "env", Integer.toString(ordinal));
+        if (r.exitCode() != 0) return Optional.empty();
+        Map<String, String> kv = r.output().lines()
                 .filter(l -> l.contains("="))
                 .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> b));
-        return new Pod(ordinal, kv.get("HOST"), Integer.parseInt(kv.get("MYSQL_PORT")), Integer.parseInt(kv.get("AGENT_PORT")),
-                Path.of(kv.get("DATA_DIR")), Path.of(kv.get("LOG_DIR")), password);
+        return Optional.of(new Pod(ordinal, kv.get("HOST"), Integer.parseInt(kv.get("MYSQL_PORT")), Integer.parseInt(kv.get("AGENT_PORT")),
+                Path.of(kv.get("DATA_DIR")), Path.of(kv.get("LOG_DIR")), password));
     }
 
     /** The peer address pod {@code ordinal} is known by to other pods: its DNS name in netns mode. */

@@ -160,9 +160,11 @@ class ReplicatedClusterIT {
             assertEquals(sourcesBefore.get(p.ordinal()), source(p), p.name() + "'s replication source changed across restarts");
         }
         for (Pod r : pods.subList(1, 4)) {
-            String serveLog = r.lastRunLog("serve");
-            assertTrue(serveLog.matches("(?is).*(skip|already).*"),
-                    r.name() + "'s restarted serve should say it left replication alone:\n" + serveLog);
+            String lastRun = r.lastRunLog("serve");
+            assertTrue(lastRun.contains("replication setup: ALREADY_CONFIGURED"),
+                    r.name() + "'s restarted serve should say it left replication alone:\n" + lastRun);
+            long setups = r.log("serve").lines().filter(l -> l.contains("replication setup: CONFIGURED")).count();
+            assertEquals(1, setups, r.name() + " configured replication " + setups + " times over all its serve runs:\n" + r.log("serve"));
         }
         convergence.converge(pods.get(0), pods.subList(1, 4), "restarted", REPLICATION);
     }
