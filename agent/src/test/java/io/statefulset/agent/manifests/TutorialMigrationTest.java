@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,15 +118,5 @@ class TutorialMigrationTest {
         }
         if (value instanceof List<?> l) return new ArrayList<>(l.stream().map(TutorialMigrationTest::deepCopy).toList());
         return value;
-    }
-
-    @Test
-    void repositoryHoldsPlaceholderCredentialsOnly() throws IOException {
-        // Real values belong in the user's checkout only (README: the printf command); a commit of them would leak.
-        for (String line : Files.readAllLines(OverlayRenders.TREE.resolve("k8s/base/secret.env"))) {
-            if (line.isBlank() || line.startsWith("#")) continue;
-            assertTrue(line.substring(line.indexOf('=') + 1).startsWith("change-me"), "not a placeholder: "
-                    + line.substring(0, line.indexOf('=')));
-        }
     }
 }
