@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DonorClient implements AutoCloseable {
     /** Received but not yet written bytes; the socket is not read beyond this (backpressure). */
-    static final long QUEUE_BYTES = 4L << 20;
+    static final long QUEUE_BYTES = 1L << 20;
     private static final int MAX_INITIAL_LINE = 4096;
     /** Headers and trailers; X-Backup-Error carries a stderr tail. */
     private static final int MAX_HEADER_BYTES = 64 << 10;
