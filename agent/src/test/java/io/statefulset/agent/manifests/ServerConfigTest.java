@@ -1,9 +1,11 @@
 package io.statefulset.agent.manifests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import io.statefulset.agent.config.MysqldConfig;
+import io.statefulset.agent.identity.PodIdentity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The role configs of the ConfigMap do what the tutorial's do, for each server: the primary writes a binlog, a
- * replica refuses writes. MariaDB's are checked by the real mariadbd, which refuses unknown options (such as
- * MySQL's super-read-only) and prints the values it would run with.
+ * replica refuses writes. For MariaDB the real init code builds the conf dir from the rendered ConfigMap and the real
+ * mariadbd reads it: it refuses unknown options (such as MySQL's super-read-only) and prints the values it would run
+ * with. MySQL's configs are compared with the tutorial's.
  */
 class ServerConfigTest {
     static Stream<String> mariadbOverlays() {
@@ -41,15 +44,17 @@ class ServerConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("mariadbOverlays")
-    void mariadbdAcceptsTheRoleConfigsAndRunsPrimaryWithBinlogAndReplicaReadOnly(String overlay, @TempDir Path dir)
+    void mariadbdRunsTheConfDirInitBuildsPrimaryWithBinlogReplicaReadOnly(String overlay, @TempDir Path dir)
             throws Exception {
-        Map<String, String> cnf = OverlayRenders.overlay(overlay).configMapData("mysql");
-        Map<String, String> primary = effectiveOptions(dir.resolve("primary"), cnf.get("primary.cnf"));
-        Map<String, String> replica = effectiveOptions(dir.resolve("replica"), cnf.get("replica.cnf"));
+        Map<String, String> primary = effectiveOptions(overlay, "mysql-0", dir.resolve("mysql-0"));
+        Map<String, String> replica = effectiveOptions(overlay, "mysql-1", dir.resolve("mysql-1"));
+        assertEquals("100", primary.get("server-id"));
+        assertEquals("101", replica.get("server-id"));
+        assertEquals("mysql-1.mysql", replica.get("report-host"));
         assertTrue(binlogEnabled(primary.get("log-bin")), "primary without a binlog: " + primary.get("log-bin"));
-        assertEquals("TRUE", replica.get("read-only"), "replica must refuse writes");
         assertEquals("FALSE", primary.get("read-only"), "the primary takes the writes");
-        assertTrue(!binlogEnabled(replica.get("log-bin")), "as in the tutorial, only the primary writes a binlog");
+        assertEquals("TRUE", replica.get("read-only"), "replica must refuse writes");
+        assertFalse(binlogEnabled(replica.get("log-bin")), "as in the tutorial, only the primary writes a binlog");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,8 +62,8 @@ class ServerConfigTest {
     void mysqlRoleConfigsAreTheTutorials(String overlay) {
         Map<String, String> cnf = OverlayRenders.overlay(overlay).configMapData("mysql");
         // Bare log-bin, as in the tutorial: a migrated primary keeps writing <hostname>-bin.* that its replicas follow.
-        assertEquals(List.of("log-bin"), mysqldOptions(cnf.get("primary.cnf")));
-        assertEquals(List.of("super-read-only"), mysqldOptions(cnf.get("replica.cnf")));
+        assertEquals(List.of("log-bin"), mysqldOptions(cnf.get(MysqldConfig.PRIMARY_CNF)));
+        assertEquals(List.of("super-read-only"), mysqldOptions(cnf.get(MysqldConfig.REPLICA_CNF)));
     }
 
     private static boolean binlogEnabled(String logBin) {
@@ -79,24 +84,30 @@ class ServerConfigTest {
     }
 
     /**
-     * What mariadbd would run with, given the conf dir the init container builds (server-id.cnf + one role cnf)
-     * included the way the server image's my.cnf includes /etc/mysql/conf.d.
+     * What mariadbd would run with in pod {@code pod}: the real init code ({@link MysqldConfig}, with the init
+     * container's flags) copies the rendered ConfigMap into a conf dir, which is included the way the server image's
+     * my.cnf includes /etc/mysql/conf.d.
      */
-    private static Map<String, String> effectiveOptions(Path dir, String roleCnf) throws IOException, InterruptedException {
-        Path confD = Files.createDirectories(dir.resolve("conf.d"));
-        Files.writeString(confD.resolve("server-id.cnf"), "[mysqld]\nserver-id=101\n");
-        Files.writeString(confD.resolve("role.cnf"), roleCnf);
+    private static Map<String, String> effectiveOptions(String overlay, String pod, Path dir) throws Exception {
+        RenderedManifests m = OverlayRenders.overlay(overlay);
+        AgentCommandLine init = AgentCommandLine.of(m.statefulSet("mysql").initContainer("init"), m.secretValues("mysql"));
+        Path configMap = Files.createDirectories(dir.resolve("config-map"));
+        for (Map.Entry<String, String> file : m.configMapData("mysql").entrySet()) {
+            Files.writeString(configMap.resolve(file.getKey()), file.getValue());
+        }
+        Path confD = dir.resolve("conf.d");
+        new MysqldConfig(configMap, confD).apply(PodIdentity.fromHostname(pod, init.value("service")),
+                Integer.parseInt(init.value("server-id-offset")));
         Path myCnf = Files.writeString(dir.resolve("my.cnf"), "!includedir " + confD + "\n");
         Path out = dir.resolve("help.txt");
         Process p = new ProcessBuilder(mariadbd(), "--defaults-file=" + myCnf, "--user=" + System.getProperty("user.name"),
                 "--datadir=" + dir, "--help", "--verbose").redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "mariadbd --help did not finish");
         String text = Files.readString(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "mariadbd refuses this config:\n" + roleCnf + "\n" + text);
+        assertEquals(0, p.exitValue(), "mariadbd refuses the conf dir of " + pod + ":\n" + text);
         Map<String, String> values = new TreeMap<>();
-        Matcher m = Pattern.compile("(?m)^([a-z][a-z0-9-]*)\\s+(\\S.*)$").matcher(text);
-        while (m.find()) values.put(m.group(1), m.group(2).strip());
-        assertEquals("101", values.get("server-id"), "the conf dir was not read");
+        Matcher matcher = Pattern.compile("(?m)^([a-z][a-z0-9-]*)\\s+(\\S.*)$").matcher(text);
+        while (matcher.find()) values.put(matcher.group(1), matcher.group(2).strip());
         return values;
     }
 

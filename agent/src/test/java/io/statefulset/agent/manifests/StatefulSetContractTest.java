@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.config.MysqldConfig;
 import io.statefulset.agent.identity.HostPort;
 import io.statefulset.agent.protocol.BackupProtocol;
 import java.io.InputStream;
@@ -238,7 +239,7 @@ class StatefulSetContractTest {
 
         Container.VolumeMount configMap = mount(sts.initContainer("init"), init.value("config-map-dir"));
         Map<?, ?> source = (Map<?, ?>) sts.volumes().get(configMap.name()).get("configMap");
-        assertEquals(Set.of("primary.cnf", "replica.cnf"), m.configMapData((String) source.get("name")).keySet());
+        assertEquals(Set.of(MysqldConfig.PRIMARY_CNF, MysqldConfig.REPLICA_CNF), m.configMapData((String) source.get("name")).keySet());
     }
 
     private static Container.VolumeMount mount(Container c, String path) {
