@@ -101,6 +101,22 @@ class DockerImageTest {
     }
 
     @Test
+    void aJava17StartsWithTheEntrypointsOptions() throws Exception {
+        // A mistyped option (32mb for 32m) stops the JVM before main: both containers would crash-loop. The JVM
+        // running the tests is a 17 (the project's release), like the images'.
+        Dockerfile.Stage last = dockerfile().stages().get(dockerfile().stages().size() - 1);
+        List<String> entrypoint = YamlDocuments.parseStringList(last.last("ENTRYPOINT").orElseThrow(), "ENTRYPOINT");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(entrypoint.subList(1, entrypoint.indexOf("-jar")));
+        command.add("-version");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -version did not finish");
+        assertEquals(0, p.exitValue(), command + "\n" + out);
+    }
+
+    @Test
     void imageHoldsTheJarTheBuildStageProduces() throws Exception {
         Dockerfile file = dockerfile();
         Dockerfile.Stage last = file.stages().get(file.stages().size() - 1);
