@@ -63,7 +63,7 @@ public final class Main {
             Flags flags = Flags.parse(mode, rest, env, FlagCatalog.ALL);
             return mode.equals("init")
                     ? new InitCommand(initOptions(flags, env), env).run()
-                    : new ServeCommand(serveOptions(flags, env)).run();
+                    : new ServeCommand(serveOptions(flags, env), env).run();
         } catch (UsageException e) {
             err.println("usage error: " + e.getMessage());
             return USAGE;

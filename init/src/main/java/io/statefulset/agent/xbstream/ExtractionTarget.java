@@ -125,12 +125,17 @@ final class ExtractionTarget {
         return FileChannel.open(file, Set.copyOf(options), FILE_MODE);
     }
 
-    /** Makes the directory entries of everything created durable. */
-    void syncDirectories() throws IOException {
-        for (Path dir : touchedDirectories) {
-            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                channel.force(true);
-            }
+    /** Makes the given files, then the directory entries of everything created, durable. */
+    void sync(List<Path> files) throws IOException {
+        for (Path file : files) fsync(file);
+        for (Path dir : touchedDirectories) fsync(dir);
+    }
+
+    private static void fsync(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            channel.force(true);
+        } catch (IOException e) {
+            throw new IOException("fsync of " + path + " failed: " + e.getMessage() + ": check the target's volume", e);
         }
     }
 }

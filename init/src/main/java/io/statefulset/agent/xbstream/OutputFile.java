@@ -46,6 +46,10 @@ final class OutputFile {
         return name;
     }
 
+    Path path() {
+        return path;
+    }
+
     /** The file offset the next chunk must start at: bytes written so far, holes included. */
     long position() {
         return position;
@@ -118,12 +122,13 @@ final class OutputFile {
         channel = null;
     }
 
-    /** The end chunk: the rest is written, the length set, the file fsynced and closed (by the writer, in order). */
+    /** The end chunk: the rest is written, the length set and the file closed (by the writer, in order). */
     void end() throws IOException {
         if (window == null && partialLength > 0) takeWindow();
         if (window != null) writePadded();
         writer.complete(channel, name, position);
         channel = null;
+        partial = null;
         ended = true;
     }
 

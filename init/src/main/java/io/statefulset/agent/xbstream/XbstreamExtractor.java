@@ -79,7 +79,7 @@ public final class XbstreamExtractor implements AutoCloseable {
                     + " check the donor's log and retry the clone");
         }
         writer.drain();
-        target.syncDirectories();
+        target.sync(assembler.completedFiles());
         long nanos = Math.max(1, System.nanoTime() - startNanos);
         log.info("extracted {} files, {} bytes of data from {} stream bytes into {} in {} ms ({} MB/s, {})",
                 assembler.filesCompleted(), assembler.payloadBytes(), reader.bytesConsumed(), target.root(),
