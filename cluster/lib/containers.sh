@@ -56,7 +56,9 @@ pid_of_pod() {  # n pidfile -> prints pid if alive and ours
   if [ "$MODE" = netns ]; then
     [ "$(ip netns identify "$pid" 2>/dev/null)" = "$(pod_netns "$n")" ] || return 1
   else
-    tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$BASE" || return 1
+    # (no `| grep -q` under pipefail: grep quitting early can fail the pipeline with SIGPIPE)
+    local cmdline; cmdline=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || return 1
+    [[ $cmdline == *"$BASE"* ]] || return 1
   fi
   echo "$pid"
 }

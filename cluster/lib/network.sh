@@ -11,9 +11,9 @@ network_check_free() {
   ip link show "$br" >/dev/null 2>&1 &&
     die "bridge $br already exists: another cluster named '$NAME' is up (bin/local-cluster down, or set LOCAL_CLUSTER_NAME)"
   local used
-  used=$(ip -4 -o addr show | awk -v p="$SUBNET." 'index($4, p) == 1 {print $2}' | head -1)
+  used=$(ip -4 -o addr show | awk -v p="$SUBNET." 'index($4, p) == 1 && !found {print $2; found = 1}')
   [ -z "$used" ] || die "subnet $SUBNET.0/24 is already used by interface $used: set LOCAL_CLUSTER_SUBNET to a free one, e.g. 10.79.0"
-  used=$(ip -4 route show | awk -v p="$SUBNET." 'index($1, p) == 1 {print $0}' | head -1)
+  used=$(ip -4 route show | awk -v p="$SUBNET." 'index($1, p) == 1 && !found {print $0; found = 1}')
   [ -z "$used" ] || die "subnet $SUBNET.0/24 is already routed ($used): set LOCAL_CLUSTER_SUBNET to a free one"
 }
 
@@ -95,7 +95,7 @@ sandbox_down() {
   local n=$1
   [ "$MODE" = netns ] || return 0
   local ns pid; ns=$(pod_netns "$n")
-  if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
+  if ip netns list | awk -v ns="$ns" '$1 == ns {found = 1} END {exit !found}'; then
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
     local deadline=$((SECONDS + 10))
     while [ -n "$(ip netns pids "$ns" 2>/dev/null)" ] && [ $SECONDS -lt $deadline ]; do sleep 0.05; done

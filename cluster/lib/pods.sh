@@ -43,15 +43,19 @@ pod_start() {
   say "mysql-$n: $(sidecar_name "$n") ready after $(elapsed "$t") s; pod ready in $(elapsed "$t0") s"
 }
 
-# One line on what init did, from its log (best effort: the wording is the agent's).
+# One line on what init did, from its log (best effort: the wording is the agent's or the tutorial's set -x trace).
 init_summary() {
   local n=$1 log line
+  if [ "$(pod_kind "$n")" = bash ]; then
+    line=$(last_run_tail "$(pod_logs "$n")/clone-mysql.log" 100 | grep -m1 -o 'ncat --recv-only [^ ]* 3307' || true)
+    if [ -n "$line" ]; then echo ": the tutorial's clone-mysql: $line | mbstream -x, then mariadb-backup --prepare"
+    else echo ": the tutorial's clone-mysql skipped the clone"; fi
+    return 0
+  fi
   log="$(pod_logs "$n")/init.log"
-  [ "$(pod_kind "$n")" = bash ] && log="$(pod_logs "$n")/clone-mysql.log"
   [ -f "$log" ] || return 0
-  line=$(sed -n '/---- local-cluster: starting/h; /---- local-cluster: starting/!H; ${x;p}' "$log" |
-    grep -E 'init done|clone-mysql exited' | tail -1 | sed -E 's/^[0-9T:.+-]+ +[A-Z]+ +[A-Za-z]+ - //')
-  [ -n "$line" ] && echo ": ${line:0:140}"
+  line=$(last_run_tail "$log" 100 | grep -E 'init done' | tail -1 | sed -E 's/^ *[0-9T:.+-]+ +[A-Z]+ +[A-Za-z]+ - //')
+  [ -n "$line" ] && echo ": $line"
   return 0
 }
 

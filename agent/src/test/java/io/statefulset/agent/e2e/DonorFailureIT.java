@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * while its init fails and retries, its data dir holds no {@code mysql/}; in the end it is a healthy replica with the
  * primary's data. Needs root: the donor's link is throttled with tc so the clone lasts long enough to be cut.
  */
+@Tag("e2e")
 @Tag("slow")
 class DonorFailureIT {
     /** ~70 MB of incompressible rows; at 80 Mbit/s the clone from mysql-1 takes several seconds. */

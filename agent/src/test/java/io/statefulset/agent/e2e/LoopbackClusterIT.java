@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The fallback without root: pods on loopback ports with explicit --hostname/--donor/--source-* flags. Runs even as
  * root (forced loopback mode), with a root password given as MYSQL_PASSWORD, which the pods get like a Secret.
  */
+@Tag("e2e")
 class LoopbackClusterIT {
     private LocalCluster cluster;
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * restarted piece by piece and torn down. One cluster for the class; the tests run in order and each leaves it
  * healthy for the next.
  */
+@Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicatedClusterIT {
