@@ -47,6 +47,12 @@ class ReplicatedClusterIT {
         // The demo of the README: a row written on mysql-0 is read back on mysql-2.
         assertTrue(out.contains("mysql-2> SELECT * FROM test.messages"), "up did not show the demo read on mysql-2:\n" + out);
         assertTrue(out.matches("(?s).*\\| hello from mysql-0 at [0-9T:Z-]+ \\|.*"), "mysql-2 did not return the demo row:\n" + out);
+        // Each test can also run alone (-Dit.test=ReplicatedClusterIT#...): the table they write to exists from here.
+        try {
+            convergence.createTable(cluster.pod(0));
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("cannot create " + Convergence.TABLE + " on mysql-0: " + e + "\n" + cluster.diagnostics(), e);
+        }
     }
 
     @AfterAll
