@@ -7,6 +7,7 @@ import io.statefulset.agent.protocol.BackupProtocol;
 import io.statefulset.agent.secret.Secret;
 import io.statefulset.agent.serve.ServeCommand;
 import io.statefulset.agent.serve.ServeOptions;
+import io.statefulset.agent.serve.StopSignal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -41,6 +42,11 @@ public final class Main {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(args, env, out, err, StopSignal.sigterm());
+    }
+
+    /** As {@link #run(String[], Map, PrintStream, PrintStream)}, with {@code serve} stopped by {@code serveStop}. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, StopSignal serveStop) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             out.print(usage(null));
             return args.length == 0 ? USAGE : OK;
@@ -63,7 +69,7 @@ public final class Main {
             Flags flags = Flags.parse(mode, rest, env, FlagCatalog.ALL);
             return mode.equals("init")
                     ? new InitCommand(initOptions(flags, env), env).run()
-                    : new ServeCommand(serveOptions(flags, env), env).run();
+                    : new ServeCommand(serveOptions(flags, env), env, serveStop).run();
         } catch (UsageException e) {
             err.println("usage error: " + e.getMessage());
             return USAGE;
