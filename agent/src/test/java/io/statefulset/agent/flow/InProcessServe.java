@@ -41,7 +41,14 @@ final class InProcessServe implements AutoCloseable {
      * @throws AssertionError when serve ends (or never answers) first, with its exit code and output
      */
     static InProcessServe start(int port, Map<String, String> env, String... flags) throws Exception {
-        InProcessServe serve = launch(port, env, flags);
+        List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port));
+        args.addAll(List.of(flags));
+        return startWithArgs(port, env, args);
+    }
+
+    /** Runs {@code agent serve <args>}, which must make it listen on 127.0.0.1:{@code port}, and waits until it does. */
+    static InProcessServe startWithArgs(int port, Map<String, String> env, List<String> args) throws Exception {
+        InProcessServe serve = launch(port, env, args);
         Eventually.until("serve to answer on 127.0.0.1:" + port, START, () -> {
             if (serve.exit.isDone()) throw new AssertionError("serve ended with " + serve.exit.get() + ": " + serve.errText());
             return serve.status("/healthz").isPresent();
@@ -49,11 +56,10 @@ final class InProcessServe implements AutoCloseable {
         return serve;
     }
 
-    /** Runs serve without waiting for it to listen (for serve runs that are expected to end on their own). */
-    static InProcessServe launch(int port, Map<String, String> env, String... flags) {
+    private static InProcessServe launch(int port, Map<String, String> env, List<String> serveArgs) {
         InProcessServe serve = new InProcessServe(port);
-        List<String> args = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:" + port));
-        args.addAll(List.of(flags));
+        List<String> args = new ArrayList<>(List.of("serve"));
+        args.addAll(serveArgs);
         Thread thread = new Thread(() -> {
             try (PrintStream errStream = new PrintStream(serve.err, true, StandardCharsets.UTF_8)) {
                 serve.exit.complete(Main.run(args.toArray(String[]::new), env, errStream, errStream, serve.stop));
