@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,11 +82,11 @@ final class InProcessServe implements AutoCloseable {
     }
 
     /** The HTTP status of {@code GET path}, or empty when nothing answers on the port. */
-    java.util.Optional<Integer> status(String path) {
+    Optional<Integer> status(String path) {
         try {
-            return java.util.Optional.of(get(path).statusCode());
+            return Optional.of(get(path).statusCode());
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

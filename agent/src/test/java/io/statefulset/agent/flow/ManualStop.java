@@ -6,12 +6,10 @@ import java.util.concurrent.CompletableFuture;
 /** The test's SIGTERM for a {@code serve} running inside the test JVM. */
 final class ManualStop implements StopSignal {
     private final CompletableFuture<Runnable> stop = new CompletableFuture<>();
-    private final CompletableFuture<Integer> served = new CompletableFuture<>();
-
     @Override
     public Watch watch(Runnable stopAction) {
         stop.complete(stopAction);
-        return served::complete;
+        return exitCode -> { }; // the exit code comes back from Main.run itself
     }
 
     /** Whether serve got as far as watching for a stop (it serves). */
@@ -26,10 +24,5 @@ final class ManualStop implements StopSignal {
         Thread sigterm = new Thread(action, "test-sigterm");
         sigterm.start();
         sigterm.join();
-    }
-
-    /** The exit code serve reported on its way out, once it has ended. */
-    CompletableFuture<Integer> served() {
-        return served;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A {@code --backup-tool} for stop tests: the real mariadb-backup, whose stream halts after its first
@@ -30,7 +31,7 @@ final class StalledBackupTool {
     static List<ProcessHandle> runningUnder(ProcessHandle parent, Path tool) {
         return parent.descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains(tool.toString()))
-                .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .toList();
     }
 }
