@@ -38,7 +38,17 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // The sidecar's memory budget is the tutorial's 100Mi. Netty's pooled allocator defaults to 2 arenas per
+        // core with 4 MiB chunks, sized for servers with thousands of connections; we serve one backup at a time.
+        // One arena of 1 MiB chunks keeps the same throughput with a few MiB less resident memory. -D wins.
+        defaultProperty("io.netty.allocator.numDirectArenas", "1");
+        defaultProperty("io.netty.allocator.numHeapArenas", "1");
+        defaultProperty("io.netty.allocator.maxOrder", "7");
         System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) System.setProperty(name, value);
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {

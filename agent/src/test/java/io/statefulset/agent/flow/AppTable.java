@@ -43,14 +43,8 @@ final class AppTable {
         return db.queryOne("SELECT CONCAT(COUNT(*), ':', SUM(id), ':', SUM(CRC32(message))) FROM " + NAME);
     }
 
-    /** The value column of {@code CHECKSUM TABLE} (its first column is the table's name). */
-    static String checksum(MariaDb db) throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("CHECKSUM TABLE " + NAME)) {
-            if (!rs.next()) throw new AssertionError("CHECKSUM TABLE returned nothing on port " + db.port());
-            String value = rs.getString(2);
-            if (value == null) throw new AssertionError(NAME + " does not exist on port " + db.port());
-            return value;
-        }
+    static String checksum(MariaDb db) {
+        return db.checksum(NAME);
     }
 
     /** The first row of SHOW SLAVE STATUS as column -> value; empty when the server has no source. */
