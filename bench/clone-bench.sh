@@ -19,7 +19,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 usage() {
   cat <<EOF
 usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
-                                 [--starts 5] [--only bash|agent] [--no-ceilings] [--build]
+                                 [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile]
 
   --size SIZE    InnoDB data in the donor (bench.blobs, incompressible rows): 256M, 1G, 4G (default 4G).
                  Created once under --work and reused by later runs of the same size.
@@ -30,6 +30,9 @@ usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [-
   --only V       run only one variant (debugging); the ratio is then left empty
   --no-ceilings  skip the one-off ceilings (backup tool to /dev/null, dd writes)
   --build        rebuild agent/target/agent.jar even if present
+  --profile      sample /proc during every run (CPU per process and thread, I/O bytes, dirty page cache,
+                 iowait) with bench/proc-sampler.py; summaries go to <out>/latest-profile.txt. Costs a few
+                 % of one CPU, so the throughput of a profiled run is slightly pessimistic.
 
 env: AGENT_JAVA_OPTS  JVM flags for serve and init (default: $DEFAULT_JAVA_OPTS)
      AGENT_JAR        the jar (default agent/target/agent.jar)
@@ -39,7 +42,7 @@ EOF
 # The sidecar's JVM budget: small heap, bounded direct memory, a GC and JIT that cost little RSS.
 DEFAULT_JAVA_OPTS="-Xmx48m -XX:MaxDirectMemorySize=32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
-SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0
+SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0
 while [ $# -gt 0 ]; do
   case $1 in
     --size) SIZE=$2; shift 2 ;;
@@ -50,6 +53,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift 2 ;;
     --no-ceilings) CEILINGS=0; shift ;;
     --build) BUILD=1; shift ;;
+    --profile) PROFILE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -96,6 +100,7 @@ bash "$ROOT/bin/setup-deps" >/dev/null || die "bin/setup-deps failed: it install
 need=()
 [ -x /usr/bin/time ] || need+=(time)
 command -v ss >/dev/null || need+=(iproute2)
+[ $PROFILE = 0 ] || command -v python3 >/dev/null || need+=(python3)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 if [ $BUILD = 1 ] || [ ! -f "$JAR" ]; then command -v mvn >/dev/null || need+=(maven); fi
 [ ${#need[@]} -eq 0 ] || apt_install "${need[@]}"
@@ -120,7 +125,7 @@ until ports_free $BASE $((BASE + 1)) $((BASE + 2)); do
   BASE=$((BASE + 10))
 done
 MYSQL_PORT=$BASE SERVE_PORT=$((BASE + 1)) NCAT_PORT=$((BASE + 2))
-DONOR=$WORK/donor            # kept: the dataset
+DONOR=$WORK/donor-$(( SIZE_BYTES / 1048576 ))M   # kept: the dataset of this size
 RUN=$(mktemp -d "$WORK/run.XXXXXX")
 L=$RUN/logs; mkdir -p "$L" "$DONOR"
 CSV=$RUN/runs.csv
@@ -229,6 +234,18 @@ child_of() {  # the process /usr/bin/time started
   local i c; for i in $(seq 1 500); do c=$(pgrep -P "$1" | head -1) && [ -n "$c" ] && { echo "$c"; return 0; }; sleep 0.01; done; return 1
 }
 row() { local IFS=,; echo "$*" >> "$CSV"; }
+SAMPLER=
+profile_start() {  # tag name=pid...: sample /proc until profile_stop
+  [ $PROFILE = 1 ] || return 0
+  local tag=$1; shift
+  python3 "$HERE/proc-sampler.py" --out "$L/profile-$tag.tsv" "$@" > "$L/profile-$tag.txt" 2>&1 &
+  SAMPLER=$!; PIDS+=("$SAMPLER")
+}
+profile_stop() {  # tag title
+  [ $PROFILE = 1 ] && [ -n "$SAMPLER" ] || return 0
+  kill -TERM "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true; SAMPLER=
+  { echo "== $2"; cat "$L/profile-$1.txt"; echo; } >> "$RUN/profile.txt"
+}
 tail_log() { echo "--- last lines of $1:" >&2; tail -n "${2:-20}" "$1" >&2 || true; }
 
 BACKUP=(mariadb-backup --backup --slave-info --stream=xbstream --host=127.0.0.1 --port="$MYSQL_PORT" --user=root)
@@ -250,11 +267,15 @@ run_bash() {
   local srv=$!; PIDS+=("$srv")
   wait_listening "$NCAT_PORT" "$srv" || die "bash: ncat did not listen on $NCAT_PORT"
   drop_caches
-  local la0 t0 t1 t2 t3; la0=$(load1); t0=$(now)
-  /usr/bin/time -v -o "$p.ncat.time" ncat -v --recv-only 127.0.0.1 "$NCAT_PORT" 2>"$p.ncat.log" \
-    | /usr/bin/time -v -o "$p.mbstream.time" mbstream -x -C "$d" \
-    || { tail_log "$p.backup.log"; tail_log "$p.ncat.log"; die "bash: the stream or mbstream failed"; }
+  local la0 t0 t1 t2 t3 rcv rc=0; la0=$(load1); t0=$(now)
+  ( /usr/bin/time -v -o "$p.ncat.time" ncat -v --recv-only 127.0.0.1 "$NCAT_PORT" 2>"$p.ncat.log" \
+      | /usr/bin/time -v -o "$p.mbstream.time" mbstream -x -C "$d" ) &
+  rcv=$!; PIDS+=("$rcv")
+  profile_start "bash-$rep" donor="$srv" receiver="$rcv"
+  wait "$rcv" || rc=$?
   t1=$(now)
+  profile_stop "bash-$rep" "bash rep $rep: donor = ncat + mariadb-backup, receiver = ncat | mbstream (prepare not sampled)"
+  [ $rc = 0 ] || { tail_log "$p.backup.log"; tail_log "$p.ncat.log"; die "bash: the stream or mbstream failed (exit $rc)"; }
   /usr/bin/time -v -o "$p.prepare.time" mariadb-backup --prepare --target-dir="$d" > "$p.prepare.log" 2>&1 \
     || { tail_log "$p.prepare.log"; die "bash: prepare failed"; }
   t2=$(now); sync; t3=$(now)
@@ -330,6 +351,7 @@ run_agent() {
   /usr/bin/time -v -o "$p.init.time" java $JAVA_OPTS -jar "$JAR" init --hostname mysql-1 --donor "127.0.0.1:$SERVE_PORT" \
       --data-dir "$d" --config-map-dir "$CM" --conf-dir "$RUN/conf.d" > "$p.init.log" 2>&1 &
   local it=$!; PIDS+=("$it")
+  profile_start "agent-$rep" serve="$SERVE_JVM" init="$it"
   # The JVM's own peak RSS (time -v reports the larger of it and the prepare child): sample VmHWM until exit.
   local jvm hwm=0 h; jvm=$(child_of "$it" || true)
   while kill -0 "$it" 2>/dev/null; do
@@ -338,6 +360,7 @@ run_agent() {
   done
   local rc=0; wait "$it" || rc=$?
   t1=$(now); sync; t2=$(now)
+  profile_stop "agent-$rep" "agent rep $rep: serve JVM (+ mariadb-backup child), init JVM (+ prepare child)"
   [ $rc = 0 ] || { tail_log "$p.init.log" 30; tail_log "$L/serve-$rep.log"; die "agent: init exited with $rc"; }
   read -r c1u c1s < <(cpu_of "$SERVE_JVM")
   w1=$(awk '/^wchar/{print $2}' "/proc/$SERVE_JVM/io")
@@ -431,6 +454,7 @@ stop_mysqld
 
 mkdir -p "$OUT"
 cp "$CSV" "$OUT/latest.csv.tmp" && mv "$OUT/latest.csv.tmp" "$OUT/latest.csv"
+[ $PROFILE = 0 ] || cp "$RUN/profile.txt" "$OUT/latest-profile.txt"
 awk -f "$HERE/clone-bench-report.awk" "$RUN/meta.txt" "$OUT/latest.csv" > "$OUT/latest.md.tmp" && mv "$OUT/latest.md.tmp" "$OUT/latest.md"
 OK=1
 cat "$OUT/latest.md"
