@@ -80,7 +80,8 @@ END {
 
   if (NC > 0) {
     printf "Ceilings on this machine (one run each, same byte count):\n\n| | MB/s | s | load |\n|---|---|---|---|\n"
-    if ("ceiling-backup-devnull" in C) printf "| `%s > /dev/null` (donor read side) | %.0f | %.2f | %s |\n", M["backup_cmd"], C["ceiling-backup-devnull"], CW["ceiling-backup-devnull"], CL["ceiling-backup-devnull"]
+    if ("ceiling-backup-devnull" in C) printf "| `mariadb-backup --backup --stream=xbstream > /dev/null` (donor read side) | %.0f | %.2f | %s |\n", C["ceiling-backup-devnull"], CW["ceiling-backup-devnull"], CL["ceiling-backup-devnull"]
+    if ("ceiling-backup-pipe-direct" in C) printf "| backup piped into `dd bs=1M oflag=direct conv=fsync`, one file (best case for a receiver) | %.0f | %.2f | %s |\n", C["ceiling-backup-pipe-direct"], CW["ceiling-backup-pipe-direct"], CL["ceiling-backup-pipe-direct"]
     if ("ceiling-dd-direct" in C) printf "| `dd bs=1M oflag=direct conv=fsync` (receiver write side) | %.0f | %.2f | %s |\n", C["ceiling-dd-direct"], CW["ceiling-dd-direct"], CL["ceiling-dd-direct"]
     if ("ceiling-dd-buffered" in C) printf "| `dd bs=1M conv=fdatasync` (buffered write + flush) | %.0f | %.2f | %s |\n", C["ceiling-dd-buffered"], CW["ceiling-dd-buffered"], CL["ceiling-dd-buffered"]
     printf "\n"
