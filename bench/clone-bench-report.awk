@@ -68,9 +68,10 @@ END {
          mib(stat(L["bash.drss"], "max")), mib(stat(L["agent.dhwm"], "max")), mib(stat(L["agent.drss"], "max"))
   printf "| receiver peak RSS MiB | %s (largest of ncat, mbstream, prepare) | **%s** init JVM; %s with its prepare child |\n", \
          mib(stat(L["bash.rrss"], "max")), mib(stat(L["agent.rhwm"], "max")), mib(stat(L["agent.rrss"], "max"))
-  printf "| phases, median s | transfer %s, prepare %s, sync %s | init %s (incl. prepare), sync after %s |\n", \
+  printf "| phases, median s | transfer %s, prepare %s, sync %s | init %s: transfer %s, prepare %s (init's log); sync after %s |\n", \
          f2(stat(L["bash.transfer"], "med")), f2(stat(L["bash.prepare"], "med")), f2(stat(L["bash.sync"], "med")), \
-         f2(stat(L["agent.wall"], "med") - stat(L["agent.sync"], "med")), f2(stat(L["agent.sync"], "med"))
+         f2(stat(L["agent.wall"], "med") - stat(L["agent.sync"], "med")), f1(stat(L["agent.transfer"], "med")), \
+         f1(stat(L["agent.prepare"], "med")), f2(stat(L["agent.sync"], "med"))
   printf "| 1-min load average during the runs | %s - %s | %s - %s |\n\n", \
          f1(stat(L["bash.load"], "min")), f1(stat(L["bash.load"], "max")), f1(stat(L["agent.load"], "min")), f1(stat(L["agent.load"], "max"))
 

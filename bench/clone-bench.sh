@@ -19,7 +19,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 usage() {
   cat <<EOF
 usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
-                                 [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile]
+                                 [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile] [--keep-logs]
 
   --size SIZE    InnoDB data in the donor (bench.blobs, incompressible rows): 256M, 1G, 4G (default 4G).
                  Created once under --work and reused by later runs of the same size.
@@ -30,6 +30,7 @@ usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [-
   --only V       run only one variant (debugging); the ratio is then left empty
   --no-ceilings  skip the one-off ceilings (backup tool to /dev/null, dd writes)
   --build        rebuild agent/target/agent.jar even if present
+  --keep-logs    keep every process's log and /usr/bin/time output under --work (kept anyway on failure)
   --profile      sample /proc during every run (CPU per process and thread, I/O bytes, dirty page cache,
                  iowait) with bench/proc-sampler.py; summaries go to <out>/latest-profile.txt. Costs a few
                  % of one CPU, so the throughput of a profiled run is slightly pessimistic.
@@ -39,10 +40,12 @@ env: AGENT_JAVA_OPTS  JVM flags for serve and init (default: $DEFAULT_JAVA_OPTS)
      BENCH_PORT_BASE  mysqld on BASE, serve on BASE+1, ncat on BASE+2 (default 18306, or the next free range)
 EOF
 }
-# The sidecar's JVM budget: small heap, bounded direct memory, a GC and JIT that cost little RSS.
-DEFAULT_JAVA_OPTS="-Xmx48m -XX:MaxDirectMemorySize=32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+# The sidecar's JVM budget: small heap, bounded direct memory, a GC and JIT that cost little RSS. -Xms8m: in a
+# 100Mi container the JVM's default initial heap is 1/64 of the limit; on a big machine it would be all of -Xmx,
+# and touching it costs ~10 MiB of RSS that the pod would not spend.
+DEFAULT_JAVA_OPTS="-Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
-SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0
+SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0
 while [ $# -gt 0 ]; do
   case $1 in
     --size) SIZE=$2; shift 2 ;;
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
     --no-ceilings) CEILINGS=0; shift ;;
     --build) BUILD=1; shift ;;
     --profile) PROFILE=1; shift ;;
+    --keep-logs) KEEP_LOGS=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -145,7 +149,7 @@ cleanup() {
   ! declare -F stop_mysqld >/dev/null || stop_mysqld
   for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill -KILL "${PIDS[i]}" 2>/dev/null || true; done
   rm -rf "$RUN"/clone-* "$RUN"/dd.bin
-  if [ $OK = 1 ]; then rm -rf "$RUN"; else log "kept the logs of this run in $L"; fi
+  if [ $OK = 1 ] && [ $KEEP_LOGS = 0 ]; then rm -rf "$RUN"; else log "kept the logs of this run in $L"; fi
   exit $rc
 }
 trap cleanup EXIT
@@ -222,7 +226,7 @@ prepare_dataset() {
 # tv FILE -> "user sys maxrss_kib" from a /usr/bin/time -v file
 tv() { awk -F': ' '/User time/{u=$2} /System time/{s=$2} /Maximum resident/{r=$2} END{print u+0, s+0, r+0}' "$1"; }
 # ticks PID -> utime+stime+cutime+cstime in seconds (the process and its waited-for children so far)
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f %.2f", ($12+$14)/hz, ($13+$15)/hz}' "/proc/$1/stat"; }
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f %.2f\n", ($12+$14)/hz, ($13+$15)/hz}' "/proc/$1/stat"; }
 hwm_of() { awk '/VmHWM/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 listening() { [ -n "$(ss -Hltn "sport = :$1")" ]; }
 wait_listening() {  # port pid: until listening, the process dies, or 30 s
@@ -333,12 +337,11 @@ stop_serve() {
   kill -0 "$SERVE_TIME" 2>/dev/null && { log "agent: serve ignored SIGTERM for 10 s; killing it"; kill -KILL "$SERVE_JVM" 2>/dev/null || true; }
   wait "$SERVE_TIME" 2>/dev/null || true
 }
-# The first line of the agent's logs that carries the stream's byte count; else the serve JVM's written bytes.
-agent_bytes() {
-  local b
-  b=$(grep -ohiE '(stream|received|sent|backup)[^0-9]{0,40}[0-9]{6,} bytes' "$@" 2>/dev/null | grep -oE '[0-9]{6,}' | sort -n | tail -1)
-  echo "${b:-}"
-}
+# From the agent's own summary lines:
+#   init:  "init done: cloned N bytes (F files) from D in T s: X MB/s transfer over Y s, prepare Z s"
+#   serve: "backup for C (http) succeeded: N bytes in T s (X MB/s), exit 0"
+init_says() { sed -n "/init done: cloned/s/.*$1.*/\\1/p" "$2" | tail -1; }
+serve_bytes() { sed -n 's/.*backup for .* succeeded: \([0-9]*\) bytes.*/\1/p' "$1" | tail -1; }
 run_agent() {
   local rep=$1 d=$RUN/clone-agent/data p=$L/agent-$rep
   rm -rf "$RUN/clone-agent" "$RUN/conf.d"; mkdir -p "$d" "$RUN/conf.d"
@@ -367,15 +370,18 @@ run_agent() {
   local shwm; shwm=$(hwm_of "$SERVE_JVM")
   stop_serve
   check_clone "$d" agent
-  local bytes; bytes=$(agent_bytes "$p.init.log" "$L/serve-$rep.log")
+  local bytes sbytes; bytes=$(init_says 'cloned \([0-9]*\) bytes' "$p.init.log"); sbytes=$(serve_bytes "$L/serve-$rep.log")
+  [ -n "$bytes" ] || bytes=$sbytes
   [ -n "$bytes" ] || { bytes=$(( w1 - w0 )); log "agent: no byte count in the logs; using the serve JVM's written bytes ($bytes)"; }
+  [ -z "$sbytes" ] || [ "$sbytes" = "$bytes" ] || die "agent: serve sent $sbytes bytes but init received $bytes"
   local iu is ir sr
   read -r iu is ir < <(tv "$p.init.time")
   read -r _ _ sr < <(tv "$L/serve-$rep.time")
   local wall; wall=$(elapsed "$t0" "$t2")
   row agent "$rep" "$(date -u +%FT%TZ)" "$la0" "$(load1)" "$CACHE" "$bytes" "$wall" \
       "$(awk -v b="$bytes" -v w="$wall" 'BEGIN{printf "%.1f", b / w / 1e6}')" \
-      "" "" "$(elapsed "$t1" "$t2")" \
+      "$(init_says 'transfer over \([0-9.]*\) s' "$p.init.log")" "$(init_says 'prepare \([0-9.]*\) s' "$p.init.log")" \
+      "$(elapsed "$t1" "$t2")" \
       "$(awk -v a="$c0u" -v b="$c1u" 'BEGIN{printf "%.2f", b - a}')" "$(awk -v a="$c0s" -v b="$c1s" 'BEGIN{printf "%.2f", b - a}')" \
       "$iu" "$is" "$sr" "$ir" "$shwm" "$hwm" "$ACCEPT_MS"
   log "agent rep $rep: $bytes bytes in $wall s ($(tail -1 "$CSV" | cut -d, -f9) MB/s), load $la0 -> $(load1); serve accepted in $ACCEPT_MS ms"
