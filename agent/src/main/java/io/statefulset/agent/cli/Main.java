@@ -28,6 +28,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Peers come and go (a donor pod restarts with a new IP, a new pod's name appears): the JVM's default DNS
+        // cache (30 s for answers, 10 s for "unknown host") would hide that. Must be set before the first lookup.
+        java.security.Security.setProperty("networkaddress.cache.ttl", "5");
+        java.security.Security.setProperty("networkaddress.cache.negative.ttl", "1");
         // slf4j-simple: one line per event with a timestamp, to stderr (kubectl logs shows both streams).
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
@@ -58,8 +62,8 @@ public final class Main {
         try {
             Flags flags = Flags.parse(mode, rest, env, FlagCatalog.ALL);
             return mode.equals("init")
-                    ? new InitCommand(initOptions(flags, env)).run()
-                    : new ServeCommand(serveOptions(flags, env)).run();
+                    ? new InitCommand(initOptions(flags, env), env).run()
+                    : new ServeCommand(serveOptions(flags, env), env).run();
         } catch (UsageException e) {
             err.println("usage error: " + e.getMessage());
             return USAGE;

@@ -1,15 +1,90 @@
 package io.statefulset.agent.serve;
 
-/** The sidecar: replication set up once, then the backup/health server until SIGTERM. */
-public final class ServeCommand {
-    private final ServeOptions options;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.statefulset.agent.backup.BackupServer;
+import io.statefulset.agent.replication.JdbcMysqlProbe;
+import io.statefulset.agent.replication.LocalMysqlDataSource;
+import io.statefulset.agent.replication.ReplicationSettings;
+import io.statefulset.agent.replication.ReplicationSetup;
+import io.statefulset.agent.replication.ReplicationSetupException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-    public ServeCommand(ServeOptions options) {
+/**
+ * The sidecar: the backup/health server first (so that probes and peers get answers while mysqld starts), then the
+ * one-time replication setup, then serve until SIGTERM.
+ */
+public final class ServeCommand {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final ServeOptions options;
+    private final Map<String, String> env;
+
+    public ServeCommand(ServeOptions options, Map<String, String> env) {
         this.options = options;
+        this.env = env;
     }
 
-    /** @return the process exit code */
+    /** @return the process exit code: 0 after a SIGTERM, 1 when the setup failed or the port cannot be bound */
     public int run() {
-        throw new UnsupportedOperationException("serve is being built");
+        long started = System.nanoTime();
+        ReplicationSettings settings = ReplicationSettings.from(options);
+        HikariDataSource dataSource = LocalMysqlDataSource.create(options);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        BackupServer server;
+        try {
+            server = BackupServer.start(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
+                    registry, env);
+        } catch (IOException e) {
+            dataSource.close();
+            log.error("serve failed: {}", e.getMessage());
+            return 1;
+        }
+        log.info("serve ready in {} ms on {}", (System.nanoTime() - started) / 1_000_000, server.address());
+
+        AtomicInteger exitCode = new AtomicInteger(0);
+        // The setup waits for mysqld (which starts beside us) on its own thread, so that the server answers meanwhile.
+        Thread setup = new Thread(() -> {
+            try {
+                new ReplicationSetup(settings, dataSource).run();
+            } catch (ReplicationSetupException e) {
+                log.error("replication setup failed: {}", e.getMessage());
+                exitCode.set(1);
+                server.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "replication-setup");
+        setup.setDaemon(true);
+        setup.start();
+
+        Thread hook = new Thread(() -> {
+            log.info("SIGTERM: stopping (a running backup is aborted, its client gets a failed trailer)");
+            setup.interrupt();
+            server.close();
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            server.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            dataSource.close();
+        }
+        if (exitCode.get() != 0) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // SIGTERM raced with the failure: the hook is running, the exit code stays 1.
+            }
+        }
+        return exitCode.get();
     }
 }

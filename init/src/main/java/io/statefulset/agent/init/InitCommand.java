@@ -1,15 +1,99 @@
 package io.statefulset.agent.init;
 
+import io.statefulset.agent.backuptool.BackupTool;
+import io.statefulset.agent.clone.Backoff;
+import io.statefulset.agent.clone.BackupPrepare;
+import io.statefulset.agent.clone.CloneException;
+import io.statefulset.agent.clone.CloneOutcome;
+import io.statefulset.agent.clone.CloneStaging;
+import io.statefulset.agent.clone.DonorClient;
+import io.statefulset.agent.clone.DonorRounds;
+import io.statefulset.agent.clone.DonorTransfer;
+import io.statefulset.agent.clone.HandOver;
+import io.statefulset.agent.clone.ReplicaClone;
+import io.statefulset.agent.config.MysqldConfig;
+import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.identity.PodIdentity;
+import io.statefulset.agent.protocol.BackupProtocol;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** The init container: identity, config, and (on a replica with no data) the clone. */
 public final class InitCommand {
-    private final InitOptions options;
+    private static final Logger log = LoggerFactory.getLogger(InitCommand.class);
+    /** Polling a donor that is not up yet: quick at first (pods start in seconds), then every few seconds. */
+    static final Backoff POLL_BACKOFF = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5));
+    /** Between attempts over all donors: a donor that just failed is often a restarting pod. */
+    static final Backoff ROUND_BACKOFF = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30));
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    public InitCommand(InitOptions options) {
+    private final InitOptions options;
+    private final Map<String, String> env;
+    private final HandOver handOver;
+
+    public InitCommand(InitOptions options, Map<String, String> env) {
+        this(options, env, new HandOver());
+    }
+
+    /** With a hand-over that tests can interrupt at any step. */
+    InitCommand(InitOptions options, Map<String, String> env, HandOver handOver) {
         this.options = options;
+        this.env = Map.copyOf(env);
+        this.handOver = handOver;
     }
 
     /** @return the process exit code: 0 done, 1 failed */
     public int run() {
-        throw new UnsupportedOperationException("init is being built");
+        long start = System.nanoTime();
+        try {
+            PodIdentity pod = PodIdentity.fromHostname(options.hostname(), options.service());
+            int serverId = pod.serverId(options.serverIdOffset());
+            log.info("pod {}: {} (ordinal {}), server-id {}", pod.podName(), pod.isPrimary() ? "primary" : "replica",
+                    pod.ordinal(), serverId);
+            new MysqldConfig(options.configMapDir(), options.confDir()).apply(pod, options.serverIdOffset());
+            if (pod.isPrimary()) {
+                log.info("init done: {} is the primary, no clone (mysqld initialises its own data dir {})",
+                        pod.podName(), options.dataDir());
+                return 0;
+            }
+            CloneOutcome outcome = clone(pod);
+            summarise(outcome);
+            return 0;
+        } catch (IllegalArgumentException | IOException | CloneException e) {
+            log.error("init failed after {} ms: {}", Duration.ofNanos(System.nanoTime() - start).toMillis(), e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("init interrupted; the next init resumes or redoes the clone");
+            return 1;
+        }
+    }
+
+    private CloneOutcome clone(PodIdentity pod) throws CloneException, IOException, InterruptedException {
+        List<HostPort> donors = options.donors().isEmpty() ? pod.defaultDonors(BackupProtocol.DEFAULT_PORT) : options.donors();
+        DonorRounds rounds = new DonorRounds(donors, options.donorWait(), options.attempts(), POLL_BACKOFF, ROUND_BACKOFF);
+        try (DonorClient client = new DonorClient(options.token(), options.stallTimeout(), options.progressInterval(),
+                CONNECT_TIMEOUT)) {
+            return new ReplicaClone(new CloneStaging(options.dataDir()), rounds, client,
+                    () -> new BackupPrepare(BackupTool.resolve(options.backupTool(), env)), handOver).run();
+        }
+    }
+
+    private static void summarise(CloneOutcome outcome) {
+        if (outcome.transfer().isEmpty()) {
+            log.info("init done in {} ms: data dir ready ({})", outcome.total().toMillis(),
+                    outcome.found() == io.statefulset.agent.clone.DataDirState.PREPARED ? "finished an interrupted hand-over" : "nothing to do");
+            return;
+        }
+        DonorTransfer t = outcome.transfer().get();
+        double seconds = outcome.total().toNanos() / 1e9;
+        log.info("init done: cloned {} bytes ({} files) from {} in {} s: {} MB/s transfer over {} s, prepare {} s",
+                t.bytes(), t.files(), t.donor(), String.format("%.1f", seconds),
+                String.format("%.1f", t.megabytesPerSecond()), String.format("%.1f", t.elapsed().toNanos() / 1e9),
+                String.format("%.1f", outcome.prepare().toNanos() / 1e9));
     }
 }

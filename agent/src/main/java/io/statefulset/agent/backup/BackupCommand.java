@@ -1,0 +1,27 @@
+package io.statefulset.agent.backup;
+
+import io.statefulset.agent.backuptool.BackupTool;
+import io.statefulset.agent.identity.HostPort;
+import java.util.List;
+
+/**
+ * The backup tool's command line. The password never appears here: it travels in the defaults file, which
+ * MySQL's option parser only honours as the FIRST argument.
+ */
+record BackupCommand(BackupTool tool, HostPort mysql, String user) {
+
+    List<String> argv(BackupScratch scratch) {
+        return List.of(
+                tool.executable().toString(),
+                "--defaults-extra-file=" + scratch.defaultsFile(),
+                "--backup",
+                "--slave-info",
+                "--stream=xbstream",
+                "--host=" + mysql.host(),
+                "--port=" + mysql.port(),
+                "--user=" + user,
+                // The tool's own scratch files land in our dir, so a killed backup leaves nothing elsewhere.
+                "--target-dir=" + scratch.targetDir(),
+                "--tmpdir=" + scratch.tmpDir());
+    }
+}

@@ -1,0 +1,59 @@
+package io.statefulset.agent.backup;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Backup meters. Prometheus names: {@code mysql_agent_backups_total{status=success|failed|aborted}},
+ * {@code mysql_agent_backup_bytes_total}, {@code mysql_agent_backup_in_progress},
+ * {@code mysql_agent_backup_duration_seconds} (count, sum, max).
+ */
+final class BackupMetrics {
+    private final Map<String, Counter> byStatus;
+    private final Counter bytes;
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private final Timer duration;
+
+    BackupMetrics(MeterRegistry registry) {
+        // Every status is registered up front, so a dashboard sees 0 rather than no series.
+        byStatus = Map.of(
+                BackupOutcome.SUCCESS, served(registry, BackupOutcome.SUCCESS),
+                BackupOutcome.FAILED, served(registry, BackupOutcome.FAILED),
+                BackupOutcome.ABORTED, served(registry, BackupOutcome.ABORTED));
+        bytes = Counter.builder("mysql.agent.backup.bytes")
+                .description("Backup stream bytes sent to clients (counted as they are sent)")
+                .register(registry);
+        Gauge.builder("mysql.agent.backup.in.progress", inProgress, AtomicInteger::get)
+                .description("1 while a backup is being streamed")
+                .register(registry);
+        duration = Timer.builder("mysql.agent.backup.duration")
+                .description("Wall time of backups, from the request to the last byte")
+                .register(registry);
+    }
+
+    private static Counter served(MeterRegistry registry, String status) {
+        return Counter.builder("mysql.agent.backups")
+                .description("Backups served, by how they ended: success, failed (the client got a failed trailer) or aborted (the client went away)")
+                .tag("status", status)
+                .register(registry);
+    }
+
+    void started() {
+        inProgress.incrementAndGet();
+    }
+
+    void sent(long n) {
+        bytes.increment(n);
+    }
+
+    void ended(BackupOutcome outcome) {
+        inProgress.decrementAndGet();
+        byStatus.get(outcome.status()).increment();
+        duration.record(Duration.ofNanos(outcome.nanos()));
+    }
+}

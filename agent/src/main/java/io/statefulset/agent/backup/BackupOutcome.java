@@ -1,0 +1,29 @@
+package io.statefulset.agent.backup;
+
+import io.statefulset.agent.protocol.BackupProtocol;
+
+/**
+ * How a backup ended, as the trailers, the metrics and the summary log line tell it.
+ *
+ * @param status   {@link #SUCCESS}, {@link #FAILED} (the client gets a failed trailer) or {@link #ABORTED}
+ *                 (the client went away: nobody to tell)
+ * @param error    why it failed: the tool's stderr tail or the agent's reason; empty on success
+ * @param exitCode the tool's exit code, -1 when it was killed or never ran
+ */
+record BackupOutcome(String status, String error, long bytes, int crc32c, int exitCode, long nanos) {
+    static final String SUCCESS = BackupProtocol.STATUS_SUCCESS;
+    static final String FAILED = BackupProtocol.STATUS_FAILED;
+    static final String ABORTED = "aborted";
+
+    boolean succeeded() {
+        return SUCCESS.equals(status);
+    }
+
+    double seconds() {
+        return nanos / 1e9;
+    }
+
+    double megabytesPerSecond() {
+        return nanos == 0 ? 0 : bytes / 1e6 / seconds();
+    }
+}

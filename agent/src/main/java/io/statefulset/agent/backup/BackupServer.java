@@ -1,0 +1,204 @@
+package io.statefulset.agent.backup;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.statefulset.agent.health.CachedProbe;
+import io.statefulset.agent.health.HealthEndpoints;
+import io.statefulset.agent.health.MysqlProbe;
+import io.statefulset.agent.health.ReplicationMetrics;
+import io.statefulset.agent.identity.PodIdentity;
+import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.serve.ServeOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar's port (default 3307): {@code /backup} (plus the tutorial's raw stream), {@code /healthz},
+ * {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs.
+ *
+ * <pre>{@code
+ * BackupServer server = BackupServer.start(options, probe, registry, System.getenv());
+ * Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+ * server.awaitClosed();
+ * }</pre>
+ */
+public final class BackupServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BackupServer.class);
+    /** Probe readings are reused this long, so kubelet and Prometheus cannot hammer mysqld. */
+    public static final Duration PROBE_CACHE = Duration.ofSeconds(1);
+    /** How long {@link #close()} waits for an aborted backup to tell its client and for connections to drain. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** Outbound bytes queued per connection before the pump stops reading the tool's stdout. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+    private static final int MAX_REQUEST_BYTES = 16 * 1024;
+    private static final int PROBE_QUEUE = 64;
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final ChannelGroup connections;
+    private final BackupEndpoint backup;
+    private final ThreadPoolExecutor probeExecutor;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private BackupServer(EventLoopGroup group, Channel serverChannel, ChannelGroup connections, BackupEndpoint backup,
+                         ThreadPoolExecutor probeExecutor) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.connections = connections;
+        this.backup = backup;
+        this.probeExecutor = probeExecutor;
+    }
+
+    /**
+     * Binds {@code options.listen()} (port 0 picks a free port, see {@link #port()}) and serves until {@link #close()}.
+     *
+     * @param env the agent's environment: PATH to find the backup tool, TMPDIR for its scratch dir; also the
+     *            child's environment (minus password variables)
+     * @throws IOException when the address cannot be bound
+     * @throws IllegalArgumentException when the hostname is not {@code <sts>-<ordinal>} or the token is empty
+     */
+    public static BackupServer start(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
+                                     Map<String, String> env) throws IOException {
+        return start(options, probe, registry, env,
+                new InetSocketAddress(options.listen().host(), options.listen().port()));
+    }
+
+    /** As {@link #start(ServeOptions, MysqlProbe, PrometheusMeterRegistry, Map)} on {@code bind}; tests bind port 0. */
+    static BackupServer start(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
+                              Map<String, String> env, InetSocketAddress bind) throws IOException {
+        options.token().filter(Secret::isEmpty).ifPresent(t -> {
+            throw new IllegalArgumentException("the /backup token from " + t.origin() + " is empty: put a secret in it,"
+                    + " or drop --token-file to serve without one");
+        });
+        boolean primary = PodIdentity.fromHostname(options.hostname(), options.service()).isPrimary();
+        CachedProbe cachedProbe = new CachedProbe(probe, PROBE_CACHE);
+        ReplicationMetrics.register(registry, cachedProbe);
+        HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
+        BackupSlot slot = new BackupSlot();
+        Path scratchParent = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));
+        BackupEndpoint backup = new BackupEndpoint(options.token(), slot,
+                new BackupStreamer(options, Map.copyOf(env), scratchParent, new BackupMetrics(registry), slot));
+        ThreadPoolExecutor probeExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(PROBE_QUEUE), new DefaultThreadFactory("health-probe", true));
+
+        EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("agent-net", true));
+        ChannelGroup connections = new DefaultChannelGroup("backup-server", GlobalEventExecutor.INSTANCE);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // ncat with stdin at EOF half-closes at once; the raw stream must still flow to it.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast("sniffer", new FirstByteSniffer(options.legacyWait(),
+                                ctx -> installHttp(ctx, backup, health, probeExecutor), backup::serveRaw));
+                    }
+                });
+        Channel serverChannel;
+        try {
+            serverChannel = bootstrap.bind(bind).sync().channel();
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            probeExecutor.shutdownNow();
+            throw new IOException("cannot listen on " + bind + ": " + e.getMessage()
+                    + "; check that no other process holds the port, or pass another --listen", e);
+        }
+        BackupServer server = new BackupServer(group, serverChannel, connections, backup, probeExecutor);
+        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics", server.address(),
+                options.token().isPresent() ? "bearer token required" : "no token",
+                backup.rawAllowed() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
+                primary ? "primary" : "replica", options.maxLag().toSeconds());
+        return server;
+    }
+
+    private static void installHttp(ChannelHandlerContext ctx, BackupEndpoint backup, HealthEndpoints health,
+                                    ThreadPoolExecutor probeExecutor) {
+        ctx.pipeline().addLast("http-codec", new HttpServerCodec());
+        ctx.pipeline().addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        ctx.pipeline().addLast("routes", new HttpRoutes(backup, health, probeExecutor));
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The bound port: the one asked for, or the one the OS chose for port 0. */
+    public int port() {
+        return address().getPort();
+    }
+
+    /**
+     * Graceful stop: no new connections; a running backup is aborted and its client gets a failed trailer
+     * ("donor shutting down") within {@link #STOP_GRACE}; then every connection and thread is closed.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            awaitClosedUninterruptibly();
+            return;
+        }
+        try {
+            serverChannel.close().awaitUninterruptibly();
+            try {
+                backup.shutdown(STOP_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            connections.close().awaitUninterruptibly();
+            probeExecutor.shutdownNow();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            log.info("stopped listening on {}", serverChannel.localAddress());
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** Blocks until {@link #close()} has finished (the serve command's main thread waits here). */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    private void awaitClosedUninterruptibly() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+}

@@ -1,0 +1,158 @@
+package io.statefulset.agent.backup;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.statefulset.agent.backuptool.BackupTool;
+import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.serve.ServeOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one backup from start to verdict on its own thread: starts the tool, pumps its stdout to the client only
+ * while the client can take it, and always ends with the tool gone, the scratch dir deleted and the slot free.
+ */
+final class BackupStreamer {
+    private static final Logger log = LoggerFactory.getLogger(BackupStreamer.class);
+    static final int CHUNK = 64 * 1024;
+    static final int STDERR_LINES = 20;
+
+    private final ServeOptions options;
+    private final Map<String, String> env;
+    private final Path scratchParent;
+    private final BackupMetrics metrics;
+    private final BackupSlot slot;
+    private final List<String> secrets;
+
+    BackupStreamer(ServeOptions options, Map<String, String> env, Path scratchParent, BackupMetrics metrics, BackupSlot slot) {
+        this.options = options;
+        this.env = env;
+        this.scratchParent = scratchParent;
+        this.metrics = metrics;
+        this.slot = slot;
+        this.secrets = Stream.of(options.mysqlPassword(), options.token(), options.replicationPassword())
+                .flatMap(Optional::stream).map(Secret::reveal).toList();
+    }
+
+    void stream(BackupRun run, BackupSink sink) {
+        metrics.started();
+        StderrTail tail = new StderrTail(STDERR_LINES, secrets);
+        BackupScratch scratch = null;
+        BackupProcess process = null;
+        BackupOutcome outcome = null;
+        boolean begun = false;
+        try {
+            BackupTool tool;
+            try {
+                tool = BackupTool.resolve(options.backupTool(), env);
+                scratch = BackupScratch.create(scratchParent, options.mysqlPassword());
+                process = BackupProcess.start(new BackupCommand(tool, options.mysql(), options.mysqlUser()).argv(scratch), env, tail);
+            } catch (IOException | IllegalArgumentException e) {
+                String why = "cannot start the backup: " + e.getMessage();
+                sink.refuse(why + "\n");
+                outcome = new BackupOutcome(BackupOutcome.FAILED, why, 0, 0, -1, System.nanoTime() - run.startedNanos());
+                return;
+            }
+            run.attach(process);
+            OptionalLong estimate = DataDirSize.of(options.dataDir());
+            run.sizeEstimate(estimate);
+            log.info("backup for {} ({}) started: {} pid {}, size estimate {}", run.client(), sink.mode(), tool.name(),
+                    process.pid(), estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown");
+            sink.begin(estimate);
+            begun = true;
+            CRC32C crc = new CRC32C();
+            pump(run, sink, process.stdout(), crc);
+            if (run.abortReason().isEmpty() && !run.channel().isActive()) run.abort("client went away");
+            outcome = verdict(run, tail, process.awaitExit(), crc);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            run.abort("donor interrupted");
+        } catch (RuntimeException e) {
+            log.error("backup for {} broke down", run.client(), e);
+            run.abort("agent error: " + e);
+        } finally {
+            if (process != null) process.killTree(); // no-op after a normal exit; stops strays after a failure here
+            deleteScratch(scratch);
+            if (outcome == null) {
+                String why = run.abortReason().orElse("agent error");
+                String status = run.channel().isActive() ? BackupOutcome.FAILED : BackupOutcome.ABORTED;
+                outcome = new BackupOutcome(status, why, run.bytes(), 0, -1, System.nanoTime() - run.startedNanos());
+            }
+            // The books are closed before the client hears the verdict, so what it sees next (metrics, a new
+            // backup) already counts this one.
+            logSummary(run, sink, outcome);
+            metrics.ended(outcome);
+            slot.release(run);
+            if (begun && !outcome.status().equals(BackupOutcome.ABORTED)) sink.finish(outcome);
+            else run.channel().close(); // after a refusal this only repeats the close its reply scheduled
+            run.finished();
+        }
+    }
+
+    private void pump(BackupRun run, BackupSink sink, InputStream stdout, CRC32C crc) throws InterruptedException {
+        byte[] buf = new byte[CHUNK];
+        ChannelFutureListener onWriteFailure = f -> {
+            if (!f.isSuccess()) {
+                run.abort("client went away (" + f.cause().getMessage() + ")");
+                f.channel().close();
+            }
+        };
+        try (stdout) {
+            while (run.awaitWritable()) {
+                int n = stdout.read(buf);
+                if (n < 0) return;
+                crc.update(buf, 0, n);
+                ByteBuf chunk = sink.channel().alloc().directBuffer(n).writeBytes(buf, 0, n);
+                run.addBytes(n);
+                metrics.sent(n);
+                sink.write(chunk).addListener(onWriteFailure);
+            }
+        } catch (IOException e) {
+            // The pipe breaks when an abort killed the tool; otherwise it is news.
+            if (run.abortReason().isEmpty()) run.abort("reading the backup tool's output failed: " + e.getMessage());
+        }
+    }
+
+    private static BackupOutcome verdict(BackupRun run, StderrTail tail, int exit, CRC32C crc) {
+        long nanos = System.nanoTime() - run.startedNanos();
+        int crcValue = (int) crc.getValue();
+        Optional<String> aborted = run.abortReason();
+        if (aborted.isPresent()) {
+            // Aborted with the client still there (donor shutting down): it can still be told why.
+            String status = run.channel().isActive() ? BackupOutcome.FAILED : BackupOutcome.ABORTED;
+            return new BackupOutcome(status, aborted.get(), run.bytes(), crcValue, exit, nanos);
+        }
+        if (exit == 0) return new BackupOutcome(BackupOutcome.SUCCESS, "", run.bytes(), crcValue, exit, nanos);
+        String error = tail.headerValue();
+        if (error.isEmpty()) error = "backup tool exited with " + exit + " and wrote nothing to stderr";
+        return new BackupOutcome(BackupOutcome.FAILED, error, run.bytes(), crcValue, exit, nanos);
+    }
+
+    private static void deleteScratch(BackupScratch scratch) {
+        if (scratch == null) return;
+        try {
+            scratch.delete();
+        } catch (IOException e) {
+            log.warn("{}; delete it by hand", e.getMessage());
+        }
+    }
+
+    private static void logSummary(BackupRun run, BackupSink sink, BackupOutcome o) {
+        String numbers = String.format("%d bytes in %.1f s (%.1f MB/s), exit %d", o.bytes(), o.seconds(), o.megabytesPerSecond(), o.exitCode());
+        switch (o.status()) {
+            case BackupOutcome.SUCCESS -> log.info("backup for {} ({}) succeeded: {}", run.client(), sink.mode(), numbers);
+            case BackupOutcome.ABORTED -> log.warn("backup for {} ({}) aborted, {}: {}; tool killed, scratch dir deleted",
+                    run.client(), sink.mode(), o.error(), numbers);
+            default -> log.warn("backup for {} ({}) failed: {}: {}", run.client(), sink.mode(), numbers, o.error());
+        }
+    }
+}

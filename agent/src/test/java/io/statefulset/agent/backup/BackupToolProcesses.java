@@ -1,0 +1,15 @@
+package io.statefulset.agent.backup;
+
+import java.util.List;
+
+/** The backup tool processes this JVM started, directly or through a child. */
+final class BackupToolProcesses {
+    private BackupToolProcesses() {}
+
+    static List<ProcessHandle> running() {
+        return ProcessHandle.current().descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("/mariadb-backup")).orElse(false))
+                .toList();
+    }
+}

@@ -1,0 +1,98 @@
+package io.statefulset.agent.backup;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.statefulset.agent.health.JdbcTestProbe;
+import io.statefulset.agent.health.MysqlProbe;
+import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.serve.ServeOptions;
+import io.statefulset.agent.testing.MariaDb;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** A real {@link BackupServer} in front of a test's real mariadbd, on a free loopback port. */
+final class TestDonor implements AutoCloseable {
+    final BackupServer server;
+    final PrometheusMeterRegistry registry;
+    final Path scratchParent;
+
+    private TestDonor(BackupServer server, PrometheusMeterRegistry registry, Path scratchParent) {
+        this.server = server;
+        this.registry = registry;
+        this.scratchParent = scratchParent;
+    }
+
+    static Builder on(MariaDb db, Path scratchParent) {
+        return new Builder(db, scratchParent);
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** What the donor's bytes counter says it has sent so far. */
+    double bytesSent() {
+        return registry.get("mysql.agent.backup.bytes").counter().count();
+    }
+
+    /** Backup scratch dirs left in the TMPDIR the server was given. */
+    List<Path> scratchDirs() throws IOException {
+        try (Stream<Path> s = Files.list(scratchParent)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(BackupScratch.PREFIX)).toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    static final class Builder {
+        private final MariaDb db;
+        private final Path scratchParent;
+        private String hostname = "mysql-0";
+        private Optional<Secret> token = Optional.empty();
+        private String user = "root";
+        private Optional<Secret> password = Optional.empty();
+        private int mysqlPort;
+        private MysqlProbe probe;
+
+        private Builder(MariaDb db, Path scratchParent) {
+            this.db = db;
+            this.scratchParent = scratchParent;
+            this.mysqlPort = db.port();
+            this.probe = new JdbcTestProbe(db);
+        }
+
+        Builder hostname(String h) { hostname = h; return this; }
+        Builder token(String t) { token = Optional.of(Secret.of(t, "test")); return this; }
+        Builder user(String u, String pw) { user = u; password = Optional.of(Secret.of(pw, "test")); return this; }
+        Builder mysqlPort(int p) { mysqlPort = p; return this; }
+        Builder probe(MysqlProbe p) { probe = p; return this; }
+
+        TestDonor start() throws IOException {
+            ServeOptions options = new ServeOptions(hostname, "mysql", db.dataDir(),
+                    new HostPort("127.0.0.1", 3307), new HostPort("127.0.0.1", mysqlPort), user, password,
+                    new HostPort("mysql-0.mysql", 3306), user, password, "mariadb-backup", token,
+                    Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500));
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("TMPDIR", scratchParent.toString());
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            BackupServer server = BackupServer.start(options, probe, registry, env, new InetSocketAddress("127.0.0.1", 0));
+            return new TestDonor(server, registry, scratchParent);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.statefulset.agent.health;
+
+import io.statefulset.agent.testing.MariaDb;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A plain-JDBC {@link MysqlProbe} over a test's real mariadbd (the product's implementation lives in the
+ * replication package). "Configured" is whatever the test says it is.
+ */
+public final class JdbcTestProbe implements MysqlProbe {
+    private final MariaDb db;
+    private final AtomicBoolean configured = new AtomicBoolean();
+
+    public JdbcTestProbe(MariaDb db) {
+        this.db = db;
+    }
+
+    public JdbcTestProbe configured(boolean value) {
+        configured.set(value);
+        return this;
+    }
+
+    @Override
+    public boolean alive() {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            return rs.next();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<ReplicaState> replicaState() {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            if (!rs.next()) return Optional.empty();
+            long lag = rs.getLong("Seconds_Behind_Master");
+            OptionalLong lagSeconds = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(lag);
+            String error = rs.getString("Last_IO_Error") + " " + rs.getString("Last_SQL_Error");
+            return Optional.of(new ReplicaState("Yes".equals(rs.getString("Slave_IO_Running")),
+                    "Yes".equals(rs.getString("Slave_SQL_Running")), lagSeconds, error.strip()));
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean replicationConfigured() {
+        return configured.get();
+    }
+}

@@ -1,0 +1,65 @@
+package io.statefulset.agent.clone;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.protocol.BackupProtocol;
+import java.util.Optional;
+
+/** The trailers that end a donor's {@code /backup} body: the donor's own verdict on what it sent. */
+record BackupTrailers(Optional<String> status, Optional<String> error, Optional<String> bytes, Optional<String> crc32c) {
+    /** Longest donor error text quoted in our own messages; the donor already sends only its stderr tail. */
+    private static final int MAX_ERROR = 1000;
+
+    static BackupTrailers from(HttpHeaders trailers) {
+        return new BackupTrailers(
+                Optional.ofNullable(trailers.get(BackupProtocol.STATUS_TRAILER)).map(String::trim),
+                Optional.ofNullable(trailers.get(BackupProtocol.ERROR_TRAILER)).map(String::trim).filter(s -> !s.isEmpty()),
+                Optional.ofNullable(trailers.get(BackupProtocol.BYTES_TRAILER)).map(String::trim),
+                Optional.ofNullable(trailers.get(BackupProtocol.CRC32C_TRAILER)).map(String::trim));
+    }
+
+    /**
+     * Trust only a body the donor calls a success and whose length and CRC32C match what arrived.
+     *
+     * @throws DonorFailedException saying which check failed, with the donor's error text when it sent one
+     */
+    void verify(HostPort donor, long receivedBytes, int receivedCrc) throws DonorFailedException {
+        if (status.isEmpty()) {
+            throw new DonorFailedException("donor " + donor + " ended its body without an " + BackupProtocol.STATUS_TRAILER
+                    + " trailer, so nothing vouches for the stream: is --donor an agent `serve` (or the tutorial's ncat sidecar)?");
+        }
+        if (!status.get().equalsIgnoreCase(BackupProtocol.STATUS_SUCCESS)) {
+            throw new DonorFailedException("donor " + donor + " reported its backup " + status.get() + ": "
+                    + error.map(BackupTrailers::oneLine).orElse("(no " + BackupProtocol.ERROR_TRAILER + " sent)")
+                    + "; check the donor's mysqld and its backup tool (serve logs)");
+        }
+        long declared = parseBytes(donor);
+        if (declared != receivedBytes) {
+            throw new DonorFailedException("donor " + donor + " says it sent " + declared + " bytes but " + receivedBytes
+                    + " arrived: the stream was cut or altered on the way; check proxies and the network path");
+        }
+        String expected = crc32c.orElseThrow(() -> new DonorFailedException("donor " + donor + " sent no "
+                + BackupProtocol.CRC32C_TRAILER + " trailer: refusing a stream that cannot be checked"));
+        String actual = BackupProtocol.crc32cHex(receivedCrc);
+        if (!expected.equalsIgnoreCase(actual)) {
+            throw new DonorFailedException("CRC32C of the " + receivedBytes + " bytes from donor " + donor + " is " + actual
+                    + " but the donor computed " + expected + ": the stream was corrupted on the way; check the network path");
+        }
+    }
+
+    private long parseBytes(HostPort donor) throws DonorFailedException {
+        String text = bytes.orElseThrow(() -> new DonorFailedException("donor " + donor + " sent no "
+                + BackupProtocol.BYTES_TRAILER + " trailer: refusing a stream whose length cannot be checked"));
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new DonorFailedException("donor " + donor + " sent " + BackupProtocol.BYTES_TRAILER + " '" + oneLine(text)
+                    + "', not a byte count");
+        }
+    }
+
+    private static String oneLine(String text) {
+        String s = text.replaceAll("[\\r\\n]+", " | ").strip();
+        return s.length() <= MAX_ERROR ? s : "..." + s.substring(s.length() - MAX_ERROR);
+    }
+}

@@ -1,0 +1,13 @@
+package io.statefulset.agent.clone;
+
+/** What {@code init} finds in a replica's data dir, and so what it must do. */
+public enum DataDirState {
+    /** {@code mysql/} present and no unfinished clone: leave it alone. */
+    INITIALISED,
+    /** No {@code mysql/} and no staging: clone. */
+    EMPTY,
+    /** A staging area that never reached "prepared" (killed while receiving or preparing): wipe and clone again. */
+    INTERRUPTED,
+    /** A prepared clone whose hand-over did not finish: finish it, no donor needed. */
+    PREPARED
+}

@@ -1,0 +1,53 @@
+package io.statefulset.agent.clone;
+
+import io.statefulset.agent.identity.HostPort;
+import java.util.OptionalLong;
+
+/** Counts what a donor sent and words the periodic progress line. Used on the event loop only. */
+final class TransferProgress {
+    private final HostPort donor;
+    private final long startNanos;
+    private long bytes;
+    private long lastBytes;
+    private long lastNanos;
+    private OptionalLong estimate = OptionalLong.empty();
+
+    TransferProgress(HostPort donor, long startNanos) {
+        this.donor = donor;
+        this.startNanos = startNanos;
+        this.lastNanos = startNanos;
+    }
+
+    void estimate(long estimatedBytes) {
+        if (estimatedBytes > 0) estimate = OptionalLong.of(estimatedBytes);
+    }
+
+    void received(long n) {
+        bytes += n;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    /** "clone from h:p: 812.3 MB received, 95.1 MB/s, ETA 14 s of ~2.1 GB" (rate over the last interval). */
+    String line(long nowNanos) {
+        double interval = Math.max(nowNanos - lastNanos, 1) / 1e9;
+        double rate = (bytes - lastBytes) / 1e6 / interval;
+        lastBytes = bytes;
+        lastNanos = nowNanos;
+        StringBuilder sb = new StringBuilder("clone from ").append(donor).append(": ")
+                .append(megabytes(bytes)).append(" received, ").append(String.format("%.1f MB/s", rate));
+        if (estimate.isPresent()) {
+            double average = bytes / Math.max(nowNanos - startNanos, 1.0) * 1e9;
+            long left = Math.max(estimate.getAsLong() - bytes, 0);
+            sb.append(average > 0 ? String.format(", ETA %d s", Math.round(left / average)) : ", ETA unknown")
+                    .append(" of ~").append(megabytes(estimate.getAsLong()));
+        }
+        return sb.toString();
+    }
+
+    static String megabytes(long n) {
+        return n >= 10_000_000_000L ? String.format("%.2f GB", n / 1e9) : String.format("%.1f MB", n / 1e6);
+    }
+}
