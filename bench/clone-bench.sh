@@ -346,6 +346,8 @@ run_agent() {
   local rep=$1 d=$RUN/clone-agent/data p=$L/agent-$rep
   rm -rf "$RUN/clone-agent" "$RUN/conf.d"; mkdir -p "$d" "$RUN/conf.d"
   start_serve "$rep"
+  # serve sets replication up right after it listens; let that finish so the clone is measured alone.
+  local i; for i in $(seq 1 200); do grep -q 'replication setup' "$L/serve-$rep.log" && break; sleep 0.05; done
   drop_caches
   local la0 t0 t1 t2 c0u c0s c1u c1s w0 w1
   read -r c0u c0s < <(cpu_of "$SERVE_JVM")
