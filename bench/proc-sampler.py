@@ -145,7 +145,7 @@ def main(argv):
     print(f"sampled {elapsed:.1f} s every {interval} s; machine CPU: user {100 * d[0] / tot:.0f}%, "
           f"sys {100 * d[2] / tot:.0f}%, iowait {100 * d[4] / tot:.0f}%, idle {100 * d[3] / tot:.0f}% "
           f"(of {os.cpu_count()} CPUs); page cache peak Dirty {max_dirty // 1024} MiB, Writeback {max_wb // 1024} MiB")
-    print("per process (last sample before exit):")
+    print("per process (last sample before exit; a parent's byte counts include the children it has reaped):")
     for pid, p in sorted(procs.items(), key=lambda kv: (kv[1]["group"], kv[0])):
         io = p["io"]
         print(f"  {p['group']:<8} {pid:>7} {p['comm']:<16} user {p['user']:6.2f} s  sys {p['sys']:6.2f} s  "
