@@ -35,7 +35,7 @@ final class BackupEndpoint {
         this.streamer = streamer;
     }
 
-    boolean rawAllowed() {
+    private boolean rawAllowed() {
         return token.isEmpty();
     }
 

@@ -1,6 +1,7 @@
 package io.statefulset.agent.backup;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,7 +30,7 @@ final class BackupProcess {
     }
 
     static BackupProcess start(List<String> argv, Map<String, String> env, StderrTail tail) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> childEnv = pb.environment();
         childEnv.clear();
         childEnv.putAll(env);

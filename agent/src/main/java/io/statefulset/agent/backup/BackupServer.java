@@ -26,6 +26,8 @@ import io.statefulset.agent.secret.Secret;
 import io.statefulset.agent.serve.ServeOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -57,6 +59,7 @@ public final class BackupServer implements AutoCloseable {
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
     private static final int PROBE_QUEUE = 64;
+    private static final int BACKLOG = 128;
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
@@ -97,6 +100,25 @@ public final class BackupServer implements AutoCloseable {
                     + " or drop --token-file to serve without one");
         });
         boolean primary = PodIdentity.fromHostname(options.hostname(), options.service()).isPrimary();
+        // The port listens before Netty and the meters load (hundreds of ms on a busy node): from here on the
+        // kernel queues connections, and kubelet or a cloning peer only wait for the accept.
+        ServerSocketChannel listening = listen(bind);
+        try {
+            BackupServer server = serve(listening, options, probe, registry, env, primary);
+            log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics", server.address(),
+                    options.token().isPresent() ? "bearer token required" : "no token",
+                    options.token().isEmpty() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
+                    primary ? "primary" : "replica", options.maxLag().toSeconds());
+            return server;
+        } catch (IOException | RuntimeException e) {
+            listening.close();
+            throw e;
+        }
+    }
+
+    private static BackupServer serve(ServerSocketChannel listening, ServeOptions options, MysqlProbe probe,
+                                      PrometheusMeterRegistry registry, Map<String, String> env, boolean primary)
+            throws IOException {
         CachedProbe cachedProbe = new CachedProbe(probe, PROBE_CACHE);
         ReplicationMetrics.register(registry, cachedProbe);
         HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
@@ -111,8 +133,7 @@ public final class BackupServer implements AutoCloseable {
         ChannelGroup connections = new DefaultChannelGroup("backup-server", GlobalEventExecutor.INSTANCE);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_REUSEADDR, true)
+                .channelFactory(() -> new NioServerSocketChannel(listening))
                 // ncat with stdin at EOF half-closes at once; the raw stream must still flow to it.
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -127,19 +148,27 @@ public final class BackupServer implements AutoCloseable {
                 });
         Channel serverChannel;
         try {
-            serverChannel = bootstrap.bind(bind).sync().channel();
+            // Registering an already bound channel makes it active: Netty starts accepting, no second bind.
+            serverChannel = bootstrap.register().sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             probeExecutor.shutdownNow();
+            throw new IOException("cannot serve on " + listening.getLocalAddress() + ": " + e.getMessage(), e);
+        }
+        return new BackupServer(group, serverChannel, connections, backup, probeExecutor);
+    }
+
+    private static ServerSocketChannel listen(InetSocketAddress bind) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(bind, BACKLOG);
+            return channel;
+        } catch (IOException e) {
+            channel.close();
             throw new IOException("cannot listen on " + bind + ": " + e.getMessage()
                     + "; check that no other process holds the port, or pass another --listen", e);
         }
-        BackupServer server = new BackupServer(group, serverChannel, connections, backup, probeExecutor);
-        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics", server.address(),
-                options.token().isPresent() ? "bearer token required" : "no token",
-                backup.rawAllowed() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
-                primary ? "primary" : "replica", options.maxLag().toSeconds());
-        return server;
     }
 
     private static void installHttp(ChannelHandlerContext ctx, BackupEndpoint backup, HealthEndpoints health,

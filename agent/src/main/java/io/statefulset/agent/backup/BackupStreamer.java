@@ -50,6 +50,7 @@ final class BackupStreamer {
         BackupProcess process = null;
         BackupOutcome outcome = null;
         boolean begun = false;
+        CRC32C crc = new CRC32C();
         try {
             BackupTool tool;
             try {
@@ -69,7 +70,6 @@ final class BackupStreamer {
                     process.pid(), estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown");
             sink.begin(estimate);
             begun = true;
-            CRC32C crc = new CRC32C();
             pump(run, sink, process.stdout(), crc);
             if (run.abortReason().isEmpty() && !run.channel().isActive()) run.abort("client went away");
             outcome = verdict(run, tail, process.awaitExit(), crc);
@@ -83,19 +83,25 @@ final class BackupStreamer {
             if (process != null) process.killTree(); // no-op after a normal exit; stops strays after a failure here
             deleteScratch(scratch);
             if (outcome == null) {
-                String why = run.abortReason().orElse("agent error");
                 String status = run.channel().isActive() ? BackupOutcome.FAILED : BackupOutcome.ABORTED;
-                outcome = new BackupOutcome(status, why, run.bytes(), 0, -1, System.nanoTime() - run.startedNanos());
+                outcome = new BackupOutcome(status, run.abortReason().orElse("agent error"), run.bytes(),
+                        (int) crc.getValue(), -1, System.nanoTime() - run.startedNanos());
             }
-            // The books are closed before the client hears the verdict, so what it sees next (metrics, a new
-            // backup) already counts this one.
-            logSummary(run, sink, outcome);
-            metrics.ended(outcome);
-            slot.release(run);
-            if (begun && !outcome.status().equals(BackupOutcome.ABORTED)) sink.finish(outcome);
-            else run.channel().close(); // after a refusal this only repeats the close its reply scheduled
-            run.finished();
+            close(run, sink, outcome, begun);
         }
+    }
+
+    /**
+     * The books are closed before the client hears the verdict, so that what it sees next (metrics, a new
+     * backup) already counts this one.
+     */
+    private void close(BackupRun run, BackupSink sink, BackupOutcome outcome, boolean begun) {
+        logSummary(run, sink, outcome);
+        metrics.ended(outcome);
+        slot.release(run);
+        if (begun && !outcome.status().equals(BackupOutcome.ABORTED)) sink.finish(outcome);
+        else run.channel().close(); // after a refusal this only repeats the close its reply scheduled
+        run.finished();
     }
 
     private void pump(BackupRun run, BackupSink sink, InputStream stdout, CRC32C crc) throws InterruptedException {

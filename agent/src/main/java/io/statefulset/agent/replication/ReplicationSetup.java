@@ -67,6 +67,11 @@ public final class ReplicationSetup {
         } catch (SQLException e) {
             throw new ReplicationSetupException("replication setup on " + settings.mysqlTarget() + " (" + dialect.describe()
                     + ") failed: " + e.getMessage() + " (the setup is safe to rerun: fix the cause and restart the sidecar)", e);
+        } catch (IllegalArgumentException e) {
+            // A value refused before it reached mysqld (a control character in the password, say): the message
+            // names the value, never shows it.
+            throw new ReplicationSetupException("replication setup on " + settings.mysqlTarget() + " refused a value: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -64,7 +64,7 @@ class BackupHttpTest {
             assertTrue(dump.trailer(ERROR_TRAILER).isEmpty(), dump.trailers().toString());
             assertTrue(donor.scratchDirs().isEmpty(), "scratch dir left: " + donor.scratchDirs());
         }
-        ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone")));
+        ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone"), "--tmpdir=" + work));
         assertEquals(0, prepare.exitCode(), prepare.output());
         MariaDb restored = servers.startOn(work.resolve("clone"), 2);
         assertEquals(Shop.fingerprint(db), Shop.fingerprint(restored));
@@ -167,5 +167,21 @@ class BackupHttpTest {
             assertTrue(dump.trailers().isEmpty(), dump.trailers().toString());
         }
         assertTrue(Files.exists(work.resolve("clone/xtrabackup_checkpoints")));
+    }
+
+    @Test
+    void missingBackupToolIs500SayingWhatToInstall() throws Exception {
+        MariaDb db = servers.start(1);
+        Path work = servers.tempDir("notool-");
+        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).backupTool("/nonexistent/xtrabackup").start()) {
+            ExternalCommand c = ExternalCommand.run(work, List.of("curl", "-sS", "-D", "headers.txt", "-o", "body", donor.url("/backup")));
+            assertEquals(0, c.exitCode(), c.output());
+            assertEquals(500, CurlDump.read(work.resolve("headers.txt")).status());
+            String body = Files.readString(work.resolve("body"));
+            assertTrue(body.contains("no backup tool found") && body.contains("--backup-tool"), body);
+            assertTrue(donor.scratchDirs().isEmpty());
+            Poll.until("the failure to be counted", Duration.ofSeconds(10),
+                    () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"failed\"} 1.0"));
+        }
     }
 }

@@ -30,7 +30,7 @@ class LegacyRawStreamTest {
                     () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"success\"} 1.0"));
         }
         assertTrue(Files.exists(work.resolve("clone/xtrabackup_binlog_info")));
-        ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone")));
+        ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone"), "--tmpdir=" + work));
         assertEquals(0, prepare.exitCode(), prepare.output());
         MariaDb restored = servers.startOn(work.resolve("clone"), 2);
         assertEquals(Shop.fingerprint(db), Shop.fingerprint(restored));

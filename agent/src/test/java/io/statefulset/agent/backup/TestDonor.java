@@ -69,6 +69,7 @@ final class TestDonor implements AutoCloseable {
         private Optional<Secret> password = Optional.empty();
         private int mysqlPort;
         private MysqlProbe probe;
+        private String backupTool = "mariadb-backup";
 
         private Builder(MariaDb db, Path scratchParent) {
             this.db = db;
@@ -82,11 +83,12 @@ final class TestDonor implements AutoCloseable {
         Builder user(String u, String pw) { user = u; password = Optional.of(Secret.of(pw, "test")); return this; }
         Builder mysqlPort(int p) { mysqlPort = p; return this; }
         Builder probe(MysqlProbe p) { probe = p; return this; }
+        Builder backupTool(String t) { backupTool = t; return this; }
 
         TestDonor start() throws IOException {
             ServeOptions options = new ServeOptions(hostname, "mysql", db.dataDir(),
                     new HostPort("127.0.0.1", 3307), new HostPort("127.0.0.1", mysqlPort), user, password,
-                    new HostPort("mysql-0.mysql", 3306), user, password, "mariadb-backup", token,
+                    new HostPort("mysql-0.mysql", 3306), user, password, backupTool, token,
                     Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500));
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("TMPDIR", scratchParent.toString());

@@ -18,8 +18,11 @@ final class BackupToolClone {
     static Path cloneFrom(MariaDb donor, Path target, boolean slaveInfo) throws Exception {
         Files.createDirectories(target);
         Path logs = Files.createDirectories(target.resolveSibling(target.getFileName() + "-clone-logs"));
+        // A private tmpdir, as for the servers: /tmp is shared with processes of other PID namespaces.
+        Path tmp = Files.createDirectories(logs.resolve("tmp"));
         List<String> backup = new ArrayList<>(List.of("mariadb-backup", "--no-defaults", "--backup", "--stream=xbstream",
-                "--host=127.0.0.1", "--port=" + donor.port(), "--user=root", "--target-dir=" + logs.resolve("target")));
+                "--host=127.0.0.1", "--port=" + donor.port(), "--user=root", "--target-dir=" + logs.resolve("target"),
+                "--tmpdir=" + tmp));
         if (slaveInfo) backup.add("--slave-info");
         List<Process> pipeline = ProcessBuilder.startPipeline(List.of(
                 new ProcessBuilder(backup).redirectError(logs.resolve("backup.log").toFile()),
@@ -36,7 +39,7 @@ final class BackupToolClone {
             throw new IllegalStateException("clone of port " + donor.port() + " failed: " + Files.readString(logs.resolve("backup.log"))
                     + Files.readString(logs.resolve("mbstream.log")));
         }
-        Process prepare = new ProcessBuilder("mariadb-backup", "--no-defaults", "--prepare", "--target-dir=" + target)
+        Process prepare = new ProcessBuilder("mariadb-backup", "--no-defaults", "--prepare", "--target-dir=" + target, "--tmpdir=" + tmp)
                 .redirectErrorStream(true).redirectOutput(logs.resolve("prepare.log").toFile()).start();
         if (!prepare.waitFor(120, TimeUnit.SECONDS) || prepare.exitValue() != 0) {
             prepare.destroyForcibly();

@@ -104,7 +104,7 @@ public final class DonorRounds {
                     try {
                         address = InetAddress.getByName(donor.host());
                     } catch (UnknownHostException e) {
-                        waiting(donor, "name " + donor.host() + " does not resolve (yet)");
+                        waiting(donor, "name " + donor.host() + " does not resolve yet");
                         continue;
                     }
                     try {

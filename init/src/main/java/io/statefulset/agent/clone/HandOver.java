@@ -38,6 +38,9 @@ public final class HandOver {
 
     /** @return how many top-level entries were moved by this call */
     public int run(Path staged, Path dataDir) throws IOException {
+        // Only outside damage removes it; then there is nothing left to move, and a data dir still without mysql/
+        // is cloned again by the next init.
+        if (!Files.isDirectory(staged, LinkOption.NOFOLLOW_LINKS)) return 0;
         List<Path> entries;
         try (Stream<Path> list = Files.list(staged)) {
             entries = new ArrayList<>(list.sorted().toList());

@@ -36,8 +36,8 @@ public final class MysqldConfig {
         try {
             roleCnf = Files.readAllBytes(source);
         } catch (NoSuchFileException e) {
-            throw new IOException(source + " does not exist: " + pod.podName() + " is the "
-                    + (pod.isPrimary() ? "primary" : "a replica") + " and needs it; check the ConfigMap (keys "
+            throw new IOException(source + " does not exist: " + pod.podName() + " is "
+                    + (pod.isPrimary() ? "the primary" : "a replica") + " and needs it; check the ConfigMap (keys "
                     + PRIMARY_CNF + ", " + REPLICA_CNF + ") and that it is mounted at --config-map-dir " + configMapDir, e);
         }
         try {

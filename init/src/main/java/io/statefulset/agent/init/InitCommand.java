@@ -6,6 +6,7 @@ import io.statefulset.agent.clone.BackupPrepare;
 import io.statefulset.agent.clone.CloneException;
 import io.statefulset.agent.clone.CloneOutcome;
 import io.statefulset.agent.clone.CloneStaging;
+import io.statefulset.agent.clone.DataDirState;
 import io.statefulset.agent.clone.DonorClient;
 import io.statefulset.agent.clone.DonorRounds;
 import io.statefulset.agent.clone.DonorTransfer;
@@ -70,6 +71,10 @@ public final class InitCommand {
             Thread.currentThread().interrupt();
             log.error("init interrupted; the next init resumes or redoes the clone");
             return 1;
+        } catch (RuntimeException e) {
+            log.error("init failed on an unexpected error (a bug: please report it with this log); the next init"
+                    + " resumes or redoes the clone", e);
+            return 1;
         }
     }
 
@@ -86,7 +91,7 @@ public final class InitCommand {
     private static void summarise(CloneOutcome outcome) {
         if (outcome.transfer().isEmpty()) {
             log.info("init done in {} ms: data dir ready ({})", outcome.total().toMillis(),
-                    outcome.found() == io.statefulset.agent.clone.DataDirState.PREPARED ? "finished an interrupted hand-over" : "nothing to do");
+                    outcome.found() == DataDirState.PREPARED ? "finished an interrupted hand-over" : "nothing to do");
             return;
         }
         DonorTransfer t = outcome.transfer().get();

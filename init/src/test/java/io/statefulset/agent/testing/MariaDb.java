@@ -40,8 +40,11 @@ public final class MariaDb implements AutoCloseable {
     public static MariaDb fresh(Path base, int serverId, String... extraArgs) throws IOException, InterruptedException {
         Path dataDir = base.resolve("data");
         Files.createDirectories(dataDir);
+        // A private tmpdir: helpers share /tmp but not PID namespaces, and mariadbd names its temp tables
+        // #sql-temptable-<pid>-..., so two servers with the same pid delete each other's files.
+        Path tmp = Files.createDirectories(base.resolve("tmp"));
         run(List.of("mariadb-install-db", "--no-defaults", "--user=" + System.getProperty("user.name"),
-                "--datadir=" + dataDir, "--auth-root-authentication-method=normal", "--skip-test-db"),
+                "--datadir=" + dataDir, "--auth-root-authentication-method=normal", "--skip-test-db", "--tmpdir=" + tmp),
                 base.resolve("install.log"));
         MariaDb db = onDataDir(dataDir, base.resolve("run"), serverId, extraArgs);
         db.start();
@@ -63,8 +66,9 @@ public final class MariaDb implements AutoCloseable {
     }
 
     public void start() throws IOException, InterruptedException {
+        Path tmp = Files.createDirectories(runDir.resolve("tmp"));
         List<String> cmd = new ArrayList<>(List.of("mariadbd", "--no-defaults",
-                "--user=" + System.getProperty("user.name"),
+                "--user=" + System.getProperty("user.name"), "--tmpdir=" + tmp,
                 "--datadir=" + dataDir, "--port=" + port, "--socket=" + runDir.resolve("mysqld.sock"),
                 "--pid-file=" + runDir.resolve("mysqld.pid"), "--log-error=" + runDir.resolve("error.log"),
                 "--bind-address=127.0.0.1", "--server-id=" + serverId, "--log-bin=mysql-bin",
