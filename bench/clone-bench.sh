@@ -40,10 +40,10 @@ env: AGENT_JAVA_OPTS  JVM flags for serve and init (default: $DEFAULT_JAVA_OPTS)
      BENCH_PORT_BASE  mysqld on BASE, serve on BASE+1, ncat on BASE+2 (default 18306, or the next free range)
 EOF
 }
-# The sidecar's JVM budget: small heap, bounded direct memory, a GC and JIT that cost little RSS. -Xms8m: in a
-# 100Mi container the JVM's default initial heap is 1/64 of the limit; on a big machine it would be all of -Xmx,
-# and touching it costs ~10 MiB of RSS that the pod would not spend.
-DEFAULT_JAVA_OPTS="-Xms8m -Xmx48m -XX:MaxDirectMemorySize=32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+# The JVM flags of k8s/base/statefulset.yaml (init and agent containers), plus -Xms8m: in those containers (limits
+# 384Mi / 1Gi) the JVM's default initial heap is 1/64 of the limit (6 / 16 MiB); on a big machine it would be all
+# of -Xmx, and touching it would cost ~10 MiB of RSS that the pods do not spend.
+DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xms8m -Xmx48m -Xss512k -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=32m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError"
 
 SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0
 while [ $# -gt 0 ]; do
@@ -81,6 +81,7 @@ SIZE_BYTES=$(to_bytes "$SIZE") || { echo "--size: cannot read '$SIZE' (use e.g. 
 
 JAVA_OPTS=${AGENT_JAVA_OPTS:-$DEFAULT_JAVA_OPTS}
 JAR=${AGENT_JAR:-$ROOT/agent/target/agent.jar}
+AGENT_JAR_GIVEN=${AGENT_JAR:-}
 BASE=${BENCH_PORT_BASE:-18306}
 # The flags below are ours; anything from the caller's environment would silently change what is measured.
 while read -r v; do [ -n "$v" ] && unset "$v"; done < <(compgen -e | grep -E '^AGENT_' || true)
@@ -112,6 +113,11 @@ MARIADBD=$(command -v mariadbd || echo /usr/sbin/mariadbd)
 for t in "$MARIADBD" mariadb mariadb-admin mariadb-install-db mariadb-backup mbstream ncat java; do
   command -v "$t" >/dev/null || die "'$t' not found after bin/setup-deps"
 done
+# A jar older than the sources would measure yesterday's code.
+if [ "$ONLY" != bash ] && [ -z "${AGENT_JAR_GIVEN:-}" ] && [ -f "$JAR" ] \
+   && [ -n "$(find "$ROOT/pom.xml" "$ROOT/init" "$ROOT/agent/pom.xml" "$ROOT/agent/src" -newer "$JAR" \( -name '*.java' -o -name pom.xml -o -name '*.properties' \) -print -quit)" ]; then
+  log "$JAR is older than its sources: rebuilding"; BUILD=1
+fi
 if [ "$ONLY" != bash ] && { [ $BUILD = 1 ] || [ ! -f "$JAR" ]; }; then
   log "building $JAR (mvn -B -q -pl agent -am package -DskipTests)"
   (cd "$ROOT" && mvn -B -q -pl agent -am package -DskipTests) || die "the build failed; see the Maven output above"
