@@ -76,7 +76,7 @@ END {
          f1(stat(L["bash.load"], "min")), f1(stat(L["bash.load"], "max")), f1(stat(L["agent.load"], "min")), f1(stat(L["agent.load"], "max"))
 
   if (L["accept"] != "")
-    printf "`serve` start to accepting connections: median **%d ms** (min %d, max %d, %d starts); idle serve JVM RSS %s MiB.\n\n", \
+    printf "`serve` start to accepting connections: median **%d ms** (min %d, max %d, %d starts); idle serve JVM RSS (listening, replication set up, before any backup) %s MiB.\n\n", \
            stat(L["accept"], "med"), stat(L["accept"], "min"), stat(L["accept"], "max"), stat(L["accept"], "n"), mib(stat(L["idle"], "max"))
 
   if (NC > 0) {

@@ -337,6 +337,10 @@ start_serve() {  # tag: starts serve under /usr/bin/time and times start -> firs
   ACCEPT_MS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", (b - a) * 1000}')
   SERVE_JVM=$(child_of "$SERVE_TIME") || die "agent: cannot find the serve JVM under pid $SERVE_TIME"
 }
+wait_setup() {  # serve's log: until its one-time replication setup has run (or 10 s)
+  local i; for i in $(seq 1 200); do grep -q 'replication setup' "$1" && return 0; sleep 0.05; done
+  log "agent: no 'replication setup' line in $1 after 10 s; going on"
+}
 stop_serve() {
   kill -TERM "$SERVE_JVM" 2>/dev/null || true
   local i; for i in $(seq 1 200); do kill -0 "$SERVE_TIME" 2>/dev/null || break; sleep 0.05; done
@@ -353,7 +357,7 @@ run_agent() {
   rm -rf "$RUN/clone-agent" "$RUN/conf.d"; mkdir -p "$d" "$RUN/conf.d"
   start_serve "$rep"
   # serve sets replication up right after it listens; let that finish so the clone is measured alone.
-  local i; for i in $(seq 1 200); do grep -q 'replication setup' "$L/serve-$rep.log" && break; sleep 0.05; done
+  wait_setup "$L/serve-$rep.log"
   drop_caches
   local la0 t0 t1 t2 c0u c0s c1u c1s w0 w1
   read -r c0u c0s < <(cpu_of "$SERVE_JVM")
@@ -399,6 +403,8 @@ serve_starts() {
   local i shwm
   for i in $(seq 1 "$STARTS"); do
     start_serve "start$i"
+    # Idle = listening, replication set up (the JDBC driver loaded), no backup yet.
+    wait_setup "$L/serve-start$i.log"
     shwm=$(hwm_of "$SERVE_JVM")
     stop_serve
     row serve-start "$i" "$(date -u +%FT%TZ)" "$(load1)" "$(load1)" no "" "" "" "" "" "" "" "" "" "" "" "" "$shwm" "" "$ACCEPT_MS"
