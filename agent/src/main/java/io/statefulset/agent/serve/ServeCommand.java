@@ -26,10 +26,17 @@ public final class ServeCommand {
 
     private final ServeOptions options;
     private final Map<String, String> env;
+    private final StopSignal stopSignal;
 
     public ServeCommand(ServeOptions options, Map<String, String> env) {
+        this(options, env, StopSignal.sigterm());
+    }
+
+    /** Stopped by {@code stopSignal} instead of SIGTERM (serve embedded in another program, such as a test). */
+    public ServeCommand(ServeOptions options, Map<String, String> env, StopSignal stopSignal) {
         this.options = options;
         this.env = env;
+        this.stopSignal = stopSignal;
     }
 
     /** @return the process exit code: 0 after a SIGTERM, 1 when the setup failed or the port cannot be bound */
@@ -65,12 +72,11 @@ public final class ServeCommand {
         setup.setDaemon(true);
         setup.start();
 
-        Thread hook = new Thread(() -> {
+        StopSignal.Watch stop = stopSignal.watch(() -> {
             log.info("SIGTERM: stopping (a running backup is aborted, its client gets a failed trailer)");
             setup.interrupt();
             server.close();
-        }, "shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        });
         try {
             server.awaitClosed();
         } catch (InterruptedException e) {
@@ -78,13 +84,8 @@ public final class ServeCommand {
         } finally {
             dataSource.close();
         }
-        if (exitCode.get() != 0) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // SIGTERM raced with the failure: the hook is running, the exit code stays 1.
-            }
-        }
+        // A stop that raced with a failed setup still ends with 1.
+        stop.served(exitCode.get());
         return exitCode.get();
     }
 }

@@ -132,6 +132,18 @@ public final class MariaDb implements AutoCloseable {
         }
     }
 
+    /** The value column of {@code CHECKSUM TABLE} (its first column is the table's name); fails if the table is missing. */
+    public String checksum(String table) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("CHECKSUM TABLE " + table)) {
+            if (!rs.next()) throw new IllegalStateException("CHECKSUM TABLE " + table + " returned nothing on port " + port);
+            String value = rs.getString(2);
+            if (value == null) throw new IllegalStateException(table + " does not exist on port " + port);
+            return value;
+        } catch (SQLException e) {
+            throw new IllegalStateException("CHECKSUM TABLE " + table + " failed on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
     public String queryOne(String sql) {
         List<String> rows = query(sql);
         if (rows.size() != 1) throw new IllegalStateException(sql + " returned " + rows.size() + " rows");

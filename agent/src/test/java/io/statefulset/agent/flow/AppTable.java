@@ -1,0 +1,62 @@
+package io.statefulset.agent.flow;
+
+import io.statefulset.agent.testing.MariaDb;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The application's table on the primary, and how to see it on replicas: rows, checksum, replication status. */
+final class AppTable {
+    static final String NAME = "app.messages";
+    static final Duration ARRIVAL = Duration.ofSeconds(30);
+
+    private AppTable() {}
+
+    /** Creates the table with {@code rows} rows (ids 1..rows) in one statement. */
+    static void create(MariaDb primary, int rows) {
+        primary.execute("SET SESSION max_recursive_iterations = 10000000", "CREATE DATABASE app",
+                "CREATE TABLE " + NAME + " (id INT PRIMARY KEY, message VARCHAR(64) NOT NULL) ENGINE=InnoDB",
+                "INSERT INTO " + NAME + " WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < " + rows
+                        + ") SELECT n, CONCAT('message-', n, '-', MD5(n)) FROM s");
+    }
+
+    static void write(MariaDb primary, int id) {
+        primary.execute("INSERT INTO " + NAME + " VALUES (" + id + ", 'written after the clone: " + id + "')");
+    }
+
+    /** Writes row {@code id} on the primary and waits until every replica has applied it. */
+    static void writeAndAwait(MariaDb primary, int id, MariaDb... replicas) throws Exception {
+        write(primary, id);
+        for (MariaDb r : replicas) {
+            Eventually.until("row " + id + " on the replica at port " + r.port(), ARRIVAL,
+                    () -> r.queryOne("SELECT COUNT(*) FROM " + NAME + " WHERE id = " + id).equals("1"),
+                    () -> "(replica status: " + slaveStatus(r) + ")");
+        }
+    }
+
+    /** Row count, id sum and a CRC of every message: equal on two servers means the same rows. */
+    static String fingerprint(MariaDb db) {
+        return db.queryOne("SELECT CONCAT(COUNT(*), ':', SUM(id), ':', SUM(CRC32(message))) FROM " + NAME);
+    }
+
+    static String checksum(MariaDb db) {
+        return db.checksum(NAME);
+    }
+
+    /** The first row of SHOW SLAVE STATUS as column -> value; empty when the server has no source. */
+    static Map<String, String> slaveStatus(MariaDb db) {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+            Map<String, String> row = new HashMap<>();
+            if (!rs.next()) return row;
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) row.put(md.getColumnLabel(i), rs.getString(i));
+            return row;
+        } catch (Exception e) {
+            return Map.of("error", e.toString());
+        }
+    }
+}
