@@ -105,6 +105,7 @@ bash "$ROOT/bin/setup-deps" >/dev/null || die "bin/setup-deps failed: it install
 need=()
 [ -x /usr/bin/time ] || need+=(time)
 command -v ss >/dev/null || need+=(iproute2)
+command -v pgrep >/dev/null || need+=(procps)
 [ $PROFILE = 0 ] || command -v python3 >/dev/null || need+=(python3)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 if [ $BUILD = 1 ] || [ ! -f "$JAR" ]; then command -v mvn >/dev/null || need+=(maven); fi
