@@ -27,6 +27,7 @@ usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [-
   --out DIR      where latest.md and latest.csv go (default bench/results)
   --work DIR     dataset + scratch; must be a real disk, not tmpfs (default /var/tmp/agent-bench)
   --starts N     extra 'serve' starts timed for start-to-accepting (default 5)
+  --settle S     seconds to wait after dropping the page cache (default 10; see drop_caches)
   --only V       run only one variant (debugging); the ratio is then left empty
   --no-ceilings  skip the one-off ceilings (backup tool to /dev/null, dd writes)
   --build        rebuild agent/target/agent.jar even if present
@@ -45,7 +46,7 @@ EOF
 # of -Xmx, and touching it would cost ~10 MiB of RSS that the pods do not spend.
 DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xms8m -Xmx48m -Xss512k -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=32m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError"
 
-SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0
+SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
 while [ $# -gt 0 ]; do
   case $1 in
     --size) SIZE=$2; shift 2 ;;
@@ -53,6 +54,7 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --starts) STARTS=$2; shift 2 ;;
+    --settle) SETTLE=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --no-ceilings) CEILINGS=0; shift ;;
     --build) BUILD=1; shift ;;
@@ -165,7 +167,11 @@ trap 'exit 130' INT TERM
 CAN_DROP=0
 if [ $IS_ROOT = 1 ] && sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then CAN_DROP=1; fi
 [ $CAN_DROP = 1 ] || log "NOTE: cannot drop the page cache (not root?): runs read a warm cache; the report says so"
-drop_caches() { sync; [ $CAN_DROP = 0 ] || echo 3 > /proc/sys/vm/drop_caches; }
+# After the drop, wait SETTLE seconds: on VMs with virtio-balloon free page reporting the freed pages go back to
+# the host in the background, and a run that starts before that reuses still-backed pages, which makes page-cache
+# writes (the bash side's main cost) look cheaper than on a node whose free memory has been idle. Measured here:
+# 4 GB of fresh page cache cost 2.7 s right after a drop, 6.0 s after 5 s, 9-11 s after 10-20 s.
+drop_caches() { sync; [ $CAN_DROP = 0 ] || { echo 3 > /proc/sys/vm/drop_caches; sleep "$SETTLE"; }; }
 CACHE=$([ $CAN_DROP = 1 ] && echo yes || echo no)
 
 # ------------------------------------------------------------------ the donor mysqld and its dataset
