@@ -41,10 +41,10 @@ env: AGENT_JAVA_OPTS  JVM flags for serve and init (default: $DEFAULT_JAVA_OPTS)
      BENCH_PORT_BASE  mysqld on BASE, serve on BASE+1, ncat on BASE+2 (default 18306, or the next free range)
 EOF
 }
-# The JVM flags of k8s/base/statefulset.yaml (init and agent containers), plus -Xms8m: in those containers (limits
-# 384Mi / 1Gi) the JVM's default initial heap is 1/64 of the limit (6 / 16 MiB); on a big machine it would be all
-# of -Xmx, and touching it would cost ~10 MiB of RSS that the pods do not spend.
-DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xms8m -Xmx48m -Xss512k -XX:MaxMetaspaceSize=48m -XX:MaxDirectMemorySize=32m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError"
+# The agent's JVM flags, as the image and k8s/base/statefulset.yaml use them (docker/agent-jvm.options; a test keeps
+# them equal). -Xms8m among them: on a big machine the default initial heap would be all of -Xmx, and touching it
+# would cost ~10 MiB of RSS that the pods, whose limits give a small default, do not spend.
+DEFAULT_JAVA_OPTS="$(tr '\n' ' ' < "$ROOT/docker/agent-jvm.options")"
 
 SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
 while [ $# -gt 0 ]; do

@@ -29,7 +29,7 @@ settings_resolve() {
     if [ "$(id -u)" = 0 ]; then MODE=netns; else MODE=loopback; fi
   fi
   PORT_BASE=${LOCAL_CLUSTER_PORT_BASE:-13306}
-  JAVA_OPTS=${LOCAL_CLUSTER_JAVA_OPTS:--XX:+UseSerialGC -Xmx128m}
+  JAVA_OPTS=${LOCAL_CLUSTER_JAVA_OPTS:-$(tr "\n" " " < "$LC_ROOT/docker/agent-jvm.options")}
   READY_TIMEOUT=${LOCAL_CLUSTER_READY_TIMEOUT:-180}
   settings_validate
 }

@@ -56,7 +56,7 @@ final class BackupStreamer {
             try {
                 tool = BackupTool.resolve(options.backupTool(), env);
                 scratch = BackupScratch.create(scratchParent, options.mysqlPassword());
-                process = BackupProcess.start(new BackupCommand(tool, options.mysql(), options.mysqlUser()).argv(scratch), env, tail);
+                process = BackupProcess.start(WidePipe.wrap(new BackupCommand(tool, options.mysql(), options.mysqlUser()).argv(scratch), env), env, tail);
             } catch (IOException | IllegalArgumentException e) {
                 String why = "cannot start the backup: " + e.getMessage();
                 sink.refuse(why + "\n");

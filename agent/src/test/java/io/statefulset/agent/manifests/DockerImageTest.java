@@ -101,6 +101,21 @@ class DockerImageTest {
     }
 
     @Test
+    void theImageTheBenchmarkAndTheLocalClusterRunTheSameJvmOptions() throws Exception {
+        // docker/agent-jvm.options is the one list: the image's ENTRYPOINT (and so the manifests, checked above)
+        // spell it out, bench/clone-bench.sh and the local cluster read it, so what is measured is what runs.
+        Dockerfile.Stage last = dockerfile().stages().get(dockerfile().stages().size() - 1);
+        List<String> entrypoint = YamlDocuments.parseStringList(last.last("ENTRYPOINT").orElseThrow(), "ENTRYPOINT");
+        List<String> options = Files.readAllLines(OverlayRenders.TREE.resolve("docker/agent-jvm.options")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty()).toList();
+        assertEquals(options, entrypoint.subList(1, entrypoint.indexOf("-jar")), "docker/agent-jvm.options vs ENTRYPOINT");
+        for (String reader : List.of("bench/clone-bench.sh", "cluster/lib/settings.sh")) {
+            assertTrue(Files.readString(OverlayRenders.TREE.resolve(reader)).contains("docker/agent-jvm.options"),
+                    reader + " must take its default JVM options from docker/agent-jvm.options");
+        }
+    }
+
+    @Test
     void aJava17StartsWithTheEntrypointsOptions() throws Exception {
         // A mistyped option (32mb for 32m) stops the JVM before main: both containers would crash-loop. The JVM
         // running the tests is a 17 (the project's release), like the images'.

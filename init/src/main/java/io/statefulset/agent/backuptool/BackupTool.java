@@ -1,6 +1,5 @@
 package io.statefulset.agent.backuptool;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,28 +20,14 @@ public record BackupTool(String name, Path executable) {
      * @throws IllegalArgumentException naming what was looked for and where, when nothing is found
      */
     public static BackupTool resolve(String choice, Map<String, String> env) {
-        String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         List<String> wanted = "auto".equals(choice) ? AUTO_ORDER : List.of(choice);
         for (String name : wanted) {
-            Optional<Path> found = find(name, path);
+            Optional<Path> found = ProgramPath.find(name, env);
             if (found.isPresent()) return new BackupTool(Path.of(name).getFileName().toString(), found.get());
         }
         throw new IllegalArgumentException("no backup tool found: looked for " + String.join(", ", wanted)
-                + " on PATH=" + path + "; install xtrabackup (MySQL) or mariadb-backup (MariaDB) in the agent's"
+                + " on PATH=" + ProgramPath.searchPath(env) + "; install xtrabackup (MySQL) or mariadb-backup (MariaDB) in the agent's"
                 + " image, or pass --backup-tool /path/to/tool");
-    }
-
-    private static Optional<Path> find(String name, String path) {
-        if (name.contains("/")) {
-            Path p = Path.of(name);
-            return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
-        }
-        for (String dir : path.split(":")) {
-            if (dir.isEmpty()) continue;
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p) && !Files.isDirectory(p)) return Optional.of(p);
-        }
-        return Optional.empty();
     }
 
     public boolean isMariaDb() {
