@@ -79,8 +79,11 @@ class XbstreamRealToolTest {
             for (String name : expected.keySet()) assertArrayEquals(expected.get(name), actual.get(name), name);
             assertTrue(actual.containsKey("xtrabackup_checkpoints"), actual.keySet().toString());
             assertTrue(actual.keySet().stream().anyMatch(n -> n.startsWith("shop/items.")), actual.keySet().toString());
+            // With --parallel the tool usually interleaves files, but whether it does depends on thread timing
+            // (a run on a fast, idle machine sent each file whole): the interleaved path is pinned down by
+            // XbstreamExtractorTest with written streams; here it is only reported.
             if (!extra.isEmpty()) {
-                assertTrue(mostFilesOpenAtOnce(streamFile) > 1, "--parallel interleaves the chunks of several files");
+                System.out.println(cmd + ": at most " + mostFilesOpenAtOnce(streamFile) + " files open at once in the stream");
             }
         }
     }
