@@ -10,6 +10,7 @@ import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
 import io.statefulset.agent.testing.NcatLegacyDonor;
 import io.statefulset.agent.testing.SeededServer;
+import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
 import io.statefulset.agent.testing.TestDonor.Ending;
 import io.statefulset.agent.testing.TestDonor.Script;
@@ -17,29 +18,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code init} against real donors: a real mariadb-backup stream in, a data dir mariadbd starts on out. */
 class InitCloneTest {
-    static SeededServer source;
+    @RegisterExtension
+    static final SeededServerExtension source = new SeededServerExtension(5000);
 
     @RegisterExtension
     MariaDbExtension servers = new MariaDbExtension();
     InitFixture init;
-
-    @BeforeAll
-    static void seed() throws Exception {
-        source = SeededServer.start(5000);
-    }
-
-    @AfterAll
-    static void stopSource() throws Exception {
-        if (source != null) source.close();
-    }
 
     @BeforeEach
     void fixture() throws Exception {

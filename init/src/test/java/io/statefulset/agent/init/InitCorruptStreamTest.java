@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDbExtension;
-import io.statefulset.agent.testing.SeededServer;
+import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
 import io.statefulset.agent.testing.TestDonor.Script;
 import io.statefulset.agent.testing.XbstreamWriter;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * nothing that looks initialised.
  */
 class InitCorruptStreamTest {
-    static SeededServer source;
+    @RegisterExtension
+    static final SeededServerExtension source = new SeededServerExtension(2000);
     static byte[] stream;
     static List<ChunkHeader> chunks;
 
@@ -45,14 +45,8 @@ class InitCorruptStreamTest {
 
     @BeforeAll
     static void seed() throws Exception {
-        source = SeededServer.start(2000);
         stream = Files.readAllBytes(source.stream());
         chunks = chunkMap(stream);
-    }
-
-    @AfterAll
-    static void stopSource() throws Exception {
-        if (source != null) source.close();
     }
 
     @BeforeEach

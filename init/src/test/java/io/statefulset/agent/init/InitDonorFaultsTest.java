@@ -9,13 +9,13 @@ import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
 import io.statefulset.agent.testing.SeededServer;
+import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
 import io.statefulset.agent.testing.TestDonor.Ending;
 import io.statefulset.agent.testing.TestDonor.Script;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * leaves nothing that looks initialised (or anything at all) in the data dir, and a rerun succeeds.
  */
 class InitDonorFaultsTest {
-    static SeededServer source;
+    @RegisterExtension
+    static final SeededServerExtension source = new SeededServerExtension(2000);
     static long size;
 
     @RegisterExtension
@@ -35,13 +36,7 @@ class InitDonorFaultsTest {
 
     @BeforeAll
     static void seed() throws Exception {
-        source = SeededServer.start(2000);
         size = Files.size(source.stream());
-    }
-
-    @AfterAll
-    static void stopSource() throws Exception {
-        if (source != null) source.close();
     }
 
     @BeforeEach

@@ -11,6 +11,7 @@ import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
 import io.statefulset.agent.testing.SeededServer;
+import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
 import io.statefulset.agent.testing.TestDonor.Ending;
 import io.statefulset.agent.testing.TestDonor.Script;
@@ -20,8 +21,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,21 +30,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * prepared, without asking a donor again; mariadbd then starts on the result and holds the donor's rows.
  */
 class InitRecoveryTest {
-    static SeededServer source;
+    @RegisterExtension
+    static final SeededServerExtension source = new SeededServerExtension(2000);
 
     @RegisterExtension
     MariaDbExtension servers = new MariaDbExtension();
     InitFixture init;
-
-    @BeforeAll
-    static void seed() throws Exception {
-        source = SeededServer.start(2000);
-    }
-
-    @AfterAll
-    static void stopSource() throws Exception {
-        if (source != null) source.close();
-    }
 
     @BeforeEach
     void fixture() throws Exception {
