@@ -1,5 +1,6 @@
 package io.statefulset.agent.flow;
 
+import io.statefulset.agent.testing.LogCapture;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -7,6 +8,14 @@ import java.util.function.Supplier;
 /** Polls a condition until it holds or a deadline passes; the failure says what was awaited and what was seen last. */
 final class Eventually {
     private Eventually() {}
+
+    /**
+     * The agent's log (as captured) gets a line containing {@code text}. serve's /readyz turns 200 as soon as the
+     * replication threads run, a moment before the setup logs its outcome: tests wait for the line, not assume it.
+     */
+    static void logged(LogCapture logs, String text, Duration timeout) throws Exception {
+        until("a log line with '" + text + "'", timeout, () -> logs.text().contains(text), logs::text);
+    }
 
     static void until(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
         until(what, timeout, condition, () -> "");

@@ -53,7 +53,7 @@ class TutorialInteropTest {
         MariaDb replica = servers.startOn(pod.data, 101);
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.db.port())) {
             serve.awaitStatus("/readyz", 200, READY);
-            assertTrue(logs.text().contains("replication setup: CONFIGURED: GTID 0-100-"), logs.text());
+            Eventually.logged(logs, "replication setup: CONFIGURED: GTID 0-100-", READY);
             AppTable.writeAndAwait(primary.db, 300_001, replica);
             assertEquals(AppTable.checksum(primary.db), AppTable.checksum(replica));
         }
@@ -74,8 +74,9 @@ class TutorialInteropTest {
         MariaDb replica = pod.startMysqld(servers);
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.db.port())) {
             serve.awaitStatus("/readyz", 200, READY);
-            assertTrue(logs.text().contains("replication setup: CONFIGURED: GTID " + binlogInfo.strip().split("\t")[2]
-                    + " from xtrabackup_binlog_info"), logs.text());
+            String configured = "replication setup: CONFIGURED: GTID " + binlogInfo.strip().split("\t")[2]
+                    + " from xtrabackup_binlog_info";
+            Eventually.logged(logs, configured, READY);
             Map<String, String> status = AppTable.slaveStatus(replica);
             assertEquals(String.valueOf(primary.db.port()), status.get("Master_Port"), status.toString());
             AppTable.writeAndAwait(primary.db, 300_002, replica);
