@@ -107,8 +107,8 @@ public final class Sidecar {
             }
 
             @Override
-            public void refused(PreflightVerdict verdict) {
-                startCheck.refused(verdict.outcome().label(), verdict.refusal());
+            public void refused(PreflightVerdict verdict, String line) {
+                startCheck.refused(verdict.outcome().label(), line);
             }
         };
     }

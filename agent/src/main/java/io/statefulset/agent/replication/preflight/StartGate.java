@@ -25,7 +25,10 @@ public final class StartGate {
     /** Pause between two attempts to reach a source that did not answer. */
     public static final Duration RETRY = Duration.ofSeconds(5);
 
-    /** Where the gate's progress goes (readiness and metrics); the refusal itself is logged by the caller, once. */
+    /**
+     * Where the checks' findings go (readiness and metrics). A refusal is reported by the caller, which knows the
+     * whole line (what it did about the threads) and logs it once.
+     */
     public interface Listener {
         Listener NONE = new Listener() { };
 
@@ -33,7 +36,8 @@ public final class StartGate {
 
         default void passed(PreflightVerdict verdict) { }
 
-        default void refused(PreflightVerdict verdict) { }
+        /** @param line the refusal as logged, for /readyz */
+        default void refused(PreflightVerdict verdict, String line) { }
     }
 
     private final SourceEndpoint account;
@@ -65,8 +69,6 @@ public final class StartGate {
                 if (v.passed()) {
                     log.info("position check passed: {}", v.detail());
                     listener.passed(v);
-                } else {
-                    listener.refused(v);
                 }
                 return v;
             } catch (SQLException e) {

@@ -209,10 +209,11 @@ public final class ReplicationSetup {
      * On a restart mysqld may have started the threads itself before the agent looked: they are left as they are
      * (stopping them would undo nothing), and readiness fails with the same line.
      */
-    private static SetupOutcome refused(PreflightVerdict v, ReplicaStatus st) {
-        return new SetupOutcome(SetupOutcome.Kind.REFUSED, v.refusal()
-                + (st.ioRunning() || st.sqlRunning() ? " (mysqld started the replication threads itself: left as they are, not"
-                + " trusted: IO " + st.ioState() + ", SQL " + st.sqlState() + ")" : ""));
+    private SetupOutcome refused(PreflightVerdict v, ReplicaStatus st) {
+        String line = v.refusal() + (st.ioRunning() || st.sqlRunning() ? " (mysqld started the replication threads itself:"
+                + " left as they are, not trusted: IO " + st.ioState() + ", SQL " + st.sqlState() + ")" : "");
+        gateListener.refused(v, line);
+        return new SetupOutcome(SetupOutcome.Kind.REFUSED, line);
     }
 
     private static void execute(Connection c, SqlCommand cmd) throws SQLException {
