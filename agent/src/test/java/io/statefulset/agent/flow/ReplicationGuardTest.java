@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.replication.preflight.PreflightVerdict;
 import io.statefulset.agent.replication.setup.BackupToolClone;
+import io.statefulset.agent.replication.setup.ReplicaFixture;
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
@@ -47,7 +48,8 @@ class ReplicationGuardTest {
     void binlogsPurgedOnTheSourceBeforeTheReplicaStartsAreRefused() throws Exception {
         primaryAndClone();
         primary.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (100, 'after the clone')", "FLUSH BINARY LOGS",
-                "INSERT INTO app.messages VALUES (101, 'after the clone')", "PURGE BINARY LOGS TO 'mysql-bin.000003'");
+                "INSERT INTO app.messages VALUES (101, 'after the clone')");
+        ReplicaFixture.purgeBinlogsBefore(primary, "mysql-bin.000003");
         String oldestStart = primary.queryOne("SELECT BINLOG_GTID_POS('mysql-bin.000003', 4)");
         MariaDb replica = servers.startOn(pod.data, 101);
 

@@ -190,8 +190,8 @@ class MariaDbReplicationSetupTest {
     void aBinlogFileThePrimaryPurgedIsRefusedBeforeStartAndCheckedAgainOnTheNextStart() throws Exception {
         MariaDb primary = primaryWithRows();
         MariaDb replica = clone(primary, 101, false);
-        primary.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (70, 'after the clone')",
-                "PURGE BINARY LOGS TO 'mysql-bin.000002'");
+        primary.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (70, 'after the clone')");
+        ReplicaFixture.purgeBinlogsBefore(primary, "mysql-bin.000002");
 
         SetupOutcome o = setUp(replica, primary, PositioningPreference.FILE_POSITION);
         assertEquals(SetupOutcome.Kind.REFUSED, o.kind(), o.toString());
