@@ -9,5 +9,10 @@ public enum DataDirState {
     /** A staging area that never reached "prepared" (killed while receiving or preparing): wipe and clone again. */
     INTERRUPTED,
     /** A prepared clone whose hand-over did not finish: finish it, no donor needed. */
-    PREPARED
+    PREPARED,
+    /**
+     * {@code mysql/} but no database: what an xbstream extraction straight into the data dir (the tutorial's
+     * {@code clone-mysql}) left unfinished or never prepared. Moved aside, then cloned.
+     */
+    UNFINISHED_EXTRACTION
 }
