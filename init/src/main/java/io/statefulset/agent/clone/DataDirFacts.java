@@ -50,11 +50,12 @@ public record DataDirFacts(Optional<String> checkpoints, List<String> extraction
     static final List<String> BACKUP_INFO = List.of("xtrabackup_info", "mariadb_backup_info");
     static final List<String> PRIVILEGE_TABLES = List.of("mysql/global_priv.frm", "mysql/user.frm", "mysql.ibd");
     /**
-     * MariaDB writes {@code multi-master.info} at every start, InnoDB {@code ibtmp1} (MySQL 8: {@code #innodb_temp/})
-     * while running, MySQL {@code auto.cnf} at its first start, and a clean shutdown {@code ib_buffer_pool}.
+     * MariaDB writes {@code multi-master.info} at every start and {@code ddl_recovery.log} while running, InnoDB
+     * {@code ibtmp1} (MySQL 8: {@code #innodb_temp/}) while running, MySQL {@code auto.cnf} at its first start. Not
+     * {@code ib_buffer_pool}: the backup tools copy it.
      */
-    static final List<String> SERVER_MARKS = List.of("multi-master.info", "ibtmp1", "#innodb_temp", "auto.cnf",
-            "ib_buffer_pool", "ddl_recovery.log");
+    static final List<String> SERVER_MARKS = List.of("multi-master.info", "ddl_recovery.log", "ibtmp1", "#innodb_temp",
+            "auto.cnf");
     private static final int CREATOR_OFFSET = 16;
     private static final int CREATOR_LENGTH = 32;
 

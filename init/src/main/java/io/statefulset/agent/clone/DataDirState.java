@@ -2,7 +2,7 @@ package io.statefulset.agent.clone;
 
 /** What {@code init} finds in a replica's data dir, and so what it must do. */
 public enum DataDirState {
-    /** {@code mysql/} present and no unfinished clone: leave it alone. */
+    /** {@code mysql/} present, no staging area, and {@link DataDirVerdict} finds a database: leave it alone. */
     INITIALISED,
     /** No {@code mysql/} and no staging: clone. */
     EMPTY,
