@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.statefulset.agent.testing.MariaDbExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -109,7 +109,7 @@ class MigrationFromTutorialIT {
         cluster.ok("scale", "3");
         // A new PVC for mysql-3, then what its clone-mysql leaves when the pod dies at 60 % of the stream.
         try (Stream<Path> entries = Files.list(data)) {
-            for (Path p : entries.toList()) deleteTree(p);
+            for (Path p : entries.toList()) MariaDbExtension.deleteTree(p);
         }
         long size = Long.parseLong(shell("ncat --recv-only " + donor.host() + " " + donor.agentPort() + " | wc -c").trim());
         shell("ncat --recv-only " + donor.host() + " " + donor.agentPort() + " | head -c " + size * 60 / 100
@@ -144,11 +144,5 @@ class MigrationFromTutorialIT {
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), command);
         assertEquals(0, p.exitValue(), command);
         return out;
-    }
-
-    private static void deleteTree(Path p) throws Exception {
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-        }
     }
 }

@@ -87,9 +87,10 @@ public final class CloneStaging {
     }
 
     /**
-     * Empties the data dir (but {@code lost+found} and what {@link SetAside} keeps) before a clone. Only called when there is no {@code mysql/}, so
-     * nothing here is a database: it is debris of an earlier attempt, and stale top-level files (an old
-     * {@code xtrabackup_slave_info}) would mislead replication setup if they survived next to a new clone.
+     * Empties the data dir (but {@code lost+found} and what {@link SetAside} keeps) before a clone. Only called when
+     * there is no {@code mysql/}, so nothing here is a database: it is debris of an earlier attempt, and stale
+     * top-level files (an old {@code xtrabackup_slave_info}) would mislead replication setup if they survived next to
+     * a new clone.
      *
      * @return the names removed
      */

@@ -38,12 +38,7 @@ public final class ReplicaClone {
      */
     public ReplicaClone(CloneStaging staging, DonorRounds rounds, DonorClient client, Supplier<BackupPrepare> prepare,
                         HandOver handOver) {
-        this(staging, rounds, client, prepare, handOver, new SetAside(Clock.systemUTC()));
-    }
-
-    public ReplicaClone(CloneStaging staging, DonorRounds rounds, DonorClient client, Supplier<BackupPrepare> prepare,
-                        HandOver handOver, SetAside setAside) {
-        this.setAside = setAside;
+        this.setAside = new SetAside(Clock.systemUTC());
         this.staging = staging;
         this.rounds = rounds;
         this.client = client;
