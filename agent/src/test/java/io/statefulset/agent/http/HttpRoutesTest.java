@@ -1,0 +1,205 @@
+package io.statefulset.agent.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.statefulset.agent.health.CachedProbe;
+import io.statefulset.agent.health.HealthEndpoints;
+import io.statefulset.agent.health.MysqlProbe;
+import io.statefulset.agent.health.ReplicaState;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Test;
+
+/** The routes behind Netty's server codec and aggregator, as {@link AgentServer} installs them, on the wire. */
+class HttpRoutesTest {
+    /** A mysqld that answers: the routes' rules are the subject here, not health (see ReadinessTest). */
+    private static final MysqlProbe ALIVE = new MysqlProbe() {
+        @Override
+        public boolean alive() {
+            return true;
+        }
+
+        @Override
+        public Optional<ReplicaState> replicaState() {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean replicationConfigured() {
+            return false;
+        }
+    };
+
+    private final List<String> backups = new ArrayList<>();
+    private final BackupRoute backup = new BackupRoute() {
+        @Override
+        public void serveHttp(ChannelHandlerContext ctx, FullHttpRequest request) {
+            backups.add(request.uri());
+        }
+
+        @Override
+        public void serveRaw(Channel channel) {
+            throw new AssertionError("not an HTTP route");
+        }
+
+        @Override
+        public void shutdown(long graceMillis) {}
+    };
+    private final HealthEndpoints health = new HealthEndpoints(new CachedProbe(ALIVE, Duration.ofMinutes(1)), true,
+            Duration.ofSeconds(30), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    /** The probe executor, run by hand: answers are written when the test says mysqld has answered. */
+    private final Queue<Runnable> probes = new ArrayDeque<>();
+
+    private EmbeddedChannel server(Executor executor) {
+        return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(16 * 1024),
+                new HttpRoutes(backup, health, executor));
+    }
+
+    private EmbeddedChannel server() {
+        return server(Runnable::run);
+    }
+
+    private static void send(EmbeddedChannel ch, String wire) {
+        ch.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.ISO_8859_1));
+    }
+
+    private static String answered(EmbeddedChannel ch) {
+        StringBuilder sb = new StringBuilder();
+        for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+            sb.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void anUnknownPathIs404NamingTheEndpointsAndKeepsTheConnection() {
+        EmbeddedChannel ch = server();
+        send(ch, "GET /status HTTP/1.1\r\nhost: x\r\n\r\n");
+        String reply = answered(ch);
+        assertTrue(reply.startsWith("HTTP/1.1 404 Not Found\r\n"), reply);
+        assertTrue(reply.endsWith("no such endpoint: /status (try /backup, /healthz, /readyz, /metrics)\n"), reply);
+        assertTrue(ch.isOpen(), "HTTP/1.1 keep-alive is honoured");
+    }
+
+    @Test
+    void aMethodOtherThanGetIs405WithAllow() {
+        EmbeddedChannel ch = server();
+        send(ch, "POST /backup HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n");
+        String reply = answered(ch);
+        assertTrue(reply.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), reply);
+        assertTrue(reply.contains("allow: GET\r\n"), reply);
+        assertTrue(reply.endsWith("POST is not allowed on /backup; use GET\n"), reply);
+        assertEquals(List.of(), backups);
+    }
+
+    @Test
+    void aMalformedRequestIs400AndCloses() {
+        EmbeddedChannel ch = server();
+        send(ch, "GET /healthz HTTP/1.1\r\nhost: x\r\ncontent-length: lots\r\n\r\n");
+        String reply = answered(ch);
+        assertTrue(reply.startsWith("HTTP/1.1 400 Bad Request\r\n"), reply);
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void theQueryStringIsNotPartOfThePath() {
+        EmbeddedChannel ch = server();
+        send(ch, "GET /healthz?verbose=1 HTTP/1.1\r\nhost: x\r\n\r\n");
+        assertTrue(answered(ch).startsWith("HTTP/1.1 200 OK\r\n"));
+    }
+
+    @Test
+    void pipelinedHealthRequestsAreAnsweredInOrder() {
+        EmbeddedChannel ch = server();
+        send(ch, "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\nGET /metrics HTTP/1.1\r\nhost: x\r\n\r\n");
+        String reply = answered(ch);
+        int healthz = reply.indexOf("\r\n\r\nok");
+        int metrics = reply.indexOf("content-type: text/plain; version=0.0.4");
+        assertTrue(healthz > 0 && metrics > healthz, reply);
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void connectionCloseIsHonouredAfterTheAnswer() {
+        EmbeddedChannel ch = server();
+        send(ch, "GET /readyz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        assertTrue(answered(ch).startsWith("HTTP/1.1 200 OK\r\n"));
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aClientThatHalfClosesAfterItsRequestGetsTheAnswerThenTheClose() {
+        EmbeddedChannel ch = server(probes::add);
+        send(ch, "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n");
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertTrue(ch.isOpen(), "the answer is still being computed");
+        probes.poll().run();
+        assertTrue(answered(ch).startsWith("HTTP/1.1 200 OK\r\n"));
+        assertFalse(ch.isOpen(), "`printf ... | ncat` style clients are closed once answered");
+    }
+
+    @Test
+    void aHalfCloseWithNothingPendingClosesAtOnce() {
+        EmbeddedChannel ch = server();
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void backupHandsTheConnectionToTheRouteAndIgnoresRequestsPipelinedBehindIt() {
+        EmbeddedChannel ch = server();
+        send(ch, "GET /backup HTTP/1.1\r\nhost: x\r\n\r\nGET /healthz HTTP/1.1\r\nhost: x\r\n\r\n");
+        assertEquals(List.of("/backup"), backups);
+        assertNull(ch.readOutbound(), "the stream owns the connection; nothing is answered for the pipelined request");
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void aBackupClientThatHalfClosesIsTakenAsGone() {
+        EmbeddedChannel ch = server();
+        send(ch, "GET /backup HTTP/1.1\r\nhost: x\r\n\r\n");
+        ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void probesPilingUpAre503AndClose() {
+        EmbeddedChannel ch = server(task -> {
+            throw new RejectedExecutionException("queue full");
+        });
+        send(ch, "GET /readyz HTTP/1.1\r\nhost: x\r\n\r\n");
+        String reply = answered(ch);
+        assertTrue(reply.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), reply);
+        assertTrue(reply.endsWith("health checks are backed up: mysqld is not answering in time\n"), reply);
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void aConnectionErrorCloses() {
+        EmbeddedChannel ch = server();
+        ch.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+        assertFalse(ch.isOpen());
+    }
+}
