@@ -5,27 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.statefulset.agent.health.CachedProbe;
 import io.statefulset.agent.health.HealthEndpoints;
-import io.statefulset.agent.health.MysqlProbe;
-import io.statefulset.agent.health.ReplicaState;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,41 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /** The routes behind Netty's server codec and aggregator, as {@link AgentServer} installs them, on the wire. */
 class HttpRoutesTest {
-    /** A mysqld that answers: the routes' rules are the subject here, not health (see ReadinessTest). */
-    private static final MysqlProbe ALIVE = new MysqlProbe() {
-        @Override
-        public boolean alive() {
-            return true;
-        }
-
-        @Override
-        public Optional<ReplicaState> replicaState() {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean replicationConfigured() {
-            return false;
-        }
-    };
-
-    private final List<String> backups = new ArrayList<>();
-    private final BackupRoute backup = new BackupRoute() {
-        @Override
-        public void serveHttp(ChannelHandlerContext ctx, FullHttpRequest request) {
-            backups.add(request.uri());
-        }
-
-        @Override
-        public void serveRaw(Channel channel) {
-            throw new AssertionError("not an HTTP route");
-        }
-
-        @Override
-        public void shutdown(long graceMillis) {}
-    };
-    private final HealthEndpoints health = new HealthEndpoints(new CachedProbe(ALIVE, Duration.ofMinutes(1)), true,
-            Duration.ofSeconds(30), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    private final FakeRoutes backup = new FakeRoutes();
+    private final List<String> backups = backup.httpBackups;
+    private final HealthEndpoints health = FakeRoutes.healthyPrimary();
     /** The probe executor, run by hand: answers are written when the test says mysqld has answered. */
     private final Queue<Runnable> probes = new ArrayDeque<>();
 
