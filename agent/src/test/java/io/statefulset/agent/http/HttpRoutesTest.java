@@ -41,6 +41,16 @@ class HttpRoutesTest {
         ch.writeInbound(Unpooled.copiedBuffer(wire, StandardCharsets.ISO_8859_1));
     }
 
+    private static String get(String path, String... headers) {
+        return "GET " + path + " HTTP/1.1\r\nhost: x\r\n" + String.join("", headers) + "\r\n";
+    }
+
+    /** Sends {@code wire} and returns everything answered so far. */
+    private static String ask(EmbeddedChannel ch, String wire) {
+        send(ch, wire);
+        return answered(ch);
+    }
+
     private static String answered(EmbeddedChannel ch) {
         StringBuilder sb = new StringBuilder();
         for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
@@ -53,8 +63,7 @@ class HttpRoutesTest {
     @Test
     void anUnknownPathIs404NamingTheEndpointsAndKeepsTheConnection() {
         EmbeddedChannel ch = server();
-        send(ch, "GET /status HTTP/1.1\r\nhost: x\r\n\r\n");
-        String reply = answered(ch);
+        String reply = ask(ch, get("/status"));
         assertTrue(reply.startsWith("HTTP/1.1 404 Not Found\r\n"), reply);
         assertTrue(reply.endsWith("no such endpoint: /status (try /backup, /healthz, /readyz, /metrics)\n"), reply);
         assertTrue(ch.isOpen(), "HTTP/1.1 keep-alive is honoured");
@@ -63,8 +72,7 @@ class HttpRoutesTest {
     @Test
     void aMethodOtherThanGetIs405WithAllow() {
         EmbeddedChannel ch = server();
-        send(ch, "POST /backup HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n");
-        String reply = answered(ch);
+        String reply = ask(ch, "POST /backup HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n");
         assertTrue(reply.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), reply);
         assertTrue(reply.contains("allow: GET\r\n"), reply);
         assertTrue(reply.endsWith("POST is not allowed on /backup; use GET\n"), reply);
@@ -74,8 +82,7 @@ class HttpRoutesTest {
     @Test
     void aMalformedRequestIs400AndCloses() {
         EmbeddedChannel ch = server();
-        send(ch, "GET /healthz HTTP/1.1\r\nhost: x\r\ncontent-length: lots\r\n\r\n");
-        String reply = answered(ch);
+        String reply = ask(ch, get("/healthz", "content-length: lots\r\n"));
         assertTrue(reply.startsWith("HTTP/1.1 400 Bad Request\r\n"), reply);
         assertFalse(ch.isOpen());
     }
@@ -83,15 +90,13 @@ class HttpRoutesTest {
     @Test
     void theQueryStringIsNotPartOfThePath() {
         EmbeddedChannel ch = server();
-        send(ch, "GET /healthz?verbose=1 HTTP/1.1\r\nhost: x\r\n\r\n");
-        assertTrue(answered(ch).startsWith("HTTP/1.1 200 OK\r\n"));
+        assertTrue(ask(ch, get("/healthz?verbose=1")).startsWith("HTTP/1.1 200 OK\r\n"));
     }
 
     @Test
     void pipelinedHealthRequestsAreAnsweredInOrder() {
         EmbeddedChannel ch = server();
-        send(ch, "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\nGET /metrics HTTP/1.1\r\nhost: x\r\n\r\n");
-        String reply = answered(ch);
+        String reply = ask(ch, get("/healthz") + get("/metrics"));
         int healthz = reply.indexOf("\r\n\r\nok");
         int metrics = reply.indexOf("content-type: text/plain; version=0.0.4");
         assertTrue(healthz > 0 && metrics > healthz, reply);
@@ -101,15 +106,14 @@ class HttpRoutesTest {
     @Test
     void connectionCloseIsHonouredAfterTheAnswer() {
         EmbeddedChannel ch = server();
-        send(ch, "GET /readyz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
-        assertTrue(answered(ch).startsWith("HTTP/1.1 200 OK\r\n"));
+        assertTrue(ask(ch, get("/readyz", "connection: close\r\n")).startsWith("HTTP/1.1 200 OK\r\n"));
         assertFalse(ch.isOpen());
     }
 
     @Test
     void aClientThatHalfClosesAfterItsRequestGetsTheAnswerThenTheClose() {
         EmbeddedChannel ch = server(probes::add);
-        send(ch, "GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n");
+        send(ch, get("/healthz"));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         assertTrue(ch.isOpen(), "the answer is still being computed");
         probes.poll().run();
@@ -127,7 +131,7 @@ class HttpRoutesTest {
     @Test
     void backupHandsTheConnectionToTheRouteAndIgnoresRequestsPipelinedBehindIt() {
         EmbeddedChannel ch = server();
-        send(ch, "GET /backup HTTP/1.1\r\nhost: x\r\n\r\nGET /healthz HTTP/1.1\r\nhost: x\r\n\r\n");
+        send(ch, get("/backup") + get("/healthz"));
         assertEquals(List.of("/backup"), backups);
         assertNull(ch.readOutbound(), "the stream owns the connection; nothing is answered for the pipelined request");
         assertTrue(ch.isOpen());
@@ -136,7 +140,7 @@ class HttpRoutesTest {
     @Test
     void aBackupClientThatHalfClosesIsTakenAsGone() {
         EmbeddedChannel ch = server();
-        send(ch, "GET /backup HTTP/1.1\r\nhost: x\r\n\r\n");
+        send(ch, get("/backup"));
         ch.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
         assertFalse(ch.isOpen());
     }
@@ -146,8 +150,7 @@ class HttpRoutesTest {
         EmbeddedChannel ch = server(task -> {
             throw new RejectedExecutionException("queue full");
         });
-        send(ch, "GET /readyz HTTP/1.1\r\nhost: x\r\n\r\n");
-        String reply = answered(ch);
+        String reply = ask(ch, get("/readyz"));
         assertTrue(reply.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), reply);
         assertTrue(reply.endsWith("health checks are backed up: mysqld is not answering in time\n"), reply);
         assertFalse(ch.isOpen());
