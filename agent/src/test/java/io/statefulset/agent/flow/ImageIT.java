@@ -21,7 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +44,9 @@ class ImageIT {
     private static final MariaDb.Account MYSQL = new MariaDb.Account(999, 999);
     private static final String TOKEN = "image-it-" + UUID.randomUUID();
     private static final Duration START = Duration.ofSeconds(90);
+    /** Named by monitoring/ (an alert rule) ahead of the agent: the issue that adds it is not on main yet. */
+    private static final Set<String> NOT_YET_EXPORTED = Set.of("mysql_agent_replication_last_error_number");
+    private static final Pattern AGENT_METRIC = Pattern.compile("\\bmysql_agent_[a-z0-9_]+");
     private static Podman podman;
     private static String image;
     private static double checkSeconds;
@@ -117,7 +124,9 @@ class ImageIT {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             Eventually.until("serve's /readyz in container " + serve + " to answer 200", START,
                     () -> get(http, agent + "/readyz").statusCode() == 200, () -> logs(serve));
-            assertTrue(get(http, agent + "/metrics").body().contains("mysql_agent_mysql_up 1.0"), logs(serve));
+            String scrape = get(http, agent + "/metrics").body();
+            assertTrue(scrape.contains("mysql_agent_mysql_up 1.0"), logs(serve));
+            assertMonitoringUsesTheseMetrics(scrape);
             report.add(String.format("serve ready %.1f s", seconds(t0)));
 
             // The init container on a fresh volume (a PVC): podman gives an empty volume to the container's user,
@@ -165,6 +174,25 @@ class ImageIT {
             podman.podman(START, "volume", "rm", "-f", dataVolume, confVolume);
             MariaDbExtension.deleteTree(base);
         }
+    }
+
+    /** Every agent metric the alert rules and the dashboard query is one the image exports (or a known gap). */
+    private static void assertMonitoringUsesTheseMetrics(String scrape) throws IOException {
+        Set<String> exported = new TreeSet<>();
+        for (String line : scrape.split("\n")) {
+            Matcher m = AGENT_METRIC.matcher(line);
+            if (!line.startsWith("#") && m.lookingAt()) exported.add(m.group());
+        }
+        Path root = Path.of(System.getProperty("image.tool")).toAbsolutePath().getParent().getParent();
+        Set<String> used = new TreeSet<>();
+        for (String file : List.of("monitoring/mysql-agent.rules.yaml", "monitoring/grafana-dashboard.json")) {
+            Matcher m = AGENT_METRIC.matcher(Files.readString(root.resolve(file)));
+            while (m.find()) used.add(m.group());
+        }
+        Set<String> missing = new TreeSet<>(used);
+        missing.removeAll(exported);
+        assertEquals(NOT_YET_EXPORTED, missing, "metrics monitoring/ queries that the agent does not export (exported: "
+                + exported + "); a name that is exported now leaves NOT_YET_EXPORTED");
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws IOException, InterruptedException {
