@@ -1,10 +1,11 @@
 package io.statefulset.agent.cli;
 
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.init.InitCommand;
 import io.statefulset.agent.init.InitOptions;
-import io.statefulset.agent.protocol.BackupProtocol;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.protocol.BackupProtocol;
+import io.statefulset.agent.common.secret.Secret;
 import io.statefulset.agent.serve.ServeCommand;
 import io.statefulset.agent.serve.ServeOptions;
 import io.statefulset.agent.serve.StopSignal;
@@ -111,22 +112,20 @@ public final class Main {
     }
 
     static ServeOptions serveOptions(Flags f, Map<String, String> env) throws UsageException {
-        String hostname = hostname(f, env);
         String service = f.value("service", "mysql");
-        String sts = hostname.split("\\.", 2)[0].replaceFirst("-[0-9]+$", "");
+        PodIdentity pod = PodIdentity.fromHostname(hostname(f, env), service);
         Optional<Secret> mysqlPassword = Secret.resolve(f.path("mysql-password-file"), env, "MYSQL_PASSWORD");
         Optional<Secret> replicationPassword = Secret.resolve(f.path("replication-password-file"), env, "AGENT_REPLICATION_PASSWORD")
                 .or(() -> mysqlPassword);
         String mysqlUser = f.value("mysql-user", "root");
         return new ServeOptions(
-                hostname,
-                service,
+                pod,
                 Path.of(f.value("data-dir", "/var/lib/mysql")),
                 f.hostPort("listen", new HostPort("0.0.0.0", BackupProtocol.DEFAULT_PORT)),
                 new HostPort(f.value("mysql-host", "127.0.0.1"), f.integer("mysql-port", 3306)),
                 mysqlUser,
                 mysqlPassword,
-                new HostPort(f.value("source-host", sts + "-0." + service), f.integer("source-port", 3306)),
+                new HostPort(f.value("source-host", pod.primaryHost()), f.integer("source-port", 3306)),
                 f.value("replication-user", mysqlUser),
                 replicationPassword,
                 f.value("backup-tool", "auto"),

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
