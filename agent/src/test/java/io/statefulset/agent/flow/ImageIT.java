@@ -67,7 +67,13 @@ class ImageIT {
         }
         checkSeconds = seconds(started);
         long t0 = System.nanoTime();
-        image = podman.build("mariadb");
+        try {
+            image = podman.build("mariadb");
+        } catch (AssertionError | Exception e) {
+            writeReport(String.format("image: FAILED after %.1f s, bin/image build mariadb: %s", seconds(started),
+                    e.getMessage().lines().findFirst().orElse("")));
+            throw e;
+        }
         buildSeconds = seconds(t0);
     }
 
