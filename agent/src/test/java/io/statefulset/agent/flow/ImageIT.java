@@ -81,8 +81,8 @@ class ImageIT {
     static void report() throws IOException {
         if (image == null) return;
         // check includes making the base image (debootstrap on a fresh machine, an import of the cached tarball after).
-        writeReport(String.format("image: %.1f s in all: podman check and base image %.1f s, podman build of %s %.1f s; %s",
-                seconds(started), checkSeconds, image, buildSeconds, String.join("; ", report)));
+        writeReport(String.format("image: %.1f s in all: podman check and base image %.1f s, podman build of image %s %.1f s; %s",
+                seconds(started), checkSeconds, image.replaceFirst("^sha256:", "").substring(0, 12), buildSeconds, String.join("; ", report)));
     }
 
     @Test

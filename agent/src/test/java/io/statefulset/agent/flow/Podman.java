@@ -48,7 +48,10 @@ final class Podman {
         throw new AssertionError("bin/image check failed:\n" + check.err() + check.out());
     }
 
-    /** Builds the flavor's image from docker/Dockerfile with the jar of this build; returns its tag. */
+    /**
+     * Builds the flavor's image from docker/Dockerfile with the jar of this build; returns its id (not the tag,
+     * which a concurrent build in another checkout may move).
+     */
     String build(String flavor) throws IOException, InterruptedException {
         Result r = tool(Duration.ofMinutes(15), "build", flavor).orFail();
         return r.out().strip();
