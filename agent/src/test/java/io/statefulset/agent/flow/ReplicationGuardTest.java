@@ -59,13 +59,13 @@ class ReplicationGuardTest {
             Eventually.logged(logs, refusal, WAIT);
             assertTrue(logs.text().contains("the source's binlogs start after " + oldestStart + " (oldest binlog mysql-bin.000003"),
                     logs.text());
-            assertTrue(logs.text().contains(PreflightVerdict.RECLONE), logs.text());
+            assertTrue(logs.text().contains(PreflightVerdict.reclone(pod.data)), logs.text());
 
             HttpResponse<String> ready = serve.get("/readyz");
             assertEquals(503, ready.statusCode());
             assertTrue(ready.body().startsWith("not ready: replication not started: the source " + source() + " has purged binlogs"),
                     ready.body());
-            assertTrue(ready.body().contains(PreflightVerdict.RECLONE), ready.body());
+            assertTrue(ready.body().contains(PreflightVerdict.reclone(pod.data)), ready.body());
             assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"binlog_purged\"}").orElseThrow());
             assertEquals(0.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
             assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());

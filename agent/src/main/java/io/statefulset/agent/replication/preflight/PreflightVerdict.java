@@ -1,13 +1,22 @@
 package io.statefulset.agent.replication.preflight;
 
+import io.statefulset.agent.clone.DataDirFacts;
+import java.nio.file.Path;
+
 /**
  * What the checks before replication starts found.
  *
  * @param detail the finding with its numbers (the missing or errant GTIDs, the file), one line
  */
 public record PreflightVerdict(Outcome outcome, String detail) {
-    /** What the operator does about a refusal; the same words in the log, in /readyz and in the README. */
-    public static final String RECLONE = "re-clone this replica: delete its data dir (in Kubernetes: its PVC) and restart the pod";
+    /**
+     * What the operator does about a refusal; the same words in the log and in /readyz. {@code init} honours the
+     * marker file on the next start of the pod: it sets the data dir's content aside and clones again.
+     */
+    public static String reclone(Path dataDir) {
+        return "re-clone this replica: touch " + dataDir.resolve(DataDirFacts.Choice.RECLONE.file) + " and restart the pod"
+                + " (init sets the data aside and clones again), or delete its data dir (in Kubernetes: its PVC)";
+    }
 
     public enum Outcome {
         PASSED("passed"),
@@ -45,7 +54,7 @@ public record PreflightVerdict(Outcome outcome, String detail) {
     }
 
     /** The refusal as one line: what was found, with the numbers, and what to do. */
-    public String refusal() {
-        return "replication not started: " + detail + "; " + RECLONE;
+    public String refusal(Path dataDir) {
+        return "replication not started: " + detail + "; " + reclone(dataDir);
     }
 }

@@ -210,7 +210,7 @@ public final class ReplicationSetup {
      * (stopping them would undo nothing), and readiness fails with the same line.
      */
     private SetupOutcome refused(PreflightVerdict v, ReplicaStatus st) {
-        String line = v.refusal() + (st.ioRunning() || st.sqlRunning() ? " (mysqld started the replication threads itself:"
+        String line = v.refusal(settings.dataDir()) + (st.ioRunning() || st.sqlRunning() ? " (mysqld started the replication threads itself:"
                 + " left as they are, not trusted: IO " + st.ioState() + ", SQL " + st.sqlState() + ")" : "");
         gateListener.refused(v, line);
         return new SetupOutcome(SetupOutcome.Kind.REFUSED, line);

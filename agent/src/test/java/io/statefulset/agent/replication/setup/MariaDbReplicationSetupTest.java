@@ -197,7 +197,7 @@ class MariaDbReplicationSetupTest {
         assertEquals(SetupOutcome.Kind.REFUSED, o.kind(), o.toString());
         assertTrue(o.detail().startsWith("replication not started: the source 127.0.0.1:" + primary.port()
                 + " has purged binlog file mysql-bin.000001 that this replica needs (position mysql-bin.000001:"), o.detail());
-        assertTrue(o.detail().contains("(it has mysql-bin.000002 .. mysql-bin.000002); " + PreflightVerdict.RECLONE), o.detail());
+        assertTrue(o.detail().contains("(it has mysql-bin.000002 .. mysql-bin.000002); " + PreflightVerdict.reclone(replica.dataDir())), o.detail());
         assertFalse(o.replicationConfigured());
         assertEquals("No", slaveStatus(replica).get("Slave_IO_Running"), "not started");
         assertFalse(Files.exists(replica.dataDir().resolve(ReplicationMarker.CONFIGURED)), "no marker for a refused replica");
