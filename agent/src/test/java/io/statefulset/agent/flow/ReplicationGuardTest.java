@@ -13,6 +13,7 @@ import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.nio.file.Files;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -74,6 +75,33 @@ class ReplicationGuardTest {
             assertEquals("No", status.get("Slave_IO_Running"), "replication must not be started: " + status);
             assertEquals("No", status.get("Slave_SQL_Running"), status.toString());
             assertEquals(1, occurrences(logs.text(), "REFUSED"), "one line, not one per poll: " + logs.text());
+        }
+    }
+
+    @Test
+    void theAdvisedRecloneHealsAReplicaWhoseBinlogsWerePurged() throws Exception {
+        try (Primary mysql0 = Primary.start(100)) {
+            Pod pod1 = Pod.create("mysql-1", servers);
+            assertEquals(0, pod1.init(mysql0.donorFlag()).exitCode());
+            mysql0.db.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (1000, 'after the clone')");
+            ReplicaFixture.purgeBinlogsBefore(mysql0.db, "mysql-bin.000002");
+            MariaDb replica = pod1.startMysqld(servers);
+            try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod1.serve(replica, mysql0.db.port())) {
+                Eventually.logged(logs, "replication setup: REFUSED: ", WAIT);
+                assertEquals(503, serve.get("/readyz").statusCode());
+            }
+            // What the line says to do: the marker file, then the pod restarts (init, mysqld, serve).
+            Files.createFile(pod1.data.resolve(".agent-reclone"));
+            replica.stop();
+            Pod.Result again = pod1.init(mysql0.donorFlag());
+            assertEquals(0, again.exitCode(), again.err());
+            MariaDb recloned = pod1.startMysqld(servers);
+            try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod1.serve(recloned, mysql0.db.port())) {
+                serve.awaitStatus("/readyz", 200, WAIT);
+                Eventually.logged(logs, "position check passed: ", WAIT);
+                assertEquals("1", recloned.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = 1000"));
+                AppTable.writeAndAwait(mysql0.db, 1001, recloned);
+            }
         }
     }
 

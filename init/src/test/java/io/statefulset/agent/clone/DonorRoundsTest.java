@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.testing.LogCapture;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -158,5 +159,25 @@ class DonorRoundsTest {
                 () -> new DonorRounds(List.of(), Duration.ofSeconds(1), 1, POLL, ROUND));
         assertEquals("no donors to clone from: pass --donor host:port", none.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DonorRounds(List.of(A), Duration.ofSeconds(1), 0, POLL, ROUND));
+    }
+
+    @Test
+    void aDonorThatStaysAwayIsSaidOnceThenOnceAMinuteWithTheTimeLeft() {
+        donors.answer(A, refused());
+        String text;
+        try (LogCapture logs = LogCapture.start()) {
+            assertThrows(CloneException.class, () -> rounds(Duration.ofMinutes(10), 1, A).run(donors));
+            text = logs.text();
+        }
+        assertTrue(donors.calls.size() > 500, "polled about once a second: " + donors.calls.size());
+        assertEquals(1, occurrences(text, "waiting for donor " + A + ": nothing listens (connection refused) (polling with backoff, 10 min 0 s left)"), text);
+        assertEquals(9, occurrences(text, "still waiting for donor " + A + ": nothing listens (connection refused) ("), text);
+        assertTrue(text.contains("(61 s waited, 9 min 0 s left of --donor-wait)"), text);
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
+        return n;
     }
 }
