@@ -41,6 +41,24 @@ class ReplicationGuardTest {
         BackupToolClone.cloneFrom(primary, pod.data, false);
     }
 
+    /** {@link #primaryAndClone()}, and mariadbd started on the clone. */
+    private MariaDb clonedReplica() throws Exception {
+        primaryAndClone();
+        return servers.startOn(pod.data, 101);
+    }
+
+    /** serve for the replica, once its /readyz answers 200. */
+    private InProcessServe readyServe(MariaDb replica, String... flags) throws Exception {
+        InProcessServe serve = pod.serve(replica, primary.port(), flags);
+        try {
+            serve.awaitStatus("/readyz", 200, WAIT);
+            return serve;
+        } catch (Exception | Error e) {
+            serve.close();
+            throw e;
+        }
+    }
+
     private String source() {
         return "127.0.0.1:" + primary.port();
     }
@@ -74,7 +92,7 @@ class ReplicationGuardTest {
             Map<String, String> status = AppTable.slaveStatus(replica);
             assertEquals("No", status.get("Slave_IO_Running"), "replication must not be started: " + status);
             assertEquals("No", status.get("Slave_SQL_Running"), status.toString());
-            assertEquals(1, occurrences(logs.text(), "REFUSED"), "one line, not one per poll: " + logs.text());
+            assertEquals(1, logs.count("REFUSED"), "one line, not one per poll: " + logs.text());
         }
     }
 
@@ -83,8 +101,9 @@ class ReplicationGuardTest {
         try (Primary mysql0 = Primary.start(100)) {
             Pod pod1 = Pod.create("mysql-1", servers);
             assertEquals(0, pod1.init(mysql0.donorFlag()).exitCode());
-            mysql0.db.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (1000, 'after the clone')");
-            ReplicaFixture.purgeBinlogsBefore(mysql0.db, "mysql-bin.000002");
+            // The row after the clone lives in binlog 2 only; binlog 3 starts after it.
+            mysql0.db.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (1000, 'after the clone')", "FLUSH BINARY LOGS");
+            ReplicaFixture.purgeBinlogsBefore(mysql0.db, "mysql-bin.000003");
             MariaDb replica = pod1.startMysqld(servers);
             try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod1.serve(replica, mysql0.db.port())) {
                 Eventually.logged(logs, "replication setup: REFUSED: ", WAIT);
@@ -107,10 +126,8 @@ class ReplicationGuardTest {
 
     @Test
     void anErrantTransactionOnTheReplicaIsRefusedOnTheNextStart() throws Exception {
-        primaryAndClone();
-        MariaDb replica = servers.startOn(pod.data, 101);
-        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
-            serve.awaitStatus("/readyz", 200, WAIT);
+        MariaDb replica = clonedReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
             Eventually.logged(logs, "position check passed: the source " + source() + " still has every binlog after '0-100-", WAIT);
             AppTable.writeAndAwait(primary, 200, replica);
         }
@@ -130,16 +147,14 @@ class ReplicationGuardTest {
             assertTrue(ready.body().contains("mysqld started the replication threads itself: left as they are"), ready.body());
             assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
             assertEquals(1.0, serve.metric("mysql_agent_replication_io_running").orElseThrow(), "the threads run, yet it is not ready");
-            assertEquals(1, occurrences(logs.text(), "REFUSED"), logs.text());
+            assertEquals(1, logs.count("REFUSED"), logs.text());
         }
     }
 
     @Test
     void theSourceStoppedAndStartedMakesLagUnknownAndBack() throws Exception {
-        primaryAndClone();
-        MariaDb replica = servers.startOn(pod.data, 101);
-        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
-            serve.awaitStatus("/readyz", 200, WAIT);
+        MariaDb replica = clonedReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
             Eventually.logged(logs, "now ready: replica, IO and SQL threads running", WAIT);
             assertEquals(0.0, serve.metric("mysql_agent_replication_lag_seconds").orElseThrow());
 
@@ -165,9 +180,9 @@ class ReplicationGuardTest {
             AppTable.writeAndAwait(primary, 300, replica);
             assertEquals(0.0, serve.metric("mysql_agent_replication_last_errno{thread=\"io\"}").orElseThrow());
             String text = logs.text();
-            assertEquals(1, occurrences(text, "replication IO thread error " + errno + " started"), text);
-            assertEquals(1, occurrences(text, "replication IO thread error " + errno + " cleared"), text);
-            assertEquals(1, occurrences(text, "now not ready: "), text);
+            assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " started"), text);
+            assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " cleared"), text);
+            assertEquals(1, LogCapture.occurrences(text, "now not ready: "), text);
         }
     }
 
@@ -189,16 +204,14 @@ class ReplicationGuardTest {
             serve.awaitStatus("/readyz", 200, WAIT);
             assertEquals(0.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
             AppTable.writeAndAwait(primary, 500, replica);
-            assertEquals(1, occurrences(logs.text(), waiting), "said once, not per retry: " + logs.text());
+            assertEquals(1, logs.count(waiting), "said once, not per retry: " + logs.text());
         }
     }
 
     @Test
     void theSqlThreadStoppedByADuplicateKeyIsReportedWithTheServersError() throws Exception {
-        primaryAndClone();
-        MariaDb replica = servers.startOn(pod.data, 101);
-        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
-            serve.awaitStatus("/readyz", 200, WAIT);
+        MariaDb replica = clonedReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
             replica.execute("INSERT INTO app.messages VALUES (61, 'written on the replica')");
             primary.execute("INSERT INTO app.messages VALUES (61, 'written on the primary')");
 
@@ -220,18 +233,16 @@ class ReplicationGuardTest {
             assertEquals("", metricLine(serve, "mysql_agent_replication_last_error_info{"), "no error, no info series");
             assertEquals("written on the primary", replica.queryOne("SELECT message FROM app.messages WHERE id = 61"));
             String text = logs.text();
-            assertEquals(1, occurrences(text, "replication SQL thread error 1062 started"), text);
-            assertEquals(1, occurrences(text, "replication SQL thread error 1062 cleared"), text);
+            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 started"), text);
+            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 cleared"), text);
             assertEquals(1.0, serve.metric("mysql_agent_replication_errors_total{thread=\"sql\"}").orElseThrow());
         }
     }
 
     @Test
     void aLaggingReplicaIsNotReadyUntilItCatchesUp() throws Exception {
-        primaryAndClone();
-        MariaDb replica = servers.startOn(pod.data, 101);
-        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port(), "--max-lag", "2s")) {
-            serve.awaitStatus("/readyz", 200, WAIT);
+        MariaDb replica = clonedReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica, "--max-lag", "2s")) {
             Eventually.logged(logs, "now ready: replica", WAIT);
             // A table lock held on the replica: the SQL thread waits for it, the row's event ages.
             try (Connection lock = replica.connect(); Statement s = lock.createStatement()) {
@@ -247,8 +258,8 @@ class ReplicationGuardTest {
             }
             serve.awaitStatus("/readyz", 200, WAIT);
             assertEquals("1", replica.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = 400"));
-            Eventually.until("readiness back, logged once", WAIT, () -> occurrences(logs.text(), "now ready: replica") == 2, logs::text);
-            assertEquals(1, occurrences(logs.text(), "now not ready: "), logs.text());
+            Eventually.until("readiness back, logged once", WAIT, () -> logs.count("now ready: replica") == 2, logs::text);
+            assertEquals(1, logs.count("now not ready: "), logs.text());
         }
     }
 
@@ -259,9 +270,4 @@ class ReplicationGuardTest {
         return "";
     }
 
-    static int occurrences(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
-        return n;
-    }
 }

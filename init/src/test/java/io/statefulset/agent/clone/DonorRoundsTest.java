@@ -170,14 +170,9 @@ class DonorRoundsTest {
             text = logs.text();
         }
         assertTrue(donors.calls.size() > 500, "polled about once a second: " + donors.calls.size());
-        assertEquals(1, occurrences(text, "waiting for donor " + A + ": nothing listens (connection refused) (polling with backoff, 10 min 0 s left)"), text);
-        assertEquals(9, occurrences(text, "still waiting for donor " + A + ": nothing listens (connection refused) ("), text);
+        assertEquals(1, LogCapture.occurrences(text, "waiting for donor " + A + ": nothing listens (connection refused) (polling with backoff, 10 min 0 s left)"), text);
+        assertEquals(9, LogCapture.occurrences(text, "still waiting for donor " + A + ": nothing listens (connection refused) ("), text);
         assertTrue(text.contains("(61 s waited, 9 min 0 s left of --donor-wait)"), text);
     }
 
-    private static int occurrences(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
-        return n;
-    }
 }

@@ -184,8 +184,8 @@ class InitDonorFaultsTest {
             String text = logs.text();
             assertTrue(text.contains("no donor reachable within 3 s (--donor-wait)"), text);
             // Polled several times in 3 s: the wait is said once per donor, and nothing was there to wipe.
-            assertEquals(1, occurrences(text, "waiting for donor " + closed + ": "), text);
-            assertEquals(1, occurrences(text, "waiting for donor " + unknown + ": "), text);
+            assertEquals(1, LogCapture.occurrences(text, "waiting for donor " + closed + ": "), text);
+            assertEquals(1, LogCapture.occurrences(text, "waiting for donor " + unknown + ": "), text);
             assertFalse(text.contains("wiped the staging area"), text);
             assertTrue(text.contains(closed + " (nothing listens on " + closed + " (connection refused))"), text);
             assertTrue(text.contains(unknown + " (name no-such-donor.invalid does not resolve yet)"), text);
@@ -222,12 +222,6 @@ class InitDonorFaultsTest {
             assertEquals(1, init.run());
             assertTrue(logs.text().contains(init.configMap.resolve("replica.cnf") + " does not exist"), logs.text());
         }
-    }
-
-    private static int occurrences(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
-        return n;
     }
 
     private void assertNothingLeft() throws Exception {
