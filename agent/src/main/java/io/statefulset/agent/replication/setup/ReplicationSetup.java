@@ -31,8 +31,11 @@ import org.slf4j.LoggerFactory;
  *       it was stopped, start the replica and record it; otherwise someone else set it up: leave it alone and
  *       record that;</li>
  *   <li>no info file in the data dir: nothing to configure from (logged, not an error);</li>
- *   <li>else: record "pending", run the plan (GTID state, CHANGE MASTER, START), write the marker, drop "pending".</li>
+ *   <li>else: record "pending", run the plan (GTID state, CHANGE MASTER), the checks before start, START, write the
+ *       marker, drop "pending".</li>
  * </ol>
+ * Wherever the server has a source, on every run, the {@link StartGate} checks the position against the source
+ * before anything is started or trusted; a refusal starts nothing and is one line in the log.
  * Every point where the process can die leads a rerun to one of these branches, and none of them repeats a
  * statement that would fail or move the replica's position. The info files stay in the data dir: they are what
  * the position came from (useful when something looks wrong), and renaming them could not be atomic with START
