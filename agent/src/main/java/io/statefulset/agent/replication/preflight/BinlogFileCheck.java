@@ -52,7 +52,7 @@ final class BinlogFileCheck {
     }
 
     /** Same base name: the numeric extension decides (it may grow past six digits); else the name's order. */
-    private static boolean olderThan(String file, String oldest) {
+    static boolean olderThan(String file, String oldest) {
         int a = file.lastIndexOf('.');
         int b = oldest.lastIndexOf('.');
         if (a > 0 && b > 0 && file.substring(0, a).equals(oldest.substring(0, b))) {
