@@ -20,6 +20,11 @@ public record PreflightVerdict(Outcome outcome, String detail) {
 
     public enum Outcome {
         PASSED("passed"),
+        /**
+         * The source refused the questions (the replication account lacks {@code REPLICATION CLIENT}): replication
+         * starts as it did before the checks existed, with a warning saying what to grant.
+         */
+        UNCHECKED("unchecked"),
         /** The source no longer has binlogs (or GTIDs) this replica still needs. */
         BINLOG_PURGED("binlog_purged"),
         /** The replica has transactions the source never had, or stands ahead of it. */
@@ -49,8 +54,13 @@ public record PreflightVerdict(Outcome outcome, String detail) {
         return new PreflightVerdict(Outcome.ERRANT_TRANSACTIONS, detail);
     }
 
+    public static PreflightVerdict unchecked(String detail) {
+        return new PreflightVerdict(Outcome.UNCHECKED, detail);
+    }
+
+    /** Nothing stands against starting (checked and fine, or not checkable). */
     public boolean passed() {
-        return outcome == Outcome.PASSED;
+        return outcome == Outcome.PASSED || outcome == Outcome.UNCHECKED;
     }
 
     /** The refusal as one line: what was found, with the numbers, and what to do. */

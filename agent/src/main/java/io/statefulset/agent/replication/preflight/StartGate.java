@@ -24,6 +24,8 @@ public final class StartGate {
     private static final Logger log = LoggerFactory.getLogger(StartGate.class);
     /** Pause between two attempts to reach a source that did not answer. */
     public static final Duration RETRY = Duration.ofSeconds(5);
+    /** "Access denied; you need (at least one of) the ... privilege(s) for this operation" (MySQL and MariaDB). */
+    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
 
     /**
      * Where the checks' findings go (readiness and metrics). A refusal is reported by the caller, which knows the
@@ -61,7 +63,21 @@ public final class StartGate {
         String waitingFor = null;
         while (true) {
             try (Connection c = SourceConnection.open(source, account)) {
-                PreflightVerdict v = run(replica, c, dialect, status, source.toString());
+                PreflightVerdict v;
+                try {
+                    v = run(replica, c, dialect, status, source.toString());
+                } catch (SQLException e) {
+                    if (e.getErrorCode() != ER_SPECIFIC_ACCESS_DENIED) throw e;
+                    // An account made by hand with REPLICATION SLAVE only: waiting would not help, refusing would
+                    // stop replicas that worked before these checks existed.
+                    v = PreflightVerdict.unchecked("the source " + source + " refused the questions to " + account.user()
+                            + " (" + MysqlStartupWait.rootMessage(e) + "): grant it REPLICATION CLIENT on the source"
+                            + " (GRANT REPLICATION CLIENT ON *.* TO '" + account.user() + "'@'%') so that purged binlogs and"
+                            + " errant transactions are caught before start");
+                    log.warn("replication start checks not done, starting anyway: {}", v.detail());
+                    listener.passed(v);
+                    return v;
+                }
                 if (waitingFor != null) {
                     log.info("source {} answered after {} s: checking the replica's position", source,
                             (System.nanoTime() - start) / 1_000_000_000L);

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
 import java.io.ByteArrayOutputStream;
@@ -219,5 +220,23 @@ class MariaDbReplicationSetupTest {
         assertTrue(o.detail().contains("this replica reads from mysql-bin.000001:99999999 but that file on the source 127.0.0.1:"
                 + primary.port() + " is only "), o.detail());
         assertTrue(o.detail().contains("the replica is ahead of the source"), o.detail());
+    }
+
+    @Test
+    void anAccountWithoutReplicationClientStartsWithAWarningInsteadOfWaitingForever() throws Exception {
+        MariaDb primary = primaryWithRows();
+        primary.execute("CREATE USER 'slaveonly'@'%' IDENTIFIED BY 'pw'", "GRANT REPLICATION SLAVE ON *.* TO 'slaveonly'@'%'");
+        MariaDb replica = clone(primary, 101, false);
+        SetupOutcome o;
+        try (LogCapture logs = LogCapture.start(); HikariDataSource ds = dataSource(replica)) {
+            o = new ReplicationSetup(settings(false, replica, primary, "slaveonly", Optional.of(Secret.of("pw", "test")),
+                    PositioningPreference.GTID_WHEN_AVAILABLE), ds).run();
+            assertTrue(logs.text().contains("replication start checks not done, starting anyway: the source 127.0.0.1:"
+                    + primary.port() + " refused the questions to slaveonly ("), logs.text());
+            assertTrue(logs.text().contains("GRANT REPLICATION CLIENT ON *.* TO 'slaveonly'@'%'"), logs.text());
+            assertFalse(logs.text().contains("pw)"), "no password in the log");
+        }
+        assertEquals(SetupOutcome.Kind.CONFIGURED, o.kind(), o.toString());
+        assertRowArrives(primary, 80, replica);
     }
 }
