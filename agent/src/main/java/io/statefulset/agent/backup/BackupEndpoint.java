@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.secret.Secret;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
@@ -92,7 +93,7 @@ final class BackupEndpoint {
         if (current.isEmpty()) return;
         BackupRun run = current.get();
         log.info("stopping: aborting the backup for {} ({} bytes sent)", run.client(), run.bytes());
-        run.abort("donor shutting down");
+        run.abort(FailureCause.DONOR_STOPPING, "donor shutting down");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         if (!run.awaitFinished(graceMillis, TimeUnit.MILLISECONDS)
                 || !run.channel().closeFuture().await(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {

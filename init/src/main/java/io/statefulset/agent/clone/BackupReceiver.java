@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.identity.HostPort;
 import io.statefulset.agent.protocol.BackupProtocol;
 import io.statefulset.agent.secret.Secret;
@@ -121,7 +122,7 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
 
     private void onResponse(ChannelHandlerContext ctx, HttpResponse response) {
         if (response.decoderResult().isFailure()) {
-            fail(ctx, "donor " + donor + " sent a malformed HTTP reply (" + response.decoderResult().cause().getMessage()
+            fail(ctx, FailureCause.REFUSED, "donor " + donor + " sent a malformed HTTP reply (" + response.decoderResult().cause().getMessage()
                     + "): is --donor pointing at the agent's backup port?");
             return;
         }
@@ -133,7 +134,7 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
             log.info("donor {} is sending its backup{}", donor, estimate.isPresent()
                     ? " (size estimate " + TransferProgress.megabytes(estimate.getAsLong()) + ")" : "");
         } else if (code == 401) {
-            fail(ctx, token.isPresent()
+            fail(ctx, FailureCause.REFUSED, token.isPresent()
                     ? "token rejected by donor " + donor + " (HTTP 401): check --token-file on both sides, init and serve must hold the same secret"
                     : "donor " + donor + " requires a token (HTTP 401): give init the donor's secret with --token-file");
         } else if (code == 503) {
@@ -141,7 +142,7 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
             busy(ctx, new DonorBusyException("donor " + donor + " is busy with another clone (HTTP 503), retry after "
                     + retryAfter.toSeconds() + " s", retryAfter));
         } else {
-            fail(ctx, "donor " + donor + " answered HTTP " + response.status() + " to GET " + BackupProtocol.BACKUP_PATH
+            fail(ctx, FailureCause.REFUSED, "donor " + donor + " answered HTTP " + response.status() + " to GET " + BackupProtocol.BACKUP_PATH
                     + ": is --donor pointing at the agent's backup port (3307)?");
         }
     }
@@ -149,7 +150,7 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
         if (content.decoderResult().isFailure()) {
             content.release();
-            fail(ctx, "donor " + donor + " sent a malformed chunked body after " + progress.bytes() + " bytes ("
+            fail(ctx, FailureCause.CORRUPT_STREAM, "donor " + donor + " sent a malformed chunked body after " + progress.bytes() + " bytes ("
                     + content.decoderResult().cause().getMessage() + ")");
             return;
         }
@@ -207,7 +208,7 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
                     + " and prepare succeeds", donor);
         } else if (evt instanceof IdleStateEvent) {
             if (!result.isDone() && !bodyEnded && !feed.isPaused()) {
-                fail(ctx, "donor " + donor + " sent nothing for " + stallTimeout.toSeconds() + " s after "
+                fail(ctx, FailureCause.STALL, "donor " + donor + " sent nothing for " + stallTimeout.toSeconds() + " s after "
                         + progress.bytes() + " bytes: it stalled (frozen backup, hung mysqld or a network partition);"
                         + " check the donor's logs (limit: --stall-timeout)");
             }
@@ -225,10 +226,10 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
                 log.info("legacy donor {} closed the connection after {} bytes: end of its stream", donor, progress.bytes());
                 finishExtraction(ctx);
             } else if (!responded) {
-                fail(ctx, "donor " + donor + " closed the connection after " + progress.bytes() + " bytes without a reply:"
+                fail(ctx, FailureCause.CONNECTION_LOST, "donor " + donor + " closed the connection after " + progress.bytes() + " bytes without a reply:"
                         + " a legacy (ncat) donor whose backup failed at once looks like this; check the donor's backup log");
             } else {
-                fail(ctx, "donor " + donor + " closed the connection after " + progress.bytes() + " bytes, before the end"
+                fail(ctx, FailureCause.CONNECTION_LOST, "donor " + donor + " closed the connection after " + progress.bytes() + " bytes, before the end"
                         + " of the backup: the donor or its backup died, or the network was cut; check the donor's logs");
             }
         }
@@ -243,7 +244,7 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        fail(ctx, "connection to donor " + donor + " broke after " + progress.bytes() + " bytes (" + cause.getMessage()
+        fail(ctx, FailureCause.CONNECTION_LOST, "connection to donor " + donor + " broke after " + progress.bytes() + " bytes (" + cause.getMessage()
                 + "): the donor or its backup died, or the network was cut; check the donor's logs");
     }
 
@@ -268,14 +269,14 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
         Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (c instanceof XbstreamException) {
             // The extractor's message says where in the stream and what to check.
-            fail(ctx, "the stream from donor " + donor + " is corrupt or incomplete, refused: " + c.getMessage());
+            fail(ctx, FailureCause.CORRUPT_STREAM, "the stream from donor " + donor + " is corrupt or incomplete, refused: " + c.getMessage());
         } else if (c instanceof IOException) {
             stopTicker();
             result.completeExceptionally(new IOException("cannot write the clone into " + target + ": " + c.getMessage()
                     + "; check free space and permissions on the data volume", c));
             ctx.close();
         } else {
-            fail(ctx, "extracting the stream from donor " + donor + " failed: " + c);
+            fail(ctx, FailureCause.AGENT, "extracting the stream from donor " + donor + " failed: " + c);
         }
     }
 
@@ -285,8 +286,8 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private void fail(ChannelHandlerContext ctx, String message) {
-        failWith(ctx, new DonorFailedException(message));
+    private void fail(ChannelHandlerContext ctx, FailureCause cause, String message) {
+        failWith(ctx, new DonorFailedException(cause, message));
     }
 
     private void failWith(ChannelHandlerContext ctx, DonorFailedException e) {

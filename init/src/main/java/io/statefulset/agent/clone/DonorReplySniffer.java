@@ -3,6 +3,7 @@ package io.statefulset.agent.clone;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.identity.HostPort;
 import io.statefulset.agent.protocol.BackupProtocol;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ final class DonorReplySniffer extends ByteToMessageDecoder {
             byte[] first = new byte[SNIFF];
             in.getBytes(in.readerIndex(), first);
             in.skipBytes(in.readableBytes());
-            throw new DonorFailedException("donor " + donor + " answered neither HTTP nor xbstream (first bytes '"
+            throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " answered neither HTTP nor xbstream (first bytes '"
                     + printable(first) + "'): is --donor pointing at the agent's backup port (3307)?");
         }
     }

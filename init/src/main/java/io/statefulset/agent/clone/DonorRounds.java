@@ -1,10 +1,12 @@
 package io.statefulset.agent.clone;
 
+import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.identity.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,6 +45,7 @@ public final class DonorRounds {
     private final int attempts;
     private final Backoff pollBackoff;
     private final Backoff roundBackoff;
+    private final Map<FailureCause, Integer> failures = new EnumMap<>(FailureCause.class);
 
     public DonorRounds(List<HostPort> donors, Duration donorWait, int attempts, Backoff pollBackoff, Backoff roundBackoff) {
         if (donors.isEmpty()) throw new IllegalArgumentException("no donors to clone from: pass --donor host:port");
@@ -56,6 +59,11 @@ public final class DonorRounds {
 
     public List<HostPort> donors() {
         return donors;
+    }
+
+    /** How many donor attempts failed so far, by cause. */
+    public synchronized Map<FailureCause, Integer> failures() {
+        return Map.copyOf(failures);
     }
 
     public <T> T run(Attempt<T> attempt) throws CloneException, IOException, InterruptedException {
@@ -120,8 +128,12 @@ public final class DonorRounds {
                         reachedAny = true;
                         failed.add(donor);
                         waitingFor.remove(donor);
-                        lastFailure.put(donor, e.getMessage());
-                        log.error("clone from {} failed: {}", donor, e.getMessage());
+                        FailureCause cause = e instanceof DonorFailedException f ? f.failureCause() : FailureCause.AGENT;
+                        lastFailure.put(donor, "[" + cause + "] " + e.getMessage());
+                        synchronized (DonorRounds.this) {
+                            failures.merge(cause, 1, Integer::sum);
+                        }
+                        log.error("clone from {} failed [{}]: {}", donor, cause, e.getMessage());
                     }
                 }
                 if (failed.size() == donors.size()) return null;

@@ -1,5 +1,6 @@
 package io.statefulset.agent.clone;
 
+import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.identity.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,11 +49,11 @@ public final class ReplicaClone {
         switch (state) {
             case INITIALISED:
                 log.info("data dir {} already initialised (it has mysql/ and no unfinished clone), nothing to do", staging.dataDir());
-                return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start));
+                return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start), Map.of());
             case PREPARED:
                 log.warn("data dir {} holds a prepared clone whose hand-over was interrupted: finishing the hand-over", staging.dataDir());
                 finishHandOver();
-                return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start));
+                return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start), Map.of());
             case INTERRUPTED:
                 log.warn("data dir {} holds an unfinished clone (interrupted while receiving or preparing): wiping it and cloning again",
                         staging.dataDir());
@@ -76,7 +78,7 @@ public final class ReplicaClone {
             throw e;
         }
         finishHandOver();
-        return new CloneOutcome(state, Optional.of(prepared.transfer()), prepared.prepare(), since(start));
+        return new CloneOutcome(state, Optional.of(prepared.transfer()), prepared.prepare(), since(start), rounds.failures());
     }
 
     private record Prepared(DonorTransfer transfer, Duration prepare) {}
@@ -90,7 +92,7 @@ public final class ReplicaClone {
                     transfer.files(), donor, transfer.elapsed().toMillis(), String.format("%.1f", transfer.megabytesPerSecond()),
                     transfer.legacy() ? " (legacy donor: no trailers to check)" : ", byte count and CRC32C verified");
             if (!Files.isDirectory(staging.data().resolve(CloneStaging.MYSQL_DIR), LinkOption.NOFOLLOW_LINKS)) {
-                throw new DonorFailedException("the backup from " + donor + " has no " + CloneStaging.MYSQL_DIR
+                throw new DonorFailedException(FailureCause.CORRUPT_STREAM, "the backup from " + donor + " has no " + CloneStaging.MYSQL_DIR
                         + "/ directory, so it is not a whole data dir: check what the donor backs up");
             }
             Duration took = prep.run(staging.data(), staging.prepareLog(), donor);
