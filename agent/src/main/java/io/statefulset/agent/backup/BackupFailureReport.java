@@ -3,6 +3,7 @@ package io.statefulset.agent.backup;
 import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.backuptool.RedoProtection;
 import io.statefulset.agent.backuptool.RedoWrap;
+import io.statefulset.agent.backuptool.ToolVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +54,8 @@ record BackupFailureReport(FailureCause cause, String text) {
     }
 
     private static String consumerHint(RedoProtection redo) {
-        if (redo.tool().isMariaDb() || redo.registersAsConsumer()) return "";
+        boolean percona = redo.version().map(ToolVersion::percona).orElse(false);
+        if (!percona || redo.registersAsConsumer()) return "";
         return "; xtrabackup 8.0.30+ would protect the copy (" + RedoProtection.REGISTER_REDO_LOG_CONSUMER + ")";
     }
 

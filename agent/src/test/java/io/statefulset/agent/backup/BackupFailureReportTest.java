@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BackupFailureReportTest {
     static final RedoProtection MARIADB = new RedoProtection(new BackupTool("mariadb-backup", Path.of("/usr/bin/mariadb-backup")),
-            ToolVersion.parse("10.11.19"));
+            ToolVersion.parse("mariadb-backup based on MariaDB server 10.11.19-MariaDB debian-linux-gnu (x86_64)"));
     static final List<String> WRAP = List.of("Was only able to copy log from 240273823 to 243160115, not 247274645",
             "mariabackup: Try increasing the innodb_log_file_size.");
 
@@ -48,7 +48,7 @@ class BackupFailureReportTest {
 
     @Test
     void oldXtrabackupIsToldAboutTheConsumerOption() {
-        RedoProtection old = new RedoProtection(new BackupTool("xtrabackup", Path.of("/usr/bin/xtrabackup")), ToolVersion.parse("8.0.28"));
+        RedoProtection old = new RedoProtection(new BackupTool("xtrabackup", Path.of("/usr/bin/xtrabackup")), ToolVersion.parse("xtrabackup version 8.0.28-21 based on MySQL server 8.0.28 Linux (x86_64)"));
         BackupFailureReport r = BackupFailureReport.of("xtrabackup", 1, List.of("xtrabackup: error: log block numbers mismatch:"),
                 Duration.ofSeconds(30), old, OptionalLong.of(96L << 20));
         assertEquals(FailureCause.REDO_WRAP, r.cause());

@@ -20,7 +20,11 @@ public record RedoProtection(BackupTool tool, Optional<ToolVersion> version) {
     }
 
     public boolean registersAsConsumer() {
-        return !tool.isMariaDb() && version.map(v -> v.atLeast(8, 0, 30)).orElse(false);
+        return perconaFrom8030();
+    }
+
+    private boolean perconaFrom8030() {
+        return version.map(v -> v.percona() && v.atLeast(8, 0, 30)).orElse(false);
     }
 
     /**
@@ -29,17 +33,17 @@ public record RedoProtection(BackupTool tool, Optional<ToolVersion> version) {
      * {@code innodb_log_files_in_group} on MySQL).
      */
     public String sizeSetting() {
-        if (!tool.isMariaDb() && version.map(v -> v.atLeast(8, 0, 30)).orElse(false)) return "innodb_redo_log_capacity";
+        if (perconaFrom8030()) return "innodb_redo_log_capacity";
         return "innodb_log_file_size";
     }
 
     /** One phrase for the start-of-backup log line. */
     public String describe() {
         if (registersAsConsumer()) {
-            return tool.name() + " " + version.get() + " registers as a redo log consumer (" + REGISTER_REDO_LOG_CONSUMER
+            return tool.name() + " (" + version.get() + ") registers as a redo log consumer (" + REGISTER_REDO_LOG_CONSUMER
                     + "): the server holds back redo the backup has not copied";
         }
-        return "no redo protection in " + tool.name() + version.map(v -> " " + v).orElse("")
+        return "no redo protection in " + tool.name() + version.map(v -> " (" + v + ")").orElse("")
                 + ": the backup holds while the redo written during it fits in " + sizeSetting();
     }
 }
