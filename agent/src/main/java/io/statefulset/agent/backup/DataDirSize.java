@@ -8,7 +8,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.OptionalLong;
 
-/** The data dir's total file size: what a full backup streams, give or take, so receivers can show an ETA. */
+/**
+ * The data dir's total file size without its redo log: what a full backup streams, give or take, so receivers can
+ * show an ETA. The redo log is left out because the backup copies only the redo written while it runs, and a redo
+ * log sized for write load (hundreds of MB) would otherwise double the estimate of a small database.
+ */
 final class DataDirSize {
     private DataDirSize() {}
 
@@ -24,7 +28,7 @@ final class DataDirSize {
                     return FileVisitResult.CONTINUE;
                 }
             });
-            return OptionalLong.of(total[0]);
+            return OptionalLong.of(Math.max(0, total[0] - RedoLogSize.of(dataDir).orElse(0)));
         } catch (IOException e) {
             return OptionalLong.empty();
         }
