@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.statefulset.agent.health.CachedProbe;
+import io.statefulset.agent.health.CloneFailureMetrics;
 import io.statefulset.agent.health.HealthEndpoints;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicationMetrics;
@@ -121,6 +122,7 @@ public final class BackupServer implements AutoCloseable {
             throws IOException {
         CachedProbe cachedProbe = new CachedProbe(probe, PROBE_CACHE);
         ReplicationMetrics.register(registry, cachedProbe);
+        CloneFailureMetrics.register(registry, options.dataDir());
         HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
         BackupSlot slot = new BackupSlot();
         Path scratchParent = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));

@@ -3,12 +3,15 @@ package io.statefulset.agent.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.backuptool.FailureCause;
+import io.statefulset.agent.clone.CloneFailureRecord;
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
 import io.statefulset.agent.testing.SteadyWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +110,7 @@ class BusyDonorTest {
             assertTrue(log.contains("backup for ") && log.contains("failed [redo-wrap]: "), "serve's own line names the cause: " + log);
         }
         assertEquals(1.0, small.serve.metric("mysql_agent_backup_failures_total{cause=\"redo-wrap\"}").orElseThrow());
+        assertEquals(Map.of(FailureCause.REDO_WRAP, 1), CloneFailureRecord.read(pod.data), "what serve will export for this clone");
         MariaDb replica = pod.startMysqld(servers);
         assertEquals(AppTable.fingerprint(shipped.db), AppTable.fingerprint(replica), "cloned from the next donor");
     }

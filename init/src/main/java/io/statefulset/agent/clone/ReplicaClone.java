@@ -78,7 +78,14 @@ public final class ReplicaClone {
             throw e;
         }
         finishHandOver();
-        return new CloneOutcome(state, Optional.of(prepared.transfer()), prepared.prepare(), since(start), rounds.failures());
+        Map<FailureCause, Integer> failures = rounds.failures();
+        try {
+            CloneFailureRecord.write(staging.dataDir(), failures);
+        } catch (IOException e) {
+            // Only serve's clone metrics miss it; the clone itself is done.
+            log.warn("could not record the clone's donor failures in {}: {}", staging.dataDir(), e.getMessage());
+        }
+        return new CloneOutcome(state, Optional.of(prepared.transfer()), prepared.prepare(), since(start), failures);
     }
 
     private record Prepared(DonorTransfer transfer, Duration prepare) {}
