@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code mysql_agent_backup_failures_total{cause=redo-wrap|backup-tool|tool-start|client-gone|donor-stopping|agent-error}}.
  */
 final class BackupMetrics {
+    /** The causes a donor can see; registered up front like the statuses. */
+    static final List<FailureCause> SERVE_CAUSES = List.of(FailureCause.REDO_WRAP, FailureCause.BACKUP_TOOL,
+            FailureCause.TOOL_START, FailureCause.CLIENT_GONE, FailureCause.DONOR_STOPPING, FailureCause.AGENT);
+
     private final Map<String, Counter> byStatus;
     private final Counter bytes;
     private final AtomicInteger inProgress = new AtomicInteger();
@@ -47,9 +51,6 @@ final class BackupMetrics {
         }
     }
 
-    /** The causes a donor can see; registered up front like the statuses. */
-    static final List<FailureCause> SERVE_CAUSES = List.of(FailureCause.REDO_WRAP, FailureCause.BACKUP_TOOL,
-            FailureCause.TOOL_START, FailureCause.CLIENT_GONE, FailureCause.DONOR_STOPPING, FailureCause.AGENT);
 
     private static Counter served(MeterRegistry registry, String status) {
         return Counter.builder("mysql.agent.backups")
