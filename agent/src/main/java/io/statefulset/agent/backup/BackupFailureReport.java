@@ -1,9 +1,9 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.backuptool.RedoProtection;
-import io.statefulset.agent.backuptool.RedoWrap;
-import io.statefulset.agent.backuptool.ToolVersion;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.RedoProtection;
+import io.statefulset.agent.common.backuptool.RedoWrap;
+import io.statefulset.agent.common.backuptool.ToolVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

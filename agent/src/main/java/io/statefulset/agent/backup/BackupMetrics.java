@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.statefulset.agent.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;

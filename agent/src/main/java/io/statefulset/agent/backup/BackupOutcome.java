@@ -1,7 +1,7 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.util.Optional;
 
 /**

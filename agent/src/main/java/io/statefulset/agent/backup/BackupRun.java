@@ -1,7 +1,7 @@
 package io.statefulset.agent.backup;
 
 import io.netty.channel.Channel;
-import io.statefulset.agent.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.net.SocketAddress;
 import java.util.Optional;
 import java.util.OptionalLong;

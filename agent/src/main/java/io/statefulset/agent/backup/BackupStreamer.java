@@ -2,12 +2,12 @@ package io.statefulset.agent.backup;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.backuptool.RedoProtection;
-import io.statefulset.agent.backuptool.ToolVersion;
-import io.statefulset.agent.secret.Secret;
-import io.statefulset.agent.serve.ServeOptions;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.RedoProtection;
+import io.statefulset.agent.common.backuptool.ToolVersion;
+import io.statefulset.agent.common.fs.FileTree;
+import io.statefulset.agent.common.secret.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ final class BackupStreamer {
     private static final Logger log = LoggerFactory.getLogger(BackupStreamer.class);
     static final int CHUNK = 64 * 1024;
 
-    private final ServeOptions options;
+    private final BackupSettings options;
     private final Map<String, String> env;
     private final Path scratchParent;
     private final BackupMetrics metrics;
@@ -39,14 +39,13 @@ final class BackupStreamer {
     /** Per tool path: its version is asked once, not on every backup. */
     private final Map<Path, RedoProtection> redoProtection = new ConcurrentHashMap<>();
 
-    BackupStreamer(ServeOptions options, Map<String, String> env, Path scratchParent, BackupMetrics metrics, BackupSlot slot) {
+    BackupStreamer(BackupSettings options, Map<String, String> env, Path scratchParent, BackupMetrics metrics, BackupSlot slot) {
         this.options = options;
         this.env = env;
         this.scratchParent = scratchParent;
         this.metrics = metrics;
         this.slot = slot;
-        this.secrets = Stream.of(options.mysqlPassword(), options.token(), options.replicationPassword())
-                .flatMap(Optional::stream).map(Secret::reveal).toList();
+        this.secrets = options.masked().stream().map(Secret::reveal).toList();
     }
 
     void stream(BackupRun run, BackupSink sink) {
@@ -74,7 +73,7 @@ final class BackupStreamer {
                 return;
             }
             run.attach(process);
-            OptionalLong estimate = DataDirSize.of(options.dataDir());
+            OptionalLong estimate = RedoLogSize.without(FileTree.sizeEstimate(options.dataDir()), options.dataDir());
             run.sizeEstimate(estimate);
             log.info("backup for {} ({}) started: {} pid {}, size estimate {}; {}", run.client(), sink.mode(), tool.name(),
                     process.pid(), estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown", redo.describe());

@@ -3,7 +3,7 @@ package io.statefulset.agent.backup;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.statefulset.agent.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

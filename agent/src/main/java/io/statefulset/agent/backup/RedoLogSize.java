@@ -28,6 +28,15 @@ final class RedoLogSize {
         return sum(dataDir, IB_LOGFILE);
     }
 
+    /**
+     * A data dir's size without its redo log, as the stream's size estimate: the backup copies only the redo written
+     * while it runs, and a redo log sized for write load (hundreds of MB) would otherwise double a small database's.
+     */
+    static OptionalLong without(OptionalLong dataDirSize, Path dataDir) {
+        if (dataDirSize.isEmpty()) return dataDirSize;
+        return OptionalLong.of(Math.max(0, dataDirSize.getAsLong() - of(dataDir).orElse(0)));
+    }
+
     private static OptionalLong sum(Path dir, Pattern names) {
         long total = 0;
         boolean any = false;

@@ -1,6 +1,6 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.backuptool.ToolErrorLines;
+import io.statefulset.agent.common.backuptool.ToolErrorLines;
 import java.util.List;
 
 /**

@@ -2,8 +2,8 @@ package io.statefulset.agent.health;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.clone.CloneFailureRecord;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.nio.file.Path;
 import java.util.Map;
 

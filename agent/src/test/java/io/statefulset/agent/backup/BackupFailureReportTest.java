@@ -3,10 +3,10 @@ package io.statefulset.agent.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.backuptool.RedoProtection;
-import io.statefulset.agent.backuptool.ToolVersion;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.RedoProtection;
+import io.statefulset.agent.common.backuptool.ToolVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package io.statefulset.agent.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.clone.CloneFailureRecord;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.statefulset.agent.backuptool.FailureCause;
 import io.statefulset.agent.clone.CloneFailureRecord;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.backuptool.ToolErrorLines;
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.ToolErrorLines;
+import io.statefulset.agent.common.identity.HostPort;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;

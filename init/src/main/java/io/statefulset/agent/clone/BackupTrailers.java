@@ -1,10 +1,10 @@
 package io.statefulset.agent.clone;
 
 import io.netty.handler.codec.http.HttpHeaders;
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.backuptool.RedoWrap;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.RedoWrap;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;

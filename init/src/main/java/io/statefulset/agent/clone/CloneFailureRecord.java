@@ -1,7 +1,7 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.config.AtomicFile;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.fs.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.FailureCause;
 
 /**
  * A clone from this donor started and went wrong (died, stalled, corrupt or truncated stream, failed backup,

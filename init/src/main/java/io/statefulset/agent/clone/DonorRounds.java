@@ -1,7 +1,7 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.identity.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.backuptool.FailureCause;
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.testing.SeededServerExtension;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
