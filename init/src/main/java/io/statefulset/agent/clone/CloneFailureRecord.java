@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * One {@code cause=count} line each; mysqld ignores a dot file in its data dir.
  */
 public final class CloneFailureRecord {
-    public static final String FILE = ".agent-clone-failures";
+    public static final String FILE = ".agent-donor-failures";
     /** A record is a few lines; anything bigger is not ours. */
     private static final long MAX_BYTES = 4096;
 
