@@ -38,7 +38,7 @@ class HttpBackupSinkTest {
         HttpResponse head = ch.readOutbound();
         assertEquals(HttpResponseStatus.OK, head.status());
         assertEquals("chunked", head.headers().get(HttpHeaderNames.TRANSFER_ENCODING));
-        assertEquals("X-Backup-Status, X-Backup-Error, X-Backup-Bytes, X-Backup-Crc32c", head.headers().get(HttpHeaderNames.TRAILER));
+        assertEquals("X-Backup-Status, X-Backup-Error, X-Backup-Failure-Cause, X-Backup-Bytes, X-Backup-Crc32c", head.headers().get(HttpHeaderNames.TRAILER));
         assertEquals("close", head.headers().get(HttpHeaderNames.CONNECTION));
         assertEquals("application/octet-stream", head.headers().get(HttpHeaderNames.CONTENT_TYPE));
         assertEquals("123456", head.headers().get(BackupProtocol.SIZE_ESTIMATE_HEADER));
