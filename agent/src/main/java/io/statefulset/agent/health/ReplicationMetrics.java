@@ -8,7 +8,7 @@ import java.util.function.Function;
  * Replication gauges, read from the cached probe at scrape time (one mysqld round per scrape, not per gauge).
  * Prometheus names: {@code mysql_agent_mysql_up}, {@code mysql_agent_replication_lag_seconds} (NaN when unknown),
  * {@code mysql_agent_replication_io_running}, {@code mysql_agent_replication_sql_running},
- * {@code mysql_agent_replication_configured}, {@code mysql_agent_replication_last_errno{thread="io|sql"}}.
+ * {@code mysql_agent_replication_configured}, {@code mysql_agent_replication_last_error_number{thread="io|sql"}}.
  * The error log's meters are in {@link ThreadErrorLog}, the start checks' in {@link StartCheck}.
  */
 public final class ReplicationMetrics {
@@ -41,13 +41,17 @@ public final class ReplicationMetrics {
         errno(registry, probe, "sql", ReplicaState::sqlError);
     }
 
+    /**
+     * 0 when there is no replica reading (the primary, mysqld not answering): {@code MysqlReplicationError} alerts
+     * on {@code != 0}, which NaN would fire on every primary.
+     */
     private static void errno(MeterRegistry registry, CachedProbe probe, String thread, Function<ReplicaState, ThreadError> error) {
-        Gauge.builder("mysql.agent.replication.last.errno", probe, p -> p.reading().replica()
+        Gauge.builder("mysql.agent.replication.last.error.number", probe, p -> p.reading().replica()
                         .map(s -> (double) error.apply(s).errno())
-                        .orElse(Double.NaN))
+                        .orElse(0.0))
                 .tag("thread", thread)
-                .description("the replication thread's Last_IO_Errno / Last_SQL_Errno (0: none); NaN when not a replica"
-                        + " or mysqld does not answer")
+                .description("the replication thread's Last_IO_Errno / Last_SQL_Errno; 0: none, or no replica reading"
+                        + " (the primary, mysqld not answering)")
                 .register(registry);
     }
 

@@ -166,8 +166,8 @@ class ReplicationGuardTest {
             assertTrue(Double.isNaN(serve.metric("mysql_agent_replication_lag_seconds").orElseThrow()), "unknown lag is NaN, not 0");
             Eventually.logged(logs, "now not ready: replication lag is unknown: the IO thread is connecting", WAIT);
             Eventually.until("an IO error number in the metrics", WAIT,
-                    () -> serve.metric("mysql_agent_replication_last_errno{thread=\"io\"}").orElseThrow() > 0);
-            int errno = (int) serve.metric("mysql_agent_replication_last_errno{thread=\"io\"}").orElseThrow();
+                    () -> serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow() > 0);
+            int errno = (int) serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow();
             Eventually.logged(logs, "replication IO thread error " + errno + " started (IO thread Connecting)", WAIT);
             assertTrue(ready.body().contains("error " + errno) || serve.get("/readyz").body().contains("error " + errno),
                     "the server's own error number in /readyz");
@@ -178,7 +178,7 @@ class ReplicationGuardTest {
             Eventually.logged(logs, "replication IO thread error " + errno + " cleared after", WAIT);
             Eventually.logged(logs, "now ready: replica, IO and SQL threads running", WAIT);
             AppTable.writeAndAwait(primary, 300, replica);
-            assertEquals(0.0, serve.metric("mysql_agent_replication_last_errno{thread=\"io\"}").orElseThrow());
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
             String text = logs.text();
             assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " started"), text);
             assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " cleared"), text);
@@ -219,8 +219,8 @@ class ReplicationGuardTest {
             String body = serve.get("/readyz").body();
             assertTrue(body.startsWith("not ready: replication SQL thread is not running (No): error 1062: "), body);
             assertTrue(body.contains("Duplicate entry '61'"), body);
-            assertEquals(1062.0, serve.metric("mysql_agent_replication_last_errno{thread=\"sql\"}").orElseThrow());
-            assertEquals(0.0, serve.metric("mysql_agent_replication_last_errno{thread=\"io\"}").orElseThrow());
+            assertEquals(1062.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
             String info = metricLine(serve, "mysql_agent_replication_last_error_info{");
             assertTrue(info.contains("errno=\"1062\"") && info.contains("thread=\"sql\"") && info.contains("Duplicate entry"), info);
             Eventually.logged(logs, "replication SQL thread error 1062 started (SQL thread No): ", WAIT);
@@ -229,7 +229,7 @@ class ReplicationGuardTest {
             replica.execute("SET SESSION sql_log_bin = 0", "DELETE FROM app.messages WHERE id = 61", "START SLAVE SQL_THREAD");
             serve.awaitStatus("/readyz", 200, WAIT);
             Eventually.logged(logs, "replication SQL thread error 1062 cleared after", WAIT);
-            assertEquals(0.0, serve.metric("mysql_agent_replication_last_errno{thread=\"sql\"}").orElseThrow());
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
             assertEquals("", metricLine(serve, "mysql_agent_replication_last_error_info{"), "no error, no info series");
             assertEquals("written on the primary", replica.queryOne("SELECT message FROM app.messages WHERE id = 61"));
             String text = logs.text();
