@@ -1,6 +1,7 @@
 package io.statefulset.agent.health;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 
 /**
  * /healthz, /readyz and /metrics. /healthz and /metrics may query mysqld (through the cache), so callers run them
@@ -13,10 +14,25 @@ public final class HealthEndpoints implements AutoCloseable {
     private final ReplicationWatch watch;
     private final PrometheusMeterRegistry registry;
 
-    public HealthEndpoints(CachedProbe probe, ReplicationWatch watch, PrometheusMeterRegistry registry) {
+    private HealthEndpoints(CachedProbe probe, ReplicationWatch watch, PrometheusMeterRegistry registry) {
         this.probe = probe;
         this.watch = watch;
         this.registry = registry;
+    }
+
+    /**
+     * The endpoints with their watch; {@link ReplicationWatch#start()} begins the sampling (until then /readyz takes
+     * a sample on request).
+     */
+    public static HealthEndpoints of(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck,
+                                     PrometheusMeterRegistry registry) {
+        return new HealthEndpoints(probe, new ReplicationWatch(probe, primary, maxLag, startCheck, registry), registry);
+    }
+
+    /** Starts sampling once a second. */
+    public HealthEndpoints start() {
+        watch.start();
+        return this;
     }
 
     public PlainResponse healthz() {

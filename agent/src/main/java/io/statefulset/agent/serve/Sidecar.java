@@ -81,10 +81,9 @@ public final class Sidecar {
         ReplicationMetrics.register(registry, cachedProbe);
         CloneFailureMetrics.register(registry, options.dataDir());
         boolean primary = options.pod().isPrimary();
-        ReplicationWatch watch = new ReplicationWatch(cachedProbe, primary, options.maxLag(), startCheck, registry);
-        HealthEndpoints health = new HealthEndpoints(cachedProbe, watch, registry);
+        HealthEndpoints health = HealthEndpoints.of(cachedProbe, primary, options.maxLag(), startCheck, registry);
         AgentServer server = AgentServer.start(bind, options.legacyWait(), backup, health);
-        watch.start();
+        health.start();
         log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s, {} samples {} s apart decide a change),"
                         + " /metrics", server.address(),
                 options.token().isPresent() ? "bearer token required" : "no token",

@@ -9,7 +9,6 @@ import io.statefulset.agent.health.CachedProbe;
 import io.statefulset.agent.health.HealthEndpoints;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicaState;
-import io.statefulset.agent.health.ReplicationWatch;
 import io.statefulset.agent.health.StartCheck;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,8 +43,7 @@ final class FakeRoutes implements BackupRoute {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CachedProbe probe = new CachedProbe(alive, Duration.ofMinutes(1));
         // Not started: /readyz takes its first sample on the first request.
-        ReplicationWatch watch = new ReplicationWatch(probe, true, Duration.ofSeconds(30), StartCheck.notNeeded(registry), registry);
-        return new HealthEndpoints(probe, watch, registry);
+        return HealthEndpoints.of(probe, true, Duration.ofSeconds(30), StartCheck.notNeeded(registry), registry);
     }
 
     @Override
