@@ -1,10 +1,13 @@
 package io.statefulset.agent.health;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.statefulset.agent.common.protocol.PeerStatus;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * /healthz, /readyz and /metrics. Each call may query mysqld (through the cache), so callers run it off the
+ * /healthz, /readyz, /status and /metrics. Each call may query mysqld (through the cache), so callers run it off the
  * network threads.
  */
 public final class HealthEndpoints {
@@ -31,6 +34,17 @@ public final class HealthEndpoints {
     public PlainResponse readyz() {
         Readiness r = Readiness.of(probe.reading(), primary, maxLag);
         return PlainResponse.text(r.ready() ? 200 : 503, r.reason());
+    }
+
+    /** {@code GET /status}: what a peer that picks a donor needs ({@link PeerStatus}). */
+    public PlainResponse status(boolean backupRunning) {
+        ProbeReading r = probe.reading();
+        Optional<ReplicaState> replica = r.replica();
+        PeerStatus status = new PeerStatus(primary ? PeerStatus.PRIMARY : PeerStatus.REPLICA, r.alive(),
+                replica.map(ReplicaState::running).orElse(false),
+                replica.map(ReplicaState::lagSeconds).orElse(OptionalLong.empty()), r.gtidPosition().orElse(""),
+                backupRunning);
+        return PlainResponse.text(200, status.text());
     }
 
     public PlainResponse metrics() {

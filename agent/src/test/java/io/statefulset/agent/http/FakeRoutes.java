@@ -38,6 +38,11 @@ final class FakeRoutes implements BackupRoute {
             public boolean replicationConfigured() {
                 return false;
             }
+
+            @Override
+            public Optional<String> gtidPosition() {
+                return Optional.of("0-100-42");
+            }
         };
         return new HealthEndpoints(new CachedProbe(alive, Duration.ofMinutes(1)), true, Duration.ofSeconds(30),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -51,6 +56,11 @@ final class FakeRoutes implements BackupRoute {
     @Override
     public void serveRaw(Channel channel) {
         rawClients.add(channel);
+    }
+
+    @Override
+    public boolean running() {
+        return !httpBackups.isEmpty() || !rawClients.isEmpty();
     }
 
     @Override
