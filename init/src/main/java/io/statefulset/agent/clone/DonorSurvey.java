@@ -6,7 +6,12 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +24,23 @@ public final class DonorSurvey {
     /** Ordinals are scanned up to this far past the pod: a sanity bound, far above any MySQL StatefulSet. */
     static final int MAX_SCAN = 64;
     static final Duration LEGACY_SETTLE = Duration.ofSeconds(2);
+    static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(2);
+    private static final int SCAN_BATCH = 8;
+    /** Lookups that outlive their timeout finish on these daemon threads and are dropped. */
+    private static final Executor LOOKUPS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "peer-lookup");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final StatusAsk ask;
     private final RoundClock clock;
+
+    /** The peers to ask, looked up again on every poll. */
+    @FunctionalInterface
+    public interface Peers {
+        List<HostPort> get() throws InterruptedException;
+    }
 
     public DonorSurvey(StatusAsk ask) {
         this(ask, RoundClock.SYSTEM);
@@ -62,20 +81,44 @@ public final class DonorSurvey {
 
     /**
      * The peers after this pod whose names resolve now, in ordinal order, stopping at the first that does not (a
-     * StatefulSet's ordinals are contiguous).
+     * StatefulSet's ordinals are contiguous). A name that takes longer than {@link #RESOLVE_TIMEOUT} counts as
+     * absent: cluster DNS answers a pod's name in milliseconds, while a name that does not exist can take the
+     * resolver's full timeout (20 s with an unreachable nameserver).
      */
-    public List<HostPort> higherPeers(PodIdentity pod, int port) {
+    public List<HostPort> higherPeers(PodIdentity pod, int port) throws InterruptedException {
         List<HostPort> found = new ArrayList<>();
-        for (int n = pod.ordinal() + 1; n <= pod.ordinal() + MAX_SCAN; n++) {
-            String host = pod.peerHost(n);
-            try {
-                clock.resolve(host);
-            } catch (UnknownHostException e) {
-                break;
+        for (int first = pod.ordinal() + 1; first <= pod.ordinal() + MAX_SCAN; first += SCAN_BATCH) {
+            List<CompletableFuture<Boolean>> lookups = new ArrayList<>();
+            for (int n = first; n < first + SCAN_BATCH; n++) {
+                String host = pod.peerHost(n);
+                lookups.add(CompletableFuture.supplyAsync(() -> resolves(host), LOOKUPS));
             }
-            found.add(new HostPort(host, port));
+            long deadline = clock.nanoTime() + RESOLVE_TIMEOUT.toNanos();
+            for (int i = 0; i < lookups.size(); i++) {
+                if (!resolvedBy(lookups.get(i), deadline)) return found;
+                found.add(new HostPort(pod.peerHost(first + i), port));
+            }
         }
         return found;
+    }
+
+    private boolean resolves(String host) {
+        try {
+            clock.resolve(host);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private boolean resolvedBy(CompletableFuture<Boolean> lookup, long deadline) throws InterruptedException {
+        try {
+            return lookup.get(Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
     }
 
     /**
@@ -84,7 +127,7 @@ public final class DonorSurvey {
      * @param peers asked again on every poll (a scan sees pods that appeared meanwhile)
      * @return the last reports; none holding data means there is nothing to rebuild from
      */
-    public List<PeerReport> findData(Supplier<List<HostPort>> peers, Duration wait, Backoff backoff) throws InterruptedException {
+    public List<PeerReport> findData(Peers peers, Duration wait, Backoff backoff) throws InterruptedException {
         long deadline = clock.nanoTime() + wait.toNanos();
         for (int poll = 0; ; poll++) {
             List<PeerReport> reports = ask.ask(peers.get());

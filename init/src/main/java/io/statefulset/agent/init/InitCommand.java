@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +106,7 @@ public final class InitCommand {
 
     private PrimaryRebuild.Outcome rebuild(PodIdentity pod) throws CloneException, IOException, InterruptedException {
         CloneStaging staging = new CloneStaging(options.dataDir());
-        Supplier<List<HostPort>> peers = options.donors().isEmpty()
+        DonorSurvey.Peers peers = options.donors().isEmpty()
                 ? () -> survey.higherPeers(pod, BackupProtocol.DEFAULT_PORT) : options::donors;
         return new PrimaryRebuild(staging, this::rounds).run(
                 () -> survey.findData(peers, options.rebuildWait(), POLL_BACKOFF),
