@@ -70,7 +70,7 @@ public final class Sidecar {
         boolean primary = options.pod().isPrimary();
         HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
         AgentServer server = AgentServer.start(bind, options.legacyWait(), backup, health);
-        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics", server.address(),
+        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /status, /metrics", server.address(),
                 options.token().isPresent() ? "bearer token required" : "no token",
                 options.token().isEmpty() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
                 primary ? "primary" : "replica", options.maxLag().toSeconds());

@@ -73,8 +73,9 @@ class PrimaryRebuildIT {
         try (Connection lock = lagging.connect(); Statement s = lock.createStatement()) {
             s.execute("LOCK TABLES " + Convergence.TABLE + " READ");
             convergence.writeMarker(primary, "lag");
-            Eventually.until("mysql-1's /status reports lag", Duration.ofSeconds(30), () -> PeerStatus.parse(lagging.httpBody("/status"))
-                    .filter(st -> st.replicating() && st.lagSeconds().orElse(0) >= 2).isPresent(), cluster::diagnostics);
+            Eventually.until("mysql-1's /status reports lag", Duration.ofSeconds(30), () -> status(lagging)
+                    .filter(st -> st.replicating() && st.lagSeconds().orElse(0) >= 2).isPresent(),
+                    () -> lagging.httpBody("/status") + "\n" + cluster.diagnostics());
             cluster.ok("lose-volume", "2");
             s.execute("UNLOCK TABLES");
         }
@@ -114,6 +115,12 @@ class PrimaryRebuildIT {
             assertEquals("Yes", st.get("Slave_SQL_Running"), r.name() + ": " + st);
             assertEquals("Slave_Pos", st.get("Using_Gtid"), r.name() + ": " + st);
         }
+    }
+
+    /** The pod's {@code /status}; {@link Pod#httpBody} puts the HTTP status code first. */
+    private static Optional<PeerStatus> status(Pod p) {
+        String answer = p.httpBody("/status");
+        return answer.startsWith("200 ") ? PeerStatus.parse(answer.substring(4)) : Optional.empty();
     }
 
     private static long setups(Pod p) {
