@@ -67,6 +67,11 @@ class RequestFuzzTest {
             public boolean replicationConfigured() {
                 return false;
             }
+
+            @Override
+            public Optional<String> gtidPosition() {
+                return Optional.of("0-100-1");
+            }
         };
         HEALTH = new HealthEndpoints(new CachedProbe(alive, Duration.ofHours(1)), true, Duration.ofSeconds(60), REGISTRY);
     }
