@@ -34,6 +34,17 @@ class RebuiltPrimaryTest {
         return servers.startOn(dataDir, 100);
     }
 
+    /** A primary with rows, a replica of it with a row more, then the primary stopped: its volume is lost. */
+    private MariaDb replicaOfALostPrimary() throws Exception {
+        MariaDb primary = servers.start(100);
+        createSchema(primary);
+        MariaDb replica = servers.startOn(BackupToolClone.cloneFrom(primary, servers.tempDir("replica-").resolve("data"), false), 101);
+        setUp(replica, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
+        assertRowArrives(primary, 10, replica);
+        primary.stop();
+        return replica;
+    }
+
     private static SetupOutcome primarySetup(MariaDb primary) throws Exception {
         try (HikariDataSource ds = dataSource(primary)) {
             return new ReplicationSetup(settings(true, primary, primary, "repl", Optional.empty(),
@@ -43,13 +54,8 @@ class RebuiltPrimaryTest {
 
     @Test
     void theRebuiltPrimaryTakesTheClonesPositionAsItsBinlogStateAndTheReplicaContinues() throws Exception {
-        MariaDb primary = servers.start(100);
-        createSchema(primary);
-        MariaDb replica = servers.startOn(BackupToolClone.cloneFrom(primary, servers.tempDir("replica-").resolve("data"), false), 101);
-        setUp(replica, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
-        assertRowArrives(primary, 10, replica);
+        MariaDb replica = replicaOfALostPrimary();
         String replicaPos = replica.queryOne("SELECT @@GLOBAL.gtid_slave_pos");
-        primary.stop(); // its volume is lost
 
         MariaDb rebuilt = rebuiltFrom(replica);
         assertEquals("", rebuilt.queryOne("SELECT @@GLOBAL.gtid_binlog_state"), "nothing logged yet");
@@ -73,12 +79,7 @@ class RebuiltPrimaryTest {
 
     @Test
     void aWriteBeforeServeLeavesTheBinlogStateAlone() throws Exception {
-        MariaDb primary = servers.start(100);
-        createSchema(primary);
-        MariaDb replica = servers.startOn(BackupToolClone.cloneFrom(primary, servers.tempDir("replica-").resolve("data"), false), 101);
-        setUp(replica, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
-        assertRowArrives(primary, 10, replica);
-        primary.stop();
+        MariaDb replica = replicaOfALostPrimary();
 
         MariaDb rebuilt = rebuiltFrom(replica);
         rebuilt.execute("INSERT INTO app.messages VALUES (12, 'too early')");
