@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@link StatusAsk} over the JDK's HTTP client, every peer at once, each within {@code timeout}. A peer that is the
@@ -24,6 +26,8 @@ import java.util.concurrent.ExecutionException;
  * closes, which ends the backup that connection started.
  */
 public final class HttpStatusAsk implements StatusAsk {
+    private static final Duration LOOKUP_GRACE = Duration.ofSeconds(1);
+
     private final HttpClient client;
     private final Duration timeout;
 
@@ -41,10 +45,12 @@ public final class HttpStatusAsk implements StatusAsk {
             pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
         }
         List<PeerReport> reports = new ArrayList<>();
+        // The request timeout does not cover a name lookup that hangs (an unreachable resolver): bound it all.
+        long deadline = System.nanoTime() + timeout.toNanos() + LOOKUP_GRACE.toNanos();
         for (int i = 0; i < peers.size(); i++) {
             HostPort peer = peers.get(i);
             try {
-                HttpResponse<String> r = pending.get(i).get();
+                HttpResponse<String> r = pending.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (r.statusCode() != 200) {
                     reports.add(PeerReport.silent(peer, "/status answered " + r.statusCode() + " (an agent without /status?)"));
                     continue;
@@ -53,6 +59,9 @@ public final class HttpStatusAsk implements StatusAsk {
                         .orElseGet(() -> PeerReport.silent(peer, "/status answer is not a status")));
             } catch (ExecutionException e) {
                 reports.add(PeerReport.silent(peer, why(e.getCause())));
+            } catch (TimeoutException e) {
+                pending.get(i).cancel(true);
+                reports.add(PeerReport.silent(peer, "no answer within the timeout"));
             }
         }
         return reports;
