@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.health.JdbcTestProbe;
+import io.statefulset.agent.common.protocol.PeerStatus;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
 import java.net.URI;
@@ -149,7 +150,12 @@ class ServerEndpointsTest {
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             HttpResponse<String> missing = get(donor, "/backups");
             assertEquals(404, missing.statusCode());
-            assertTrue(missing.body().contains("/backup, /healthz, /readyz, /metrics"));
+            assertTrue(missing.body().contains("/backup, /healthz, /readyz, /status, /metrics"), missing.body());
+            HttpResponse<String> status = get(donor, "/status");
+            assertEquals(200, status.statusCode());
+            PeerStatus peer = PeerStatus.parse(status.body()).orElseThrow(() -> new AssertionError(status.body()));
+            assertTrue(peer.mysqlUp() && !peer.backupRunning(), status.body());
+            assertEquals(db.queryOne("SELECT @@GLOBAL.gtid_current_pos"), peer.gtidPosition(), "the real server's position");
             for (String path : List.of("/backup", "/healthz", "/metrics")) {
                 HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(donor.url(path)))
                         .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());

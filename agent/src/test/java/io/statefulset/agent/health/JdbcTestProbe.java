@@ -50,6 +50,16 @@ public final class JdbcTestProbe implements MysqlProbe {
     }
 
     @Override
+    public Optional<String> gtidPosition() {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_current_pos")) {
+            return rs.next() && !rs.getString(1).isEmpty() ? Optional.of(rs.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public boolean replicationConfigured() {
         return configured.get();
     }

@@ -194,11 +194,24 @@ class InitDonorFaultsTest {
     }
 
     @Test
-    void thePrimaryIsNotCloned() throws Exception {
+    void thePrimaryWithoutRebuildIsNotCloned() throws Exception {
         init.hostname = "mysql-0";
+        init.rebuildPrimary = false;
         try (LogCapture logs = LogCapture.start()) {
             assertEquals(0, init.donors(new HostPort("127.0.0.1", MariaDb.freePort())).run());
             assertTrue(logs.text().contains("mysql-0 is the primary, no clone"), logs.text());
+        }
+        assertEquals(List.of(), init.dataDirEntries());
+    }
+
+    @Test
+    void thePrimaryStartsEmptyWhenNoPeerAnswersWithinTheRebuildWait() throws Exception {
+        init.hostname = "mysql-0";
+        HostPort closed = new HostPort("127.0.0.1", MariaDb.freePort());
+        try (LogCapture logs = LogCapture.start()) {
+            assertEquals(0, init.donors(closed).run());
+            assertTrue(logs.text().contains("rebuild: no peer holds data (" + closed + " (no status: connection refused)):"
+                    + " first start of the cluster, mysqld initialises an empty data dir"), logs.text());
         }
         assertEquals("[mysqld]\nserver-id=100\nreport_host=mysql-0.mysql\n", Files.readString(init.conf.resolve("server-id.cnf")));
         assertTrue(Files.exists(init.conf.resolve("primary.cnf")));

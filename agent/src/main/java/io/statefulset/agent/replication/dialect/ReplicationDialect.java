@@ -123,6 +123,12 @@ public final class ReplicationDialect {
         return SqlCommand.of(start);
     }
 
+    /** {@code STOP SLAVE} + {@code RESET SLAVE ALL} (or the REPLICA words): the server forgets its source. */
+    public List<SqlCommand> forgetSource() {
+        String noun = start.endsWith("REPLICA") ? "REPLICA" : "SLAVE";
+        return List.of(SqlCommand.of("STOP " + noun), SqlCommand.of("RESET " + noun + " ALL"));
+    }
+
     public String showReplicaStatus() {
         return status;
     }

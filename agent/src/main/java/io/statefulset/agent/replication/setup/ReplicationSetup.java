@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code serve}'s one-time replication setup. On the primary: the replication user. On a replica, in order:
+ * {@code serve}'s one-time replication setup. On the primary: the replication user, and after a rebuild the
+ * primary's GTID state ({@link RebuiltPrimary}). On a replica, in order:
  * <ol>
  *   <li>the once-marker exists (and was written for this server): nothing to do;</li>
  *   <li>the server already has a source: if this agent's pending record says it got as far as CHANGE MASTER before
@@ -86,7 +87,7 @@ public final class ReplicationSetup {
         ReplicationDialect dialect = ReplicationDialect.of(version);
         try (Connection c = dataSource.getConnection()) {
             BackslashEscapes.ensure(c);
-            SetupOutcome outcome = settings.primary() ? primary(c) : replica(c, dialect);
+            SetupOutcome outcome = settings.primary() ? primary(c, dialect) : replica(c, dialect);
             if (outcome.kind() == SetupOutcome.Kind.REFUSED) {
                 log.error("replication setup: {}", outcome);
             } else {
@@ -104,7 +105,8 @@ public final class ReplicationSetup {
         }
     }
 
-    private SetupOutcome primary(Connection c) throws SQLException {
+    private SetupOutcome primary(Connection c, ReplicationDialect dialect) throws SQLException {
+        Optional<String> rebuilt = RebuiltPrimary.settle(c, dialect, settings.dataDir());
         boolean created = ReplicationUser.ensure(c, settings.source().user(), settings.source().password());
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.log_bin")) {
             if (rs.next() && !rs.getBoolean(1)) {
@@ -112,7 +114,7 @@ public final class ReplicationSetup {
             }
         }
         return new SetupOutcome(SetupOutcome.Kind.PRIMARY, "replication user '" + settings.source().user() + "'@'%' "
-                + (created ? "created" : "already existed"));
+                + (created ? "created" : "already existed") + rebuilt.map(r -> "; " + r).orElse(""));
     }
 
     private SetupOutcome replica(Connection c, ReplicationDialect dialect) throws SQLException, InterruptedException {
