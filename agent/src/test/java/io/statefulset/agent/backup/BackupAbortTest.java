@@ -7,8 +7,8 @@ import static io.statefulset.agent.protocol.BackupProtocol.STATUS_TRAILER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A backup that cannot finish: the client vanishes, or the donor is told to stop. */
 class BackupAbortTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     /** A real curl whose stdout nobody reads yet, so the stream stalls mid-way with the tool running. */
     static Process stalledCurl(Path dir, TestDonor donor) throws Exception {
@@ -34,7 +34,7 @@ class BackupAbortTest {
 
     @Test
     void clientKilledMidStreamLeavesNoToolProcessAndNoScratchDir() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 30_000);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             Process curl = stalledCurl(servers.tempDir("curl-"), donor);
@@ -54,7 +54,7 @@ class BackupAbortTest {
 
     @Test
     void stopAbortsARunningBackupWithAFailedTrailer() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 30_000);
         Path work = servers.tempDir("curl-");
         TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start();

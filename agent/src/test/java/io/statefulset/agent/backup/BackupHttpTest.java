@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,9 +26,9 @@ class BackupHttpTest {
     private static final String PASSWORD = "p\"a\\ss #w0rd";
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
-    private static void createBackupUser(MariaDb db) {
+    private static void createBackupUser(DatabaseServer db) {
         db.execute("CREATE USER 'backup'@'%' IDENTIFIED BY '" + PASSWORD.replace("\\", "\\\\").replace("'", "''") + "'",
                 "GRANT ALL ON *.* TO 'backup'@'%'");
     }
@@ -42,7 +42,7 @@ class BackupHttpTest {
 
     @Test
     void curlWithTheTokenPullsABackupThatRestores() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 2000);
         createBackupUser(db);
         Path work = servers.tempDir("curl-");
@@ -66,13 +66,13 @@ class BackupHttpTest {
         }
         ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone"), "--tmpdir=" + work));
         assertEquals(0, prepare.exitCode(), prepare.output());
-        MariaDb restored = servers.startOn(work.resolve("clone"), 2);
+        DatabaseServer restored = servers.startOn(work.resolve("clone"), 2);
         assertEquals(Shop.fingerprint(db), Shop.fingerprint(restored));
     }
 
     @Test
     void wrongOrMissingTokenGets401AndNoBytes() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Path work = servers.tempDir("token-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).token(TOKEN).start()) {
             for (String header : List.of("X-None: 1", "Authorization: Bearer wrong-token", "Authorization: Basic " + TOKEN,
@@ -99,7 +99,7 @@ class BackupHttpTest {
 
     @Test
     void secondClientGets503WhileTheFirstCompletesIntact() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 30_000); // bigger than every buffer between the tool and a client that stops reading
         createBackupUser(db);
         Path first = servers.tempDir("first-");
@@ -136,7 +136,7 @@ class BackupHttpTest {
 
     @Test
     void deadMysqldReachesTheClientAsAFailedTrailer() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         db.kill(); // only a dead port is needed: no clean InnoDB shutdown to wait for
         Path work = servers.tempDir("dead-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
@@ -154,7 +154,7 @@ class BackupHttpTest {
 
     @Test
     void http10ClientGetsThePlainStreamUntilClose() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Path work = servers.tempDir("http10-");
         Files.createDirectory(work.resolve("clone"));
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
@@ -171,7 +171,7 @@ class BackupHttpTest {
 
     @Test
     void missingBackupToolIs500SayingWhatToInstall() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Path work = servers.tempDir("notool-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).backupTool("/nonexistent/xtrabackup").start()) {
             ExternalCommand c = ExternalCommand.run(work, List.of("curl", "-sS", "-D", "headers.txt", "-o", "body", donor.url("/backup")));

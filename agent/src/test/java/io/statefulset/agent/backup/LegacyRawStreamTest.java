@@ -3,8 +3,8 @@ package io.statefulset.agent.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,11 +15,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The tutorial's client, unchanged: {@code ncat --recv-only host 3307 | xbstream -x}. */
 class LegacyRawStreamTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @Test
     void ncatRecvOnlyClonesWithoutAToken() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 2000);
         Path work = servers.tempDir("ncat-");
         Files.createDirectory(work.resolve("clone"));
@@ -32,13 +32,13 @@ class LegacyRawStreamTest {
         assertTrue(Files.exists(work.resolve("clone/xtrabackup_binlog_info")));
         ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone"), "--tmpdir=" + work));
         assertEquals(0, prepare.exitCode(), prepare.output());
-        MariaDb restored = servers.startOn(work.resolve("clone"), 2);
+        DatabaseServer restored = servers.startOn(work.resolve("clone"), 2);
         assertEquals(Shop.fingerprint(db), Shop.fingerprint(restored));
     }
 
     @Test
     void clientThatHalfClosesWithoutAWordStillGetsTheStream() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Path work = servers.tempDir("ncat-");
         Files.createDirectory(work.resolve("clone"));
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
@@ -52,7 +52,7 @@ class LegacyRawStreamTest {
 
     @Test
     void busyDonorClosesARawClientAtOnceAndFinishesTheFirst() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 30_000);
         Path first = servers.tempDir("first-");
         Path second = servers.tempDir("second-");
@@ -78,7 +78,7 @@ class LegacyRawStreamTest {
 
     @Test
     void failedBackupResetsTheRawClientSoItsPipelineFails() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         db.kill(); // only a dead port is needed: no clean InnoDB shutdown to wait for
         Path work = servers.tempDir("ncat-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.health.JdbcTestProbe;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +35,7 @@ class ServerEndpointsTest {
             "mysql_agent_replication_configured");
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -56,7 +56,7 @@ class ServerEndpointsTest {
 
     @Test
     void primaryIsHealthyAndReadyWhileMysqldAnswers() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).hostname("mysql-0").start()) {
             HttpResponse<String> healthz = get(donor, "/healthz");
             assertEquals(200, healthz.statusCode());
@@ -76,8 +76,8 @@ class ServerEndpointsTest {
 
     @Test
     void replicaIsReadyOnlyWhileBothThreadsRun() throws Exception {
-        MariaDb primary = servers.start(1);
-        MariaDb replica = servers.start(2);
+        DatabaseServer primary = servers.start(1);
+        DatabaseServer replica = servers.start(2);
         JdbcTestProbe probe = new JdbcTestProbe(replica);
         try (TestDonor donor = TestDonor.on(replica, servers.tempDir("scratch-")).hostname("mysql-1").probe(probe).start()) {
             HttpResponse<String> unconfigured = get(donor, "/readyz");
@@ -111,7 +111,7 @@ class ServerEndpointsTest {
 
     @Test
     void metricsListEveryMeterAndCountABackup() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             HttpResponse<String> before = get(donor, "/metrics");
             assertEquals(200, before.statusCode());
@@ -136,7 +136,7 @@ class ServerEndpointsTest {
 
     @Test
     void unknownPathsAre404AndOtherMethods405() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             HttpResponse<String> missing = get(donor, "/backups");
             assertEquals(404, missing.statusCode());

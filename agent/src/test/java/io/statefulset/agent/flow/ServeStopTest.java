@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.cli.Main;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +36,7 @@ class ServeStopTest {
     static Path tool;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -76,7 +76,7 @@ class ServeStopTest {
         try (InProcessServe restarted = primary.startServe()) {
             Pod.Result rerun = pod.init("--donor", restarted.address());
             assertEquals(0, rerun.exitCode(), rerun.err());
-            MariaDb replica = pod.startMysqld(servers);
+            DatabaseServer replica = pod.startMysqld(servers);
             assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(replica));
         }
     }
@@ -85,7 +85,7 @@ class ServeStopTest {
     void aServeProcessThatGetsSigtermDuringABackupTellsItsClientAndExitsZero() throws Exception {
         Path work = servers.tempDir("sigterm-");
         Path tmp = Files.createDirectories(work.resolve("tmp"));
-        int port = MariaDb.freePort();
+        int port = DatabaseServer.freePort();
         Process serve = serveProcess(port, work.resolve("serve.log"), tmp);
         try {
             awaitHealthy(serve, port, work.resolve("serve.log"));

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +22,7 @@ class TokenFlowTest {
     static Primary primary;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -36,7 +36,7 @@ class TokenFlowTest {
     @AfterAll
     static void stopPrimary() throws Exception {
         if (primary != null) primary.close();
-        MariaDbExtension.deleteTree(tokenDir);
+        DatabaseServerExtension.deleteTree(tokenDir);
     }
 
     @Test
@@ -59,7 +59,7 @@ class TokenFlowTest {
             assertFalse(logs.text().contains("not-the-t0ken"), "nor a wrong one");
         }
         assertTrue(pod.dataDirEntries().contains("mysql"), pod.dataDirEntries().toString());
-        MariaDb replica = pod.startMysqld(servers);
+        DatabaseServer replica = pod.startMysqld(servers);
         assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(replica));
         assertEquals(backupsBefore + 1, backups());
     }
@@ -84,7 +84,7 @@ class TokenFlowTest {
         assertTrue(received.contains("X-Backup-Status: success"), received);
         ShellPipeline.prepare(target, Files.createDirectories(work.resolve("tmp")), work.resolve("prepare.log"));
 
-        MariaDb copy = servers.startOn(target, 150);
+        DatabaseServer copy = servers.startOn(target, 150);
         assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(copy));
         assertEquals(AppTable.checksum(primary.db), AppTable.checksum(copy));
     }

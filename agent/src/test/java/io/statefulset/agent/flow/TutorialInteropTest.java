@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.NcatLegacyDonor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ class TutorialInteropTest {
     static Primary primary;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -50,7 +50,7 @@ class TutorialInteropTest {
         ShellPipeline.prepare(pod.data, pod.tmp, pod.base.resolve("prepare.log"));
         assertTrue(pod.dataDirEntries().contains("xtrabackup_binlog_info"), pod.dataDirEntries().toString());
 
-        MariaDb replica = servers.startOn(pod.data, 101);
+        DatabaseServer replica = servers.startOn(pod.data, 101);
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.db.port())) {
             serve.awaitStatus("/readyz", 200, READY);
             Eventually.logged(logs, "replication setup: CONFIGURED: GTID 0-100-", READY);
@@ -71,7 +71,7 @@ class TutorialInteropTest {
         String binlogInfo = Files.readString(pod.data.resolve("xtrabackup_binlog_info"));
         assertEquals(3, binlogInfo.strip().split("\t").length, "MariaDB's three fields, which broke the tutorial's regex: " + binlogInfo);
 
-        MariaDb replica = pod.startMysqld(servers);
+        DatabaseServer replica = pod.startMysqld(servers);
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.db.port())) {
             serve.awaitStatus("/readyz", 200, READY);
             String configured = "replication setup: CONFIGURED: GTID " + binlogInfo.strip().split("\t")[2]

@@ -1,6 +1,6 @@
 package io.statefulset.agent.replication;
 
-import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.DatabaseServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ final class BackupToolClone {
     private BackupToolClone() {}
 
     /** Clones {@code donor} into {@code target} (created); {@code slaveInfo} adds {@code --slave-info}. */
-    static Path cloneFrom(MariaDb donor, Path target, boolean slaveInfo) throws Exception {
+    static Path cloneFrom(DatabaseServer donor, Path target, boolean slaveInfo) throws Exception {
         Files.createDirectories(target);
         Path logs = Files.createDirectories(target.resolveSibling(target.getFileName() + "-clone-logs"));
         // A private tmpdir, as for the servers: /tmp is shared with processes of other PID namespaces.

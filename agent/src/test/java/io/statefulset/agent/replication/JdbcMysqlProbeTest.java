@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.health.ReplicaState;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,14 +20,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JdbcMysqlProbeTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @Test
     void primaryAndReplicaAsTheHealthEndpointsSeeThem() throws Exception {
-        MariaDb primary = servers.start(100);
+        DatabaseServer primary = servers.start(100);
         createSchema(primary);
         Path dataDir = BackupToolClone.cloneFrom(primary, servers.tempDir("probe-").resolve("data"), false);
-        MariaDb replica = servers.startOn(dataDir, 101);
+        DatabaseServer replica = servers.startOn(dataDir, 101);
 
         try (HikariDataSource primaryDs = dataSource(primary); HikariDataSource replicaDs = dataSource(replica)) {
             JdbcMysqlProbe onPrimary = new JdbcMysqlProbe(primaryDs, primary.dataDir(), Duration.ofSeconds(2));

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.secret.Secret;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,23 +28,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The setup against real mariadbd, with data dirs cloned by the real mariadb-backup. */
 class MariaDbReplicationSetupTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
-    private MariaDb primaryWithRows() throws Exception {
-        MariaDb primary = servers.start(100);
+    private DatabaseServer primaryWithRows() throws Exception {
+        DatabaseServer primary = servers.start(100);
         createSchema(primary);
         return primary;
     }
 
-    private MariaDb clone(MariaDb donor, int serverId, boolean slaveInfo) throws Exception {
+    private DatabaseServer clone(DatabaseServer donor, int serverId, boolean slaveInfo) throws Exception {
         Path dataDir = BackupToolClone.cloneFrom(donor, servers.tempDir("clone-" + serverId + "-").resolve("data"), slaveInfo);
         return servers.startOn(dataDir, serverId);
     }
 
     @Test
     void gtidChainPrimaryToReplicaToAThirdFromTheReplicasSlaveInfo() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb first = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer first = clone(primary, 101, false);
         assertTrue(Files.exists(first.dataDir().resolve("xtrabackup_binlog_info")));
 
         SetupOutcome o1 = setUp(first, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
@@ -53,7 +53,7 @@ class MariaDbReplicationSetupTest {
         assertEquals("Slave_Pos", slaveStatus(first).get("Using_Gtid"));
         assertRowArrives(primary, 10, first);
 
-        MariaDb second = clone(first, 102, true);
+        DatabaseServer second = clone(first, 102, true);
         String slaveInfo = Files.readString(second.dataDir().resolve("xtrabackup_slave_info"));
         assertTrue(slaveInfo.startsWith("SET GLOBAL gtid_slave_pos = '0-100-"), slaveInfo);
         assertFalse(Files.exists(second.dataDir().resolve(ReplicationMarker.CONFIGURED)), "the backup tool copied the marker");
@@ -69,15 +69,15 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void fileAndPositionChain() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb first = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer first = clone(primary, 101, false);
         SetupOutcome o1 = setUp(first, primary, PositioningPreference.FILE_POSITION);
         assertEquals(SetupOutcome.Kind.CONFIGURED, o1.kind(), o1.toString());
         assertTrue(o1.detail().startsWith("binlog mysql-bin.000001:"), o1.detail());
         assertEquals("No", slaveStatus(first).get("Using_Gtid"));
         assertRowArrives(primary, 20, first);
 
-        MariaDb second = clone(first, 102, true);
+        DatabaseServer second = clone(first, 102, true);
         String slaveInfo = Files.readString(second.dataDir().resolve("xtrabackup_slave_info"));
         assertTrue(slaveInfo.startsWith("CHANGE MASTER TO MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS="), slaveInfo);
         // The replica's own binlog info is there too, with coordinates the primary does not have: it must lose.
@@ -93,7 +93,7 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void replicationUserIsCreatedOnThePrimaryFromASecretAndTheReplicaUsesIt() throws Exception {
-        MariaDb primary = primaryWithRows();
+        DatabaseServer primary = primaryWithRows();
         Path secretFile = servers.tempDir("secret-").resolve("replication-password");
         Files.writeString(secretFile, "r3pl'pa\\ss\n");
         Secret password = Secret.fromFile(secretFile);
@@ -131,7 +131,7 @@ class MariaDbReplicationSetupTest {
             assertTrue(again.detail().endsWith("already existed"), again.detail());
         }
 
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer replica = clone(primary, 101, false);
         try (HikariDataSource ds = dataSource(replica)) {
             SetupOutcome o = new ReplicationSetup(settings(false, replica, primary, "repl", Optional.of(password),
                     PositioningPreference.GTID_WHEN_AVAILABLE), ds).run();
@@ -144,8 +144,8 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void aDataDirThatWasNotClonedIsLeftAlone() throws Exception {
-        MariaDb primary = servers.start(100);
-        MariaDb fresh = servers.start(101);
+        DatabaseServer primary = servers.start(100);
+        DatabaseServer fresh = servers.start(101);
         SetupOutcome o = setUp(fresh, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
         assertEquals(SetupOutcome.Kind.NO_INFO_FILE, o.kind());
         assertFalse(o.replicationConfigured());
@@ -156,8 +156,8 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void aServerThatAlreadyReplicatesIsLeftAloneAndRecorded() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer replica = clone(primary, 101, false);
         String gtid = Files.readString(replica.dataDir().resolve("xtrabackup_binlog_info")).strip().split("\t")[2];
         replica.execute("SET GLOBAL gtid_slave_pos = '" + gtid + "'",
                 "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
@@ -173,8 +173,8 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void aMarkerThatCameWithACopiedDataDirIsNotTrusted() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer replica = clone(primary, 101, false);
         ReplicationMarker.configured(replica.dataDir()).write(ReplicationMarker.Entry.of(999, "elsewhere:3306", "copied"));
 
         SetupOutcome o = setUp(replica, primary, PositioningPreference.GTID_WHEN_AVAILABLE);

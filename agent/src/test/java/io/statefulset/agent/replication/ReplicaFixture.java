@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.identity.HostPort;
 import io.statefulset.agent.secret.Secret;
-import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.DatabaseServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -21,47 +21,47 @@ final class ReplicaFixture {
 
     private ReplicaFixture() {}
 
-    static HikariDataSource dataSource(MariaDb local) {
+    static HikariDataSource dataSource(DatabaseServer local) {
         return LocalMysqlDataSource.create(new HostPort("127.0.0.1", local.port()), "root", Optional.empty(), Duration.ofSeconds(2));
     }
 
-    static ReplicationSettings replicaSettings(MariaDb replica, MariaDb source, PositioningPreference positioning) {
+    static ReplicationSettings replicaSettings(DatabaseServer replica, DatabaseServer source, PositioningPreference positioning) {
         return settings(false, replica, source, "root", Optional.empty(), positioning);
     }
 
-    static ReplicationSettings settings(boolean primary, MariaDb local, MariaDb source, String user, Optional<Secret> password,
+    static ReplicationSettings settings(boolean primary, DatabaseServer local, DatabaseServer source, String user, Optional<Secret> password,
                                         PositioningPreference positioning) {
         return new ReplicationSettings(primary, local.dataDir(),
                 new SourceEndpoint(new HostPort("127.0.0.1", source.port()), user, password),
                 "root@127.0.0.1:" + local.port(), Duration.ofSeconds(30), positioning);
     }
 
-    static SetupOutcome setUp(MariaDb replica, MariaDb source, PositioningPreference positioning) throws Exception {
+    static SetupOutcome setUp(DatabaseServer replica, DatabaseServer source, PositioningPreference positioning) throws Exception {
         try (HikariDataSource ds = dataSource(replica)) {
             return new ReplicationSetup(replicaSettings(replica, source, positioning), ds).run();
         }
     }
 
-    static void createSchema(MariaDb primary) {
+    static void createSchema(DatabaseServer primary) {
         primary.execute("CREATE DATABASE app", "CREATE TABLE app.messages (id INT PRIMARY KEY, message VARCHAR(64))",
                 "INSERT INTO app.messages VALUES (1, 'hello'), (2, 'from'), (3, 'the primary')");
     }
 
     /** Writes row {@code id} on the primary and waits until every replica has it. */
-    static void assertRowArrives(MariaDb primary, int id, MariaDb... replicas) throws InterruptedException {
+    static void assertRowArrives(DatabaseServer primary, int id, DatabaseServer... replicas) throws InterruptedException {
         primary.execute("INSERT INTO app.messages VALUES (" + id + ", 'row " + id + "')");
-        for (MariaDb r : replicas) {
+        for (DatabaseServer r : replicas) {
             Await.until("row " + id + " on the replica at port " + r.port() + " (" + slaveStatus(r) + ")", ARRIVAL,
                     () -> r.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = " + id).equals("1"));
         }
-        for (MariaDb r : replicas) {
+        for (DatabaseServer r : replicas) {
             assertEquals(primary.queryOne("SELECT COUNT(*) FROM app.messages"), r.queryOne("SELECT COUNT(*) FROM app.messages"),
                     "row count on port " + r.port());
         }
     }
 
     /** The first row of SHOW SLAVE STATUS as column -> value; empty when the server has none. */
-    static Map<String, String> slaveStatus(MariaDb db) {
+    static Map<String, String> slaveStatus(DatabaseServer db) {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
             Map<String, String> row = new HashMap<>();
             if (!rs.next()) return row;
@@ -73,7 +73,7 @@ final class ReplicaFixture {
         }
     }
 
-    static int rowCount(MariaDb db, String sql) {
+    static int rowCount(DatabaseServer db, String sql) {
         return db.query(sql).size();
     }
 }

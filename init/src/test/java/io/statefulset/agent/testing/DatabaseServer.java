@@ -15,12 +15,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code mariadbd} (Debian's MariaDB 10.11) in a temp dir on a free port. Always started with
- * {@code --no-defaults} so that /etc/mysql never leaks in. Tests that need a server get one from
- * {@link MariaDbExtension}; tests that need more (a replica started on a cloned data dir) call
- * {@link #onDataDir}.
+ * A real database server of one {@link ServerFlavor} in a temp dir on a free port: {@code mariadbd} or
+ * {@code mysqld} started as a plain process, always with {@code --no-defaults} so that /etc/mysql never leaks in,
+ * with {@code --log-bin}, row binlogs, a {@code --server-id} and (MySQL) {@code gtid_mode=ON}. root has no password
+ * and may connect from anywhere (replicas and backup tools connect over TCP from "other hosts").
+ *
+ * <p>Tests get servers from {@link DatabaseServerExtension}, which stops them and deletes their files; a test
+ * that needs a server on an existing data dir (a clone's result) uses {@link DatabaseServerExtension#startOn}.
  */
-public final class MariaDb implements AutoCloseable {
+public final class DatabaseServer implements AutoCloseable {
+    private final ServerFlavor flavor;
     private final Path dataDir;
     private final Path runDir;
     private final int port;
@@ -28,7 +32,12 @@ public final class MariaDb implements AutoCloseable {
     private final List<String> extraArgs;
     private Process process;
 
-    private MariaDb(Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs) {
+    /** Replicas and backup tools connect over TCP, as from other hosts. */
+    private static final List<String> ROOT_ANYWHERE =
+            List.of("CREATE USER IF NOT EXISTS 'root'@'%'", "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION");
+
+    private DatabaseServer(ServerFlavor flavor, Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs) {
+        this.flavor = flavor;
         this.dataDir = dataDir;
         this.runDir = runDir;
         this.port = port;
@@ -36,27 +45,41 @@ public final class MariaDb implements AutoCloseable {
         this.extraArgs = List.copyOf(extraArgs);
     }
 
-    /** Initialises an empty data dir under {@code base} (system tables, root@localhost and root@% without password). */
-    public static MariaDb fresh(Path base, int serverId, String... extraArgs) throws IOException, InterruptedException {
+    /** Debian's MariaDB 10.11 on a new data dir under {@code base}; see {@link #fresh(ServerFlavor, Path, int, String...)}. */
+    public static DatabaseServer fresh(Path base, int serverId, String... extraArgs) throws IOException, InterruptedException {
+        return fresh(ServerFlavor.MARIADB_10_11, base, serverId, extraArgs);
+    }
+
+    /**
+     * Initialises an empty data dir in {@code base/data} (system tables, root@localhost and root@% without
+     * password) and starts the server on it. {@code extraArgs} come last on the command line, so they override.
+     */
+    public static DatabaseServer fresh(ServerFlavor flavor, Path base, int serverId, String... extraArgs)
+            throws IOException, InterruptedException {
         Path dataDir = base.resolve("data");
-        Files.createDirectories(dataDir);
         // A private tmpdir: helpers share /tmp but not PID namespaces, and mariadbd names its temp tables
         // #sql-temptable-<pid>-..., so two servers with the same pid delete each other's files.
         Path tmp = Files.createDirectories(base.resolve("tmp"));
-        run(List.of("mariadb-install-db", "--no-defaults", "--user=" + System.getProperty("user.name"),
-                "--datadir=" + dataDir, "--auth-root-authentication-method=normal", "--skip-test-db", "--tmpdir=" + tmp),
-                base.resolve("install.log"));
-        MariaDb db = onDataDir(dataDir, base.resolve("run"), serverId, extraArgs);
+        // mysqld --initialize refuses an existing data dir; mariadb-install-db creates it if needed.
+        if (flavor.isMariaDb()) Files.createDirectories(dataDir);
+        Path rootAnywhere = Files.writeString(base.resolve("root-anywhere.sql"), String.join(";\n", ROOT_ANYWHERE) + ";\n");
+        run(flavor.initializeCommand(dataDir, tmp, rootAnywhere), base.resolve("install.log"));
+        DatabaseServer db = onDataDir(flavor, dataDir, base.resolve("run"), serverId, extraArgs);
         db.start();
-        // Replicas and the backup tool connect over TCP from "other hosts".
-        db.execute("CREATE USER IF NOT EXISTS 'root'@'%'", "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION");
+        if (flavor.isMariaDb()) db.execute(ROOT_ANYWHERE.toArray(String[]::new));
         return db;
     }
 
-    /** A server for an existing data dir (for example one that a clone produced); call {@link #start()}. */
-    public static MariaDb onDataDir(Path dataDir, Path runDir, int serverId, String... extraArgs) throws IOException {
+    /** A MariaDB 10.11 server for an existing data dir; call {@link #start()}. */
+    public static DatabaseServer onDataDir(Path dataDir, Path runDir, int serverId, String... extraArgs) throws IOException {
+        return onDataDir(ServerFlavor.MARIADB_10_11, dataDir, runDir, serverId, extraArgs);
+    }
+
+    /** A server for an existing data dir (for example one that a clone produced) on a free port; call {@link #start()}. */
+    public static DatabaseServer onDataDir(ServerFlavor flavor, Path dataDir, Path runDir, int serverId, String... extraArgs)
+            throws IOException {
         Files.createDirectories(runDir);
-        return new MariaDb(dataDir, runDir, freePort(), serverId, List.of(extraArgs));
+        return new DatabaseServer(flavor, dataDir, runDir, freePort(), serverId, List.of(extraArgs));
     }
 
     public static int freePort() throws IOException {
@@ -67,13 +90,14 @@ public final class MariaDb implements AutoCloseable {
 
     public void start() throws IOException, InterruptedException {
         Path tmp = Files.createDirectories(runDir.resolve("tmp"));
-        List<String> cmd = new ArrayList<>(List.of("mariadbd", "--no-defaults",
+        List<String> cmd = new ArrayList<>(List.of(flavor.mysqld().toString(), "--no-defaults",
                 "--user=" + System.getProperty("user.name"), "--tmpdir=" + tmp,
                 "--datadir=" + dataDir, "--port=" + port, "--socket=" + runDir.resolve("mysqld.sock"),
                 "--pid-file=" + runDir.resolve("mysqld.pid"), "--log-error=" + runDir.resolve("error.log"),
                 "--bind-address=127.0.0.1", "--server-id=" + serverId, "--log-bin=mysql-bin",
-                "--binlog-format=ROW", "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M",
+                "--binlog-format=ROW", "--innodb-buffer-pool-size=32M",
                 "--skip-name-resolve", "--performance-schema=OFF"));
+        cmd.addAll(flavor.serverOptions());
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(runDir.resolve("stdout.log").toFile()).start();
@@ -86,16 +110,20 @@ public final class MariaDb implements AutoCloseable {
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("mariadbd exited with " + process.exitValue() + ": " + errorLogTail());
+                throw new IllegalStateException(flavor + " exited with " + process.exitValue() + ": " + errorLogTail());
             }
             try (Connection c = connect()) {
                 return;
             } catch (SQLException e) {
+                // Access denied / host not allowed: the server is up and will not change its mind.
+                if (e.getErrorCode() == 1045 || e.getErrorCode() == 1130) {
+                    throw new IllegalStateException(flavor + " on port " + port + " refused root: " + e.getMessage(), e);
+                }
                 last = e;
             }
             process.waitFor(50, TimeUnit.MILLISECONDS); // wakes at once if the server dies
         }
-        throw new IllegalStateException("mariadbd did not answer on port " + port + " in 60 s: " + last + "\n" + errorLogTail());
+        throw new IllegalStateException(flavor + " did not answer on port " + port + " in 60 s: " + last + "\n" + errorLogTail());
     }
 
     public String errorLogTail() throws IOException {
@@ -150,6 +178,7 @@ public final class MariaDb implements AutoCloseable {
         return rows.get(0);
     }
 
+    public ServerFlavor flavor() { return flavor; }
     public int port() { return port; }
     public int serverId() { return serverId; }
     public Path dataDir() { return dataDir; }
@@ -185,13 +214,5 @@ public final class MariaDb implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + Files.readString(log));
         }
-    }
-
-    /** Whether the Debian MariaDB packages this project tests against are installed. */
-    public static boolean installed() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "mariadbd"))) return true;
-        }
-        return Files.isExecutable(Path.of("/usr/sbin/mariadbd"));
     }
 }
