@@ -1,5 +1,6 @@
 package io.statefulset.agent.backup;
 
+import static org.awaitility.Awaitility.await;
 import static io.statefulset.agent.protocol.BackupProtocol.BYTES_TRAILER;
 import static io.statefulset.agent.protocol.BackupProtocol.CRC32C_TRAILER;
 import static io.statefulset.agent.protocol.BackupProtocol.ERROR_TRAILER;
@@ -7,6 +8,7 @@ import static io.statefulset.agent.protocol.BackupProtocol.STATUS_TRAILER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ class BackupAbortTest {
     static Process stalledCurl(Path dir, TestDonor donor) throws Exception {
         Process curl = new ProcessBuilder("curl", "-sS", "-D", "headers.txt", donor.url("/backup"))
                 .directory(dir.toFile()).redirectError(dir.resolve("curl.err").toFile()).start();
-        Poll.until("the first megabyte to be sent", Duration.ofSeconds(30), () -> donor.bytesSent() > 1_000_000);
+        await("the first megabyte to be sent").atMost(Duration.ofSeconds(30)).until(() -> donor.bytesSent() > 1_000_000);
         assertEquals(1, BackupToolProcesses.running().size());
         return curl;
     }
@@ -43,10 +45,9 @@ class BackupAbortTest {
 
             curl.destroyForcibly().waitFor();
 
-            Poll.until("the backup tool to be killed", Duration.ofSeconds(30), () -> tools.stream().noneMatch(ProcessHandle::isAlive));
-            Poll.until("the scratch dir to go", Duration.ofSeconds(30), () -> donor.scratchDirs().isEmpty());
-            Poll.until("the aborted backup to be counted", Duration.ofSeconds(30),
-                    () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"aborted\"} 1.0"));
+            await("the backup tool to be killed").atMost(Duration.ofSeconds(30)).until(() -> tools.stream().noneMatch(ProcessHandle::isAlive));
+            await("the scratch dir to go").atMost(Duration.ofSeconds(30)).until(() -> donor.scratchDirs().isEmpty());
+            await("the aborted backup to be counted").atMost(Duration.ofSeconds(30)).until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"aborted\"} 1.0"));
             assertTrue(BackupToolProcesses.running().isEmpty());
             assertTrue(donor.registry.scrape().contains("mysql_agent_backup_in_progress 0.0"));
         }
@@ -62,7 +63,7 @@ class BackupAbortTest {
         List<ProcessHandle> tools = BackupToolProcesses.running();
 
         CompletableFuture<Void> stop = CompletableFuture.runAsync(donor::close);
-        Poll.until("the backup tool to be killed", Duration.ofSeconds(30), () -> tools.stream().noneMatch(ProcessHandle::isAlive));
+        await("the backup tool to be killed").atMost(Duration.ofSeconds(30)).until(() -> tools.stream().noneMatch(ProcessHandle::isAlive));
         StreamDigest body = StreamDigest.of(curl.getInputStream());
         assertEquals(0, curl.waitFor(), Files.readString(work.resolve("curl.err")));
         stop.get(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.statefulset.agent.backup;
 
+import static org.awaitility.Awaitility.await;
 import static io.statefulset.agent.protocol.BackupProtocol.BYTES_TRAILER;
 import static io.statefulset.agent.protocol.BackupProtocol.CRC32C_TRAILER;
 import static io.statefulset.agent.protocol.BackupProtocol.ERROR_TRAILER;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
@@ -106,7 +108,7 @@ class BackupHttpTest {
         Path second = servers.tempDir("second-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).user("backup", PASSWORD).start()) {
             Process slow = curl(first, donor.url("/backup")); // its stdout is not read yet: the stream stalls
-            Poll.until("the backup tool to start", Duration.ofSeconds(30), () -> !BackupToolProcesses.running().isEmpty());
+            await("the backup tool to start").atMost(Duration.ofSeconds(30)).until(() -> !BackupToolProcesses.running().isEmpty());
 
             ProcessHandle tool = BackupToolProcesses.running().get(0);
             List<String> args = List.of(tool.info().arguments().orElseThrow());
@@ -130,7 +132,7 @@ class BackupHttpTest {
             assertEquals(Long.toString(body.bytes()), dump.trailer(BYTES_TRAILER).orElseThrow());
             assertEquals(body.crc32c(), dump.trailer(CRC32C_TRAILER).orElseThrow());
             assertTrue(body.bytes() > 30_000_000L, "stream of " + body.bytes() + " bytes");
-            Poll.until("the scratch dir to go", Duration.ofSeconds(10), () -> donor.scratchDirs().isEmpty());
+            await("the scratch dir to go").atMost(Duration.ofSeconds(10)).until(() -> donor.scratchDirs().isEmpty());
         }
     }
 
@@ -180,8 +182,7 @@ class BackupHttpTest {
             String body = Files.readString(work.resolve("body"));
             assertTrue(body.contains("no backup tool found") && body.contains("--backup-tool"), body);
             assertTrue(donor.scratchDirs().isEmpty());
-            Poll.until("the failure to be counted", Duration.ofSeconds(10),
-                    () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"failed\"} 1.0"));
+            await("the failure to be counted").atMost(Duration.ofSeconds(10)).until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"failed\"} 1.0"));
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.statefulset.agent.backup;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
@@ -26,8 +28,7 @@ class LegacyRawStreamTest {
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             ExternalCommand pull = ExternalCommand.pipeline(work, "ncat --recv-only 127.0.0.1 " + donor.port() + " | mbstream -x -C clone");
             assertEquals(0, pull.exitCode(), pull.output());
-            Poll.until("the backup to be counted", Duration.ofSeconds(10),
-                    () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"success\"} 1.0"));
+            await("the backup to be counted").atMost(Duration.ofSeconds(10)).until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"success\"} 1.0"));
         }
         assertTrue(Files.exists(work.resolve("clone/xtrabackup_binlog_info")));
         ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone"), "--tmpdir=" + work));
@@ -59,7 +60,7 @@ class LegacyRawStreamTest {
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             Process slow = new ProcessBuilder("ncat", "--recv-only", "127.0.0.1", Integer.toString(donor.port()))
                     .directory(first.toFile()).redirectError(first.resolve("ncat.err").toFile()).start();
-            Poll.until("the backup tool to start", Duration.ofSeconds(30), () -> !BackupToolProcesses.running().isEmpty());
+            await("the backup tool to start").atMost(Duration.ofSeconds(30)).until(() -> !BackupToolProcesses.running().isEmpty());
 
             ExternalCommand busy = ExternalCommand.pipeline(second, "ncat --recv-only 127.0.0.1 " + donor.port() + " | wc -c");
             assertEquals(0, busy.exitCode(), busy.output());
@@ -71,8 +72,7 @@ class LegacyRawStreamTest {
             ExternalCommand extract = ExternalCommand.pipeline(first, "mbstream -x -C clone < body.xb");
             assertEquals(0, extract.exitCode(), extract.output());
             assertTrue(Files.size(first.resolve("clone/shop/items.ibd")) > 30_000_000L);
-            Poll.until("the backup to be counted", Duration.ofSeconds(10),
-                    () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"success\"} 1.0"));
+            await("the backup to be counted").atMost(Duration.ofSeconds(10)).until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"success\"} 1.0"));
         }
     }
 

@@ -1,8 +1,10 @@
 package io.statefulset.agent.backup;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.health.JdbcTestProbe;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
@@ -51,7 +53,7 @@ class ServerEndpointsTest {
     }
 
     private void awaitStatus(TestDonor donor, String path, int status) throws Exception {
-        Poll.until(path + " to answer " + status, Duration.ofSeconds(30), () -> get(donor, path).statusCode() == status);
+        await(path + " to answer " + status).atMost(Duration.ofSeconds(30)).until(() -> get(donor, path).statusCode() == status);
     }
 
     @Test
@@ -122,8 +124,7 @@ class ServerEndpointsTest {
             HttpResponse<byte[]> backup = http.send(HttpRequest.newBuilder(URI.create(donor.url("/backup"))).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, backup.statusCode());
-            Poll.until("the backup to be counted", Duration.ofSeconds(10),
-                    () -> sample(get(donor, "/metrics").body(), "mysql_agent_backups_total{status=\"success\"}") == 1.0);
+            await("the backup to be counted").atMost(Duration.ofSeconds(10)).until(() -> sample(get(donor, "/metrics").body(), "mysql_agent_backups_total{status=\"success\"}") == 1.0);
 
             String after = get(donor, "/metrics").body();
             assertEquals(backup.body().length, sample(after, "mysql_agent_backup_bytes_total"));

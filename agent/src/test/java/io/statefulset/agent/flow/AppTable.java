@@ -1,5 +1,7 @@
 package io.statefulset.agent.flow;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 import io.statefulset.agent.testing.DatabaseServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,9 +34,8 @@ final class AppTable {
     static void writeAndAwait(DatabaseServer primary, int id, DatabaseServer... replicas) throws Exception {
         write(primary, id);
         for (DatabaseServer r : replicas) {
-            Eventually.until("row " + id + " on the replica at port " + r.port(), ARRIVAL,
-                    () -> r.queryOne("SELECT COUNT(*) FROM " + NAME + " WHERE id = " + id).equals("1"),
-                    () -> "(replica status: " + slaveStatus(r) + ")");
+            await("row " + id + " on the replica at port " + r.port()).atMost(ARRIVAL).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(r.queryOne("SELECT COUNT(*) FROM " + NAME + " WHERE id = " + id).equals("1"), () -> "(replica status: " + slaveStatus(r) + ")"));
         }
     }
 

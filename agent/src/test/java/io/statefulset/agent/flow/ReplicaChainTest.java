@@ -56,7 +56,7 @@ class ReplicaChainTest {
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve1 = pod1.serve(replica1, primary.db.port())) {
             serve1.awaitStatus("/readyz", 200, READY);
-            Eventually.logged(logs, "replication setup: CONFIGURED: GTID 0-100-", READY);
+            logs.awaitLine("replication setup: CONFIGURED: GTID 0-100-", READY);
             Map<String, String> status = AppTable.slaveStatus(replica1);
             assertEquals("Slave_Pos", status.get("Using_Gtid"), status.toString());
             assertEquals(String.valueOf(primary.db.port()), status.get("Master_Port"));
@@ -76,7 +76,7 @@ class ReplicaChainTest {
             assertEquals("102", replica2.queryOne("SELECT @@server_id"));
             try (InProcessServe serve2 = pod2.serve(replica2, primary.db.port())) {
                 serve2.awaitStatus("/readyz", 200, READY);
-                Eventually.logged(logs, "from xtrabackup_slave_info", READY);
+                logs.awaitLine("from xtrabackup_slave_info", READY);
                 Map<String, String> status2 = AppTable.slaveStatus(replica2);
                 assertEquals("Slave_Pos", status2.get("Using_Gtid"), status2.toString());
                 assertEquals(String.valueOf(primary.db.port()), status2.get("Master_Port"),
@@ -104,7 +104,7 @@ class ReplicaChainTest {
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve1 = pod1.serve(replica1, primary.db.port())) {
             serve1.awaitStatus("/readyz", 200, READY);
-            Eventually.logged(logs, "replication setup: ALREADY_REPLICATING", READY);
+            logs.awaitLine("replication setup: ALREADY_REPLICATING", READY);
             assertEquals("No", AppTable.slaveStatus(replica1).get("Using_Gtid"), "a replica set up by someone else is left alone");
             AppTable.writeAndAwait(primary.db, 200_001, replica1);
 
@@ -117,7 +117,7 @@ class ReplicaChainTest {
             DatabaseServer replica2 = pod2.startMysqld(servers);
             try (InProcessServe serve2 = pod2.serve(replica2, primary.db.port())) {
                 serve2.awaitStatus("/readyz", 200, READY);
-                Eventually.logged(logs, "replication setup: CONFIGURED: binlog mysql-bin.000001:", READY);
+                logs.awaitLine("replication setup: CONFIGURED: binlog mysql-bin.000001:", READY);
                 Map<String, String> status2 = AppTable.slaveStatus(replica2);
                 assertEquals("No", status2.get("Using_Gtid"), status2.toString());
                 assertEquals(String.valueOf(primary.db.port()), status2.get("Master_Port"));

@@ -1,5 +1,6 @@
 package io.statefulset.agent.flow;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,8 +58,7 @@ class ServeStopTest {
             CompletableFuture<Pod.Result> init = new CompletableFuture<>();
             Thread initThread = new Thread(() -> init.complete(pod.init("--donor", stalling.address())), "init-mysql-1");
             initThread.start();
-            Eventually.until("the backup to be streaming", Duration.ofSeconds(60),
-                    () -> stalling.metric("mysql_agent_backup_bytes_total").orElse(0) >= StalledBackupTool.BYTES_BEFORE_STALL);
+            await("the backup to be streaming").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> stalling.metric("mysql_agent_backup_bytes_total").orElse(0) >= StalledBackupTool.BYTES_BEFORE_STALL);
             List<ProcessHandle> backupTree = StalledBackupTool.runningUnder(ProcessHandle.current(), tool);
             assertFalse(backupTree.isEmpty(), "the backup tool runs");
 
@@ -68,8 +68,8 @@ class ServeStopTest {
             assertTrue(logs.text().contains("donor " + stalling.address() + " reported its backup failed: donor shutting down"),
                     logs.text());
             assertEquals(List.of(), pod.dataDirEntries(), "no mysql/, no staging: nothing that looks initialised");
-            Eventually.until("the backup's processes to be gone", Duration.ofSeconds(10),
-                    () -> backupTree.stream().noneMatch(ProcessHandle::isAlive), backupTree::toString);
+            await("the backup's processes to be gone").atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(backupTree.stream().noneMatch(ProcessHandle::isAlive), backupTree::toString));
             assertEquals(List.of(), entries(primary.pod.tmp), "the backup's scratch dir is deleted");
         }
 
@@ -92,8 +92,7 @@ class ServeStopTest {
             Path headers = work.resolve("headers.txt");
             Process curl = new ProcessBuilder("curl", "-sS", "-D", headers.toString(), "-o", work.resolve("body").toString(),
                     "http://127.0.0.1:" + port + "/backup").redirectErrorStream(true).redirectOutput(work.resolve("curl.log").toFile()).start();
-            Eventually.until("the backup to be streaming", Duration.ofSeconds(60),
-                    () -> bytesSent(port) >= StalledBackupTool.BYTES_BEFORE_STALL);
+            await("the backup to be streaming").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> bytesSent(port) >= StalledBackupTool.BYTES_BEFORE_STALL);
             List<ProcessHandle> backupTree = StalledBackupTool.runningUnder(serve.toHandle(), tool);
             assertFalse(backupTree.isEmpty(), "the backup tool runs");
 
@@ -105,8 +104,8 @@ class ServeStopTest {
             assertTrue(trailers.contains("X-Backup-Status: failed"), trailers);
             assertTrue(trailers.contains("X-Backup-Error: donor shutting down"), trailers);
             assertTrue(trailers.contains("X-Backup-Bytes: " + Files.size(work.resolve("body"))), trailers);
-            Eventually.until("the backup's processes to be gone", Duration.ofSeconds(10),
-                    () -> backupTree.stream().noneMatch(ProcessHandle::isAlive), backupTree::toString);
+            await("the backup's processes to be gone").atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(backupTree.stream().noneMatch(ProcessHandle::isAlive), backupTree::toString));
             assertEquals(List.of(), entries(tmp), "the backup's scratch dir is deleted");
             assertTrue(Files.readString(work.resolve("serve.log")).contains("stopped listening"));
         } finally {
@@ -138,7 +137,7 @@ class ServeStopTest {
     }
 
     private static void awaitHealthy(Process serve, int port, Path log) throws Exception {
-        Eventually.until("the serve process to answer /healthz with 200", Duration.ofSeconds(60), () -> {
+        await("the serve process to answer /healthz with 200").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> {
             if (!serve.isAlive()) throw new AssertionError("serve exited " + serve.exitValue() + ": " + Files.readString(log));
             return get(port, "/healthz").statusCode() == 200;
         });

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
@@ -78,11 +79,11 @@ class TokenFlowTest {
         Path work = servers.tempDir("curl-clone-");
         Path target = Files.createDirectories(work.resolve("data"));
         Path headers = work.resolve("headers.txt");
-        ShellPipeline.succeed("curl -sS --fail -D " + headers + " -H \"Authorization: Bearer $(cat " + tokenDir.resolve("token")
-                + ")\" http://" + primary.serve.address() + "/backup | mbstream -x -C " + target, work.resolve("curl.log"));
+        ExternalCommand.succeed(ExternalCommand.bash("curl -sS --fail -D " + headers + " -H \"Authorization: Bearer $(cat " + tokenDir.resolve("token")
+                + ")\" http://" + primary.serve.address() + "/backup | mbstream -x -C " + target), work.resolve("curl.log"));
         String received = Files.readString(headers);
         assertTrue(received.contains("X-Backup-Status: success"), received);
-        ShellPipeline.prepare(target, Files.createDirectories(work.resolve("tmp")), work.resolve("prepare.log"));
+        ExternalCommand.succeed(List.of("mariadb-backup", "--prepare", "--target-dir=" + target, "--tmpdir=" + Files.createDirectories(work.resolve("tmp"))), work.resolve("prepare.log"));
 
         DatabaseServer copy = servers.startOn(target, 150);
         assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(copy));

@@ -1,6 +1,7 @@
 package io.statefulset.agent.replication;
 
 import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,12 +40,8 @@ final class BackupToolClone {
             throw new IllegalStateException("clone of port " + donor.port() + " failed: " + Files.readString(logs.resolve("backup.log"))
                     + Files.readString(logs.resolve("mbstream.log")));
         }
-        Process prepare = new ProcessBuilder("mariadb-backup", "--no-defaults", "--prepare", "--target-dir=" + target, "--tmpdir=" + tmp)
-                .redirectErrorStream(true).redirectOutput(logs.resolve("prepare.log").toFile()).start();
-        if (!prepare.waitFor(120, TimeUnit.SECONDS) || prepare.exitValue() != 0) {
-            prepare.destroyForcibly();
-            throw new IllegalStateException("prepare failed: " + Files.readString(logs.resolve("prepare.log")));
-        }
+        ExternalCommand.succeed(List.of("mariadb-backup", "--no-defaults", "--prepare", "--target-dir=" + target, "--tmpdir=" + tmp),
+                logs.resolve("prepare.log"));
         return target;
     }
 }

@@ -1,5 +1,6 @@
 package io.statefulset.agent.replication;
 
+import static org.awaitility.Awaitility.await;
 import static io.statefulset.agent.replication.ReplicaFixture.assertRowArrives;
 import static io.statefulset.agent.replication.ReplicaFixture.createSchema;
 import static io.statefulset.agent.replication.ReplicaFixture.dataSource;
@@ -43,7 +44,7 @@ class JdbcMysqlProbeTest {
             assertEquals(SetupOutcome.Kind.CONFIGURED, setUp(replica, primary, PositioningPreference.GTID_WHEN_AVAILABLE).kind());
             assertTrue(onReplica.replicationConfigured());
             assertRowArrives(primary, 60, replica);
-            Await.until("IO and SQL threads running with a lag reading", ReplicaFixture.ARRIVAL, () -> onReplica.replicaState()
+            await("IO and SQL threads running with a lag reading").atMost(ReplicaFixture.ARRIVAL).until(() -> onReplica.replicaState()
                     .filter(s -> s.running() && s.lagSeconds().isPresent()).isPresent());
             ReplicaState healthy = onReplica.replicaState().orElseThrow();
             assertEquals("", healthy.lastError());
@@ -51,8 +52,7 @@ class JdbcMysqlProbeTest {
             // A row written on the replica by hand makes the same row from the primary fail: the SQL thread stops.
             replica.execute("INSERT INTO app.messages VALUES (61, 'written on the replica')");
             primary.execute("INSERT INTO app.messages VALUES (61, 'written on the primary')");
-            Await.until("the SQL thread to stop on the duplicate", ReplicaFixture.ARRIVAL,
-                    () -> onReplica.replicaState().filter(s -> !s.sqlRunning()).isPresent());
+            await("the SQL thread to stop on the duplicate").atMost(ReplicaFixture.ARRIVAL).until(() -> onReplica.replicaState().filter(s -> !s.sqlRunning()).isPresent());
             ReplicaState broken = onReplica.replicaState().orElseThrow();
             assertTrue(broken.ioRunning());
             assertFalse(broken.running());

@@ -1,5 +1,6 @@
 package io.statefulset.agent.replication;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,11 +101,10 @@ class MysqlContainerReplicationTest {
                 try (Connection c = primaryDs.getConnection(); Statement s = c.createStatement()) {
                     s.execute("INSERT INTO app.messages VALUES (2, 'after')");
                 }
-                Await.until("row 2 on the replica", Duration.ofSeconds(60), () -> count(replicaDs) == 2);
+                await("row 2 on the replica").atMost(Duration.ofSeconds(60)).until(() -> count(replicaDs) == 2);
 
                 JdbcMysqlProbe probe = new JdbcMysqlProbe(replicaDs, replicaDataDir, Duration.ofSeconds(5));
-                Await.until("both replica threads running", Duration.ofSeconds(60),
-                        () -> probe.replicaState().filter(st -> st.running()).isPresent());
+                await("both replica threads running").atMost(Duration.ofSeconds(60)).until(() -> probe.replicaState().filter(st -> st.running()).isPresent());
                 assertTrue(probe.replicationConfigured());
                 assertEquals(SetupOutcome.Kind.ALREADY_CONFIGURED, new ReplicationSetup(settings, replicaDs).run().kind());
             }

@@ -1,5 +1,6 @@
 package io.statefulset.agent.replication;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -51,8 +52,7 @@ final class ReplicaFixture {
     static void assertRowArrives(DatabaseServer primary, int id, DatabaseServer... replicas) throws InterruptedException {
         primary.execute("INSERT INTO app.messages VALUES (" + id + ", 'row " + id + "')");
         for (DatabaseServer r : replicas) {
-            Await.until("row " + id + " on the replica at port " + r.port() + " (" + slaveStatus(r) + ")", ARRIVAL,
-                    () -> r.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = " + id).equals("1"));
+            await("row " + id + " on the replica at port " + r.port() + " (" + slaveStatus(r) + ")").atMost(ARRIVAL).until(() -> r.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = " + id).equals("1"));
         }
         for (DatabaseServer r : replicas) {
             assertEquals(primary.queryOne("SELECT COUNT(*) FROM app.messages"), r.queryOne("SELECT COUNT(*) FROM app.messages"),

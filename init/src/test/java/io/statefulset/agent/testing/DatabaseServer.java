@@ -63,7 +63,7 @@ public final class DatabaseServer implements AutoCloseable {
         // mysqld --initialize refuses an existing data dir; mariadb-install-db creates it if needed.
         if (flavor.isMariaDb()) Files.createDirectories(dataDir);
         Path rootAnywhere = Files.writeString(base.resolve("root-anywhere.sql"), String.join(";\n", ROOT_ANYWHERE) + ";\n");
-        run(flavor.initializeCommand(dataDir, tmp, rootAnywhere), base.resolve("install.log"));
+        ExternalCommand.succeed(flavor.initializeCommand(dataDir, tmp, rootAnywhere), base.resolve("install.log"));
         DatabaseServer db = onDataDir(flavor, dataDir, base.resolve("run"), serverId, extraArgs);
         db.start();
         if (flavor.isMariaDb()) db.execute(ROOT_ANYWHERE.toArray(String[]::new));
@@ -208,11 +208,4 @@ public final class DatabaseServer implements AutoCloseable {
         stop();
     }
 
-    private static void run(List<String> cmd, Path log) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + Files.readString(log));
-        }
-    }
 }
