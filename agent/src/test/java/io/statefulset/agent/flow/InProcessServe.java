@@ -59,6 +59,13 @@ final class InProcessServe implements AutoCloseable {
         return serve;
     }
 
+    /** Runs {@code agent serve --listen 127.0.0.1:<port> <flags>} without waiting for it (for serve that must exit). */
+    static InProcessServe launch(int port, Map<String, String> env, String... flags) {
+        List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port));
+        args.addAll(List.of(flags));
+        return launch(port, env, args);
+    }
+
     private static InProcessServe launch(int port, Map<String, String> env, List<String> serveArgs) {
         InProcessServe serve = new InProcessServe(port);
         List<String> args = new ArrayList<>(List.of("serve"));

@@ -119,7 +119,13 @@ public enum ServerFlavor {
         List<String> out = new ArrayList<>();
         if (distribution != null) out.add("--basedir=" + baseDir());
         switch (this) {
-            case MARIADB_10_11, MARIADB_11_4 -> out.add("--innodb-log-file-size=16M");
+            case MARIADB_10_11 -> out.add("--innodb-log-file-size=16M");
+            case MARIADB_11_4 -> {
+                out.add("--innodb-log-file-size=16M");
+                TlsCertificate tls = TlsCertificate.get();
+                out.add("--ssl-cert=" + tls.cert);
+                out.add("--ssl-key=" + tls.key);
+            }
             case MYSQL_5_7 -> {
                 out.add("--lc-messages-dir=" + baseDir().resolve("share"));
                 out.addAll(mysqlGtidOptions());
