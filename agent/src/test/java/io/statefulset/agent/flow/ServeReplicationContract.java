@@ -184,8 +184,9 @@ abstract class ServeReplicationContract {
     }
 
     @Test
-    void filePositionFromABinlogInfoFileWithAnEmptyGtid() throws Exception {
-        Replica r = seed("xtrabackup_binlog_info", binlogFile + "\t" + binlogPos + "\t\n");
+    void filePositionFromABinlogInfoFileWithAnEmptyGtidBesideAZeroByteSlaveInfo() throws Exception {
+        // A backup taken with --slave-info on a server that replicates from nobody leaves a 0-byte slave info.
+        Replica r = seed("xtrabackup_binlog_info", binlogFile + "\t" + binlogPos + "\t\n", "xtrabackup_slave_info", "");
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = r.serve()) {
             serve.awaitStatus("/readyz", 200, READY);
             logs.awaitLine("replication setup: CONFIGURED", READY);
