@@ -1,6 +1,6 @@
 package io.statefulset.agent.manifests;
 
-import io.statefulset.agent.backuptool.ProgramPath;
+import io.statefulset.agent.common.backuptool.ProgramPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real database server of one {@link ServerFlavor} in a temp dir on a free port: {@code mariadbd} or
@@ -30,14 +32,21 @@ public final class DatabaseServer implements AutoCloseable {
     private final int port;
     private final int serverId;
     private final List<String> extraArgs;
+    /** Null: the server runs as the JVM's user. */
+    private final Account account;
     private Process process;
+
+    /** A uid:gid for the server and its files, like the mysql user (999) of the server images. */
+    public record Account(int uid, int gid) {}
 
     /** Replicas and backup tools connect over TCP, as from other hosts. */
     private static final List<String> ROOT_ANYWHERE =
             List.of("CREATE USER IF NOT EXISTS 'root'@'%'", "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION");
 
-    private DatabaseServer(ServerFlavor flavor, Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs) {
+    private DatabaseServer(ServerFlavor flavor, Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs,
+                           Account account) {
         this.flavor = flavor;
+        this.account = account;
         this.dataDir = dataDir;
         this.runDir = runDir;
         this.port = port;
@@ -56,6 +65,20 @@ public final class DatabaseServer implements AutoCloseable {
      */
     public static DatabaseServer fresh(ServerFlavor flavor, Path base, int serverId, String... extraArgs)
             throws IOException, InterruptedException {
+        return fresh(flavor, base, serverId, null, extraArgs);
+    }
+
+    /**
+     * A fresh MariaDB 10.11, but every file under {@code base} is owned by {@code account} and the server runs as it
+     * (the JVM must be root): what a container running as that uid sees of the server in a pod.
+     */
+    public static DatabaseServer freshAs(Account account, Path base, int serverId, String... extraArgs)
+            throws IOException, InterruptedException {
+        return fresh(ServerFlavor.MARIADB_10_11, base, serverId, account, extraArgs);
+    }
+
+    private static DatabaseServer fresh(ServerFlavor flavor, Path base, int serverId, Account account, String... extraArgs)
+            throws IOException, InterruptedException {
         Path dataDir = base.resolve("data");
         // A private tmpdir: helpers share /tmp but not PID namespaces, and mariadbd names its temp tables
         // #sql-temptable-<pid>-..., so two servers with the same pid delete each other's files.
@@ -64,7 +87,9 @@ public final class DatabaseServer implements AutoCloseable {
         if (flavor.isMariaDb()) Files.createDirectories(dataDir);
         Path rootAnywhere = Files.writeString(base.resolve("root-anywhere.sql"), String.join(";\n", ROOT_ANYWHERE) + ";\n");
         ExternalCommand.succeed(flavor.initializeCommand(dataDir, tmp, rootAnywhere), base.resolve("install.log"));
-        DatabaseServer db = onDataDir(flavor, dataDir, base.resolve("run"), serverId, extraArgs);
+        Files.createDirectories(base.resolve("run"));
+        if (account != null) chown(base, account);
+        DatabaseServer db = new DatabaseServer(flavor, dataDir, base.resolve("run"), freePort(), serverId, List.of(extraArgs), account);
         db.start();
         if (flavor.isMariaDb()) db.execute(ROOT_ANYWHERE.toArray(String[]::new));
         return db;
@@ -79,7 +104,24 @@ public final class DatabaseServer implements AutoCloseable {
     public static DatabaseServer onDataDir(ServerFlavor flavor, Path dataDir, Path runDir, int serverId, String... extraArgs)
             throws IOException {
         Files.createDirectories(runDir);
-        return new DatabaseServer(flavor, dataDir, runDir, freePort(), serverId, List.of(extraArgs));
+        return new DatabaseServer(flavor, dataDir, runDir, freePort(), serverId, List.of(extraArgs), null);
+    }
+
+    /** A MariaDB 10.11 server for a data dir {@code account} owns; it runs as that account (the JVM must be root). */
+    public static DatabaseServer onDataDirAs(Account account, Path dataDir, Path runDir, int serverId, String... extraArgs)
+            throws IOException {
+        Files.createDirectories(runDir);
+        chown(runDir, account);
+        return new DatabaseServer(ServerFlavor.MARIADB_10_11, dataDir, runDir, freePort(), serverId, List.of(extraArgs), account);
+    }
+
+    private static void chown(Path tree, Account account) throws IOException {
+        try (Stream<Path> walk = Files.walk(tree)) {
+            for (Path p : walk.toList()) {
+                Files.setAttribute(p, "unix:uid", account.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", account.gid(), LinkOption.NOFOLLOW_LINKS);
+            }
+        }
     }
 
     public static int freePort() throws IOException {
@@ -90,8 +132,15 @@ public final class DatabaseServer implements AutoCloseable {
 
     public void start() throws IOException, InterruptedException {
         Path tmp = Files.createDirectories(runDir.resolve("tmp"));
-        List<String> cmd = new ArrayList<>(List.of(flavor.mysqld().toString(), "--no-defaults",
-                "--user=" + System.getProperty("user.name"), "--tmpdir=" + tmp,
+        if (account != null) chown(tmp, account);
+        List<String> cmd = new ArrayList<>();
+        if (account != null) {
+            // setpriv execs the server: the process is the server itself, and stop() signals it.
+            cmd.addAll(List.of("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(), "--clear-groups"));
+        }
+        cmd.addAll(List.of(flavor.mysqld().toString(), "--no-defaults"));
+        if (account == null) cmd.add("--user=" + System.getProperty("user.name"));
+        cmd.addAll(List.of("--tmpdir=" + tmp,
                 "--datadir=" + dataDir, "--port=" + port, "--socket=" + runDir.resolve("mysqld.sock"),
                 "--pid-file=" + runDir.resolve("mysqld.pid"), "--log-error=" + runDir.resolve("error.log"),
                 "--bind-address=127.0.0.1", "--server-id=" + serverId, "--log-bin=mysql-bin",

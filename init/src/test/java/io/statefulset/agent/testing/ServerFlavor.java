@@ -1,6 +1,6 @@
 package io.statefulset.agent.testing;
 
-import io.statefulset.agent.backuptool.ProgramPath;
+import io.statefulset.agent.common.backuptool.ProgramPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
