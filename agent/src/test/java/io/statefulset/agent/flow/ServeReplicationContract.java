@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.statefulset.agent.replication.ReplicationMarker;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.LogCapture;
@@ -104,15 +105,8 @@ abstract class ServeReplicationContract {
     void gtidPositionFromTheBinlogInfoFileConfiguredOnceAcrossRestartsReadinessFollowsLag() throws Exception {
         Replica r = seed("xtrabackup_binlog_info", binlogFile + "\t" + binlogPos + "\t" + gtidAsWritten + "\n");
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = r.serve()) {
-            serve.awaitStatus("/readyz", 200, READY);
-            logs.awaitLine("replication setup: CONFIGURED", READY);
-            assertRowArrives(r.db);
-            List<String> received = replicationStatements(r.db);
-            assertEquals(2, received.size(), "statements the replica received: " + received);
-            assertTrue(received.get(0).startsWith(changeWords()), received.toString());
-            assertTrue(received.get(0).contains(flavor().isMariaDb() ? "MASTER_USE_GTID=slave_pos" : option("AUTO_POSITION=1")),
-                    received.toString());
-            assertEquals(startWords(), received.get(1));
+            awaitReplicating(serve, logs, "replication setup: CONFIGURED", r.db);
+            assertReceivedChangeAndStart(r.db, flavor().isMariaDb() ? "MASTER_USE_GTID=slave_pos" : option("AUTO_POSITION=1"));
             // The gauges read the cached probe, which may predate the marker by one probe interval.
             awaitMetric(serve, "mysql_agent_replication_configured", 1.0);
             awaitMetric(serve, "mysql_agent_replication_io_running", 1.0);
@@ -169,9 +163,7 @@ abstract class ServeReplicationContract {
         r.db.execute("SET GLOBAL super_read_only = OFF", "CREATE DATABASE local_only", "SET GLOBAL super_read_only = ON");
         assertTrue(!r.db.queryOne("SELECT @@GLOBAL.gtid_executed").replaceAll("\\s+", "").equals(gtid));
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = r.serve()) {
-            serve.awaitStatus("/readyz", 200, READY);
-            logs.awaitLine("replication setup: CONFIGURED", READY);
-            assertRowArrives(r.db);
+            awaitReplicating(serve, logs, "replication setup: CONFIGURED", r.db);
             assertEquals(0, serve.stop());
         }
         List<String> received = r.db.query("SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log"
@@ -188,15 +180,8 @@ abstract class ServeReplicationContract {
         // A backup taken with --slave-info on a server that replicates from nobody leaves a 0-byte slave info.
         Replica r = seed("xtrabackup_binlog_info", binlogFile + "\t" + binlogPos + "\t\n", "xtrabackup_slave_info", "");
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = r.serve()) {
-            serve.awaitStatus("/readyz", 200, READY);
-            logs.awaitLine("replication setup: CONFIGURED", READY);
-            assertRowArrives(r.db);
-            List<String> received = replicationStatements(r.db);
-            assertEquals(2, received.size(), "statements the replica received: " + received);
-            assertTrue(received.get(0).startsWith(changeWords()), received.toString());
-            assertTrue(received.get(0).contains(option("LOG_FILE='" + binlogFile + "'")) && received.get(0).contains(option("LOG_POS=" + binlogPos)),
-                    received.toString());
-            assertEquals(startWords(), received.get(1));
+            awaitReplicating(serve, logs, "replication setup: CONFIGURED", r.db);
+            assertReceivedChangeAndStart(r.db, option("LOG_FILE='" + binlogFile + "'"), option("LOG_POS=" + binlogPos));
             assertEquals(primary.checksum("app.messages"), r.db.checksum("app.messages"));
             assertEquals(0, serve.stop());
         }
@@ -220,6 +205,23 @@ abstract class ServeReplicationContract {
     }
 
     @Test
+    void aReplicaSetUpByHandIsLeftAloneAndRecorded() throws Exception {
+        Replica r = seed("xtrabackup_binlog_info", binlogFile + "\t" + binlogPos + "\t\n");
+        r.db.execute(changeWords() + " " + option("HOST='127.0.0.1', ") + option("PORT=" + primary.port() + ", ")
+                        + option("USER='repl', ") + option("PASSWORD='" + PASSWORD + "', ") + option("LOG_FILE='" + binlogFile + "', ")
+                        + option("LOG_POS=" + binlogPos + ", ") + option("CONNECT_RETRY=33")
+                        + (flavor() == ServerFlavor.MYSQL_8_0 ? ", GET_SOURCE_PUBLIC_KEY=1" : ""),
+                startWords());
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = r.serve()) {
+            awaitReplicating(serve, logs, "replication setup: ALREADY_REPLICATING", r.db);
+            assertEquals(0, serve.stop());
+        }
+        assertEquals(1, replicationStatements(r.db).stream().filter(q -> q.startsWith("CHANGE")).count(), "only the hand-made CHANGE");
+        assertEquals("33", column(replicaStatus(r.db), "Connect_Retry"), "the hand-made configuration is kept");
+        assertTrue(Files.exists(r.db.dataDir().resolve(ReplicationMarker.CONFIGURED)), "the marker records it");
+    }
+
+    @Test
     void aSlaveInfoWithSeveralChannelsIsRefusedAndNothingIsApplied() throws Exception {
         // XtraBackup on a multi-source replica writes one statement per channel: the agent follows one source.
         Replica r = seed("xtrabackup_slave_info",
@@ -233,7 +235,7 @@ abstract class ServeReplicationContract {
         }
         assertEquals(List.of(), replicationStatements(r.db), "nothing was applied");
         assertTrue(row(r.db, flavor() == ServerFlavor.MYSQL_8_0 ? "SHOW REPLICA STATUS" : "SHOW SLAVE STATUS", true).isEmpty());
-        assertTrue(!Files.exists(r.db.dataDir().resolve(".agent-replication-configured")), "no marker");
+        assertTrue(!Files.exists(r.db.dataDir().resolve(ReplicationMarker.CONFIGURED)), "no marker");
     }
 
     @Test
@@ -314,6 +316,22 @@ abstract class ServeReplicationContract {
     private void assertReadOnly(DatabaseServer replica) {
         assertEquals("1", replica.queryOne("SELECT @@GLOBAL.read_only"));
         if (flavor().isMysql()) assertEquals("1", replica.queryOne("SELECT @@GLOBAL.super_read_only"));
+    }
+
+    /** /readyz 200, then the setup's outcome line, then a new row on the primary reaches the replica. */
+    private void awaitReplicating(InProcessServe serve, LogCapture logs, String outcome, DatabaseServer replica) throws Exception {
+        serve.awaitStatus("/readyz", 200, READY);
+        logs.awaitLine(outcome, READY);
+        assertRowArrives(replica);
+    }
+
+    /** The replica received exactly one CHANGE (in this server's words, holding {@code options}) and one START. */
+    private void assertReceivedChangeAndStart(DatabaseServer replica, String... options) {
+        List<String> received = replicationStatements(replica);
+        assertEquals(2, received.size(), "statements the replica received: " + received);
+        assertTrue(received.get(0).startsWith(changeWords()), received.toString());
+        for (String option : options) assertTrue(received.get(0).contains(option), option + " in " + received);
+        assertEquals(startWords(), received.get(1), received.toString());
     }
 
     /** CHANGE ... and START ... statements in the replica's general log, oldest first, as the server received them. */

@@ -36,6 +36,9 @@ class DatabaseServerExtensionTest {
         assertEquals("1", db.queryOne("SELECT COUNT(*) FROM kept.t"));
         if (flavor == ServerFlavor.MYSQL_8_0) {
             assertTrue(Files.exists(flavor.baseDir().resolve("lib/plugin/mysql_clone.so")), "the clone plugin is unpacked");
+            // The server finds it in its default plugin_dir (basedir/lib/plugin): what the CLONE tests build on.
+            db.execute("INSTALL PLUGIN clone SONAME 'mysql_clone.so'");
+            assertEquals("ACTIVE", db.queryOne("SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'clone'"));
             assertTrue(Files.isExecutable(flavor.program("mysql")), "the mysql client is unpacked");
         }
     }

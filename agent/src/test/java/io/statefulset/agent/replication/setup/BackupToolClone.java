@@ -16,7 +16,7 @@ public final class BackupToolClone {
     private BackupToolClone() {}
 
     /** Clones {@code donor} into {@code target} (created); {@code slaveInfo} adds {@code --slave-info}. */
-    public static Path cloneFrom(MariaDb donor, Path target, boolean slaveInfo) throws Exception {
+    public static Path cloneFrom(DatabaseServer donor, Path target, boolean slaveInfo) throws Exception {
         Files.createDirectories(target);
         Path logs = Files.createDirectories(target.resolveSibling(target.getFileName() + "-clone-logs"));
         // A private tmpdir, as for the servers: /tmp is shared with processes of other PID namespaces.
