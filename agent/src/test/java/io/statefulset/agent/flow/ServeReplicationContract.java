@@ -205,6 +205,23 @@ abstract class ServeReplicationContract {
     }
 
     @Test
+    void theTutorialsPasswordlessRootReplicates() throws Exception {
+        // The tutorial replicates as root without a password. MariaDB 11.4 verifies the source's self-signed
+        // certificate through the password, so without one the agent has to turn that check off (found here).
+        Replica r = seed("xtrabackup_binlog_info", binlogFile + "\t" + binlogPos + "\t\n");
+        Map<String, String> env = env(r.tmp);
+        env.remove("AGENT_REPLICATION_PASSWORD");
+        List<String> args = new ArrayList<>(List.of(r.serveArgs()));
+        args.set(args.indexOf("repl"), "root");
+        try (LogCapture logs = LogCapture.start();
+             InProcessServe serve = InProcessServe.start(DatabaseServer.freePort(), env, args.toArray(String[]::new))) {
+            awaitReplicating(serve, logs, "replication setup: CONFIGURED", r.db);
+            assertEquals("root", column(replicaStatus(r.db), "Source_User", "Master_User"));
+            assertEquals(0, serve.stop());
+        }
+    }
+
+    @Test
     void aReplicaSetUpByHandIsLeftAloneAndRecorded() throws Exception {
         Replica r = seed("xtrabackup_binlog_info", binlogFile + "\t" + binlogPos + "\t\n");
         r.db.execute(changeWords() + " " + option("HOST='127.0.0.1', ") + option("PORT=" + primary.port() + ", ")
