@@ -36,10 +36,15 @@ final class Primary implements AutoCloseable {
     }
 
     static Primary startWithoutServe(int rows) throws Exception {
+        return startWithoutServe(rows, new String[0]);
+    }
+
+    /** A seeded primary whose mariadbd also gets {@code mysqldArgs} (they win over the test defaults). */
+    static Primary startWithoutServe(int rows, String... mysqldArgs) throws Exception {
         Path base = Files.createTempDirectory("flow-primary-");
         DatabaseServer db = null;
         try {
-            db = DatabaseServer.fresh(base, 100);
+            db = DatabaseServer.fresh(base, 100, mysqldArgs);
             AppTable.create(db, rows);
             return new Primary(base, db, Pod.create("mysql-0", base.resolve("pod")));
         } catch (Exception | Error e) {
