@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,7 +112,7 @@ class MigrationFromTutorialIT {
         cluster.ok("scale", "3");
         // A new PVC for mysql-3, then what its clone-mysql leaves when the pod dies at 60 % of the stream.
         try (Stream<Path> entries = Files.list(data)) {
-            for (Path p : entries.toList()) MariaDbExtension.deleteTree(p);
+            for (Path p : entries.toList()) DatabaseServerExtension.deleteTree(p);
         }
         long size = Long.parseLong(shell("ncat --recv-only " + donor.host() + " " + donor.agentPort() + " | wc -c").trim());
         shell("ncat --recv-only " + donor.host() + " " + donor.agentPort() + " | head -c " + size * 60 / 100

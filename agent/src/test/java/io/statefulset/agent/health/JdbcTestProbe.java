@@ -1,6 +1,6 @@
 package io.statefulset.agent.health;
 
-import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.DatabaseServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * replication package). "Configured" is whatever the test says it is.
  */
 public final class JdbcTestProbe implements MysqlProbe {
-    private final MariaDb db;
+    private final DatabaseServer db;
     private final AtomicBoolean configured = new AtomicBoolean();
 
-    public JdbcTestProbe(MariaDb db) {
+    public JdbcTestProbe(DatabaseServer db) {
         this.db = db;
     }
 

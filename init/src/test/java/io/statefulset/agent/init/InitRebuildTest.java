@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.statefulset.agent.common.protocol.PeerStatus;
 import io.statefulset.agent.rebuild.RebuildMarker;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.SeededServer;
 import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
@@ -26,7 +26,7 @@ class InitRebuildTest {
     static final SeededServerExtension source = new SeededServerExtension(2000);
 
     @RegisterExtension
-    MariaDbExtension servers = new MariaDbExtension();
+    DatabaseServerExtension servers = new DatabaseServerExtension();
     InitFixture init;
 
     @BeforeEach
@@ -73,7 +73,7 @@ class InitRebuildTest {
         assertTrue(Files.readString(init.data.resolve(RebuildMarker.FILE)).contains("donor_gtid_position=0-100-9"));
         assertFalse(entries.contains("master.info") || entries.contains("relay-log.info"), entries.toString());
         assertEquals("[mysqld]\nserver-id=100\nreport_host=mysql-0.mysql\n", Files.readString(init.conf.resolve("server-id.cnf")));
-        MariaDb rebuilt = servers.startOn(init.data, 100);
+        DatabaseServer rebuilt = servers.startOn(init.data, 100);
         assertEquals(source.fingerprint(), rebuilt.queryOne(SeededServer.FINGERPRINT));
     }
 

@@ -174,6 +174,11 @@ public final class ReplicationSetup {
         ReplicationPlan plan = ReplicationPlanner.plan(dialect, server, clone.get(), settings.source(), settings.positioning());
         log.info("replica of {} as {} from {}, {} ({} statements, {})", settings.source().address(), settings.source().user(),
                 clone.get().describe(), plan.positioning(), plan.steps().size(), dialect.describe());
+        if (dialect.unverifiableTls(settings.source())) {
+            log.warn("replication user '{}' has no password: {} cannot verify the source's TLS certificate without one,"
+                    + " so the replica connects with MASTER_SSL_VERIFY_SERVER_CERT=0 (set AGENT_REPLICATION_PASSWORD"
+                    + " or --replication-password-file for a verified connection)", settings.source().user(), dialect.version());
+        }
 
         long t0 = System.nanoTime();
         String source = settings.source().address().toString();

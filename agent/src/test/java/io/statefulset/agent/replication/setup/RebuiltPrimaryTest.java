@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.rebuild.RebuildMarker;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -26,26 +26,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RebuiltPrimaryTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
-    private MariaDb rebuiltFrom(MariaDb replica) throws Exception {
+    private DatabaseServer rebuiltFrom(DatabaseServer replica) throws Exception {
         Path dataDir = BackupToolClone.cloneFrom(replica, servers.tempDir("rebuilt-").resolve("data"), true);
         RebuildMarker.in(dataDir).write("127.0.0.1:" + replica.port(), "as the test says");
         return servers.startOn(dataDir, 100);
     }
 
     /** A primary with rows, a replica of it with a row more, then the primary stopped: its volume is lost. */
-    private MariaDb replicaOfALostPrimary() throws Exception {
-        MariaDb primary = servers.start(100);
+    private DatabaseServer replicaOfALostPrimary() throws Exception {
+        DatabaseServer primary = servers.start(100);
         createSchema(primary);
-        MariaDb replica = servers.startOn(BackupToolClone.cloneFrom(primary, servers.tempDir("replica-").resolve("data"), false), 101);
+        DatabaseServer replica = servers.startOn(BackupToolClone.cloneFrom(primary, servers.tempDir("replica-").resolve("data"), false), 101);
         setUp(replica, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
         assertRowArrives(primary, 10, replica);
         primary.stop();
         return replica;
     }
 
-    private static SetupOutcome primarySetup(MariaDb primary) throws Exception {
+    private static SetupOutcome primarySetup(DatabaseServer primary) throws Exception {
         try (HikariDataSource ds = dataSource(primary)) {
             return new ReplicationSetup(settings(true, primary, primary, "repl", Optional.empty(),
                     PositioningPreference.GTID_WHEN_AVAILABLE), ds).run();
@@ -54,10 +54,10 @@ class RebuiltPrimaryTest {
 
     @Test
     void theRebuiltPrimaryTakesTheClonesPositionAsItsBinlogStateAndTheReplicaContinues() throws Exception {
-        MariaDb replica = replicaOfALostPrimary();
+        DatabaseServer replica = replicaOfALostPrimary();
         String replicaPos = replica.queryOne("SELECT @@GLOBAL.gtid_slave_pos");
 
-        MariaDb rebuilt = rebuiltFrom(replica);
+        DatabaseServer rebuilt = rebuiltFrom(replica);
         assertEquals("", rebuilt.queryOne("SELECT @@GLOBAL.gtid_binlog_state"), "nothing logged yet");
         SetupOutcome outcome = primarySetup(rebuilt);
         assertTrue(outcome.detail().contains("binlog GTID state set to " + replicaPos + " (the clone's gtid_slave_pos)"),
@@ -79,9 +79,9 @@ class RebuiltPrimaryTest {
 
     @Test
     void aWriteBeforeServeLeavesTheBinlogStateAlone() throws Exception {
-        MariaDb replica = replicaOfALostPrimary();
+        DatabaseServer replica = replicaOfALostPrimary();
 
-        MariaDb rebuilt = rebuiltFrom(replica);
+        DatabaseServer rebuilt = rebuiltFrom(replica);
         rebuilt.execute("INSERT INTO app.messages VALUES (12, 'too early')");
         String logged = rebuilt.queryOne("SELECT @@GLOBAL.gtid_binlog_state");
         SetupOutcome outcome = primarySetup(rebuilt);
