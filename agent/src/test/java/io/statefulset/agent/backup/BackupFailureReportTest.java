@@ -33,6 +33,16 @@ class BackupFailureReportTest {
     }
 
     @Test
+    void aLogThatWrappedIsNeverAdvisedAsLargeEnough() {
+        // Seen on a loaded machine: 4.1 MB of redo "needed" by the LSNs of a 4 MiB log that did wrap.
+        BackupFailureReport r = BackupFailureReport.of("mariadb-backup", 1,
+                List.of("Was only able to copy log from 50365907 to 51996261, not 54442074"), Duration.ofMillis(5600),
+                MARIADB, OptionalLong.of(4L << 20));
+        assertTrue(r.text().contains("the backup needed 4.1 MB of redo") && r.text().contains("innodb_log_file_size=8M would have held"),
+                r.text());
+    }
+
+    @Test
     void anotherFailureIsTheToolsWordsWithItsExitCode() {
         BackupFailureReport r = BackupFailureReport.of("mariadb-backup", 1, List.of("Access denied for user 'root'@'127.0.0.1'"),
                 Duration.ofSeconds(1), MARIADB, OptionalLong.empty());

@@ -101,7 +101,9 @@ class BusyDonorTest {
                     + " reported its backup failed: mariadb-backup failed (exit 1) [redo-wrap]: Was only able to copy log from ";
             assertTrue(log.contains(failure), "the small donor's redo log wrapped, in mariadb-backup's words:\n" + log);
             String line = log.lines().filter(l -> l.contains(failure)).findFirst().orElseThrow();
-            assertTrue(line.contains("mariabackup: Try increasing the innodb_log_file_size."), "the tool's hint, whole: " + line);
+            // mariadb-backup prints its hint ("Try increasing the innodb_log_file_size") from one of its detection
+            // paths only (seen on a loaded machine: the copier's message alone); that the hint is carried whole when
+            // the tool gives it is pinned by ToolErrorLinesTest on recorded output.
             assertTrue(line.contains("the donor's redo log 4 MiB (innodb_log_file_size) wrapped: the backup needed "), line);
             assertTrue(line.matches(".*innodb_log_file_size=\\d+[MG] would have held.*"), line);
             assertTrue(!line.contains("Streaming ") && !line.contains("...done"), "no progress chatter: " + line);
