@@ -5,21 +5,25 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Backup meters. Prometheus names: {@code mysql_agent_backups_total{status=success|failed|aborted}},
  * {@code mysql_agent_backup_bytes_total}, {@code mysql_agent_backup_in_progress},
- * {@code mysql_agent_backup_duration_seconds} (count, sum, max).
+ * {@code mysql_agent_backup_duration_seconds} (count, sum, max),
+ * {@code mysql_agent_backup_wire_bytes_total{encoding=identity|zstd|lz4}} (after compression, added when a backup
+ * ends) and {@code mysql_agent_backup_max_rate_bytes_per_second} (--max-rate, 0 = none).
  */
 final class BackupMetrics {
     private final Map<String, Counter> byStatus;
     private final Counter bytes;
     private final AtomicInteger inProgress = new AtomicInteger();
     private final Timer duration;
+    private final Map<BodyEncoding, Counter> wireBytes = new EnumMap<>(BodyEncoding.class);
 
-    BackupMetrics(MeterRegistry registry) {
+    BackupMetrics(MeterRegistry registry, long maxRate) {
         // Every status is registered up front, so a dashboard sees 0 rather than no series.
         byStatus = Map.of(
                 BackupOutcome.SUCCESS, served(registry, BackupOutcome.SUCCESS),
@@ -33,6 +37,15 @@ final class BackupMetrics {
                 .register(registry);
         duration = Timer.builder("mysql.agent.backup.duration")
                 .description("Wall time of backups, from the request to the last byte")
+                .register(registry);
+        for (BodyEncoding e : BodyEncoding.values()) {
+            wireBytes.put(e, Counter.builder("mysql.agent.backup.wire.bytes")
+                    .description("Bytes of backups put on the wire, after compression, by content-coding; added when a backup ends")
+                    .tag("encoding", e.token())
+                    .register(registry));
+        }
+        Gauge.builder("mysql.agent.backup.max.rate.bytes.per.second", () -> maxRate)
+                .description("serve --max-rate: the cap on a backup's sending rate on the wire; 0 = none")
                 .register(registry);
     }
 
@@ -51,8 +64,9 @@ final class BackupMetrics {
         bytes.increment(n);
     }
 
-    void ended(BackupOutcome outcome) {
+    void ended(BackupOutcome outcome, BodyEncoding encoding, long wire) {
         inProgress.decrementAndGet();
+        wireBytes.get(encoding).increment(wire);
         byStatus.get(outcome.status()).increment();
         duration.record(Duration.ofNanos(outcome.nanos()));
     }

@@ -42,7 +42,7 @@ final class BackupStreamer {
         this.secrets = options.masked().stream().map(Secret::reveal).toList();
     }
 
-    void stream(BackupRun run, BackupSink sink) {
+    void stream(BackupRun run, BackupSink sink, BodyEncoding encoding, SendRate rate) {
         metrics.started();
         StderrTail tail = new StderrTail(STDERR_LINES, secrets);
         BackupScratch scratch = null;
@@ -55,7 +55,7 @@ final class BackupStreamer {
             try {
                 tool = BackupTool.resolve(options.backupTool(), env);
                 scratch = BackupScratch.create(scratchParent, options.mysqlPassword());
-                process = BackupProcess.start(WidePipe.wrap(new BackupCommand(tool, options.mysql(), options.mysqlUser()).argv(scratch), env), env, tail);
+                process = BackupProcess.start(WidePipe.wrap(new BackupCommand(tool, options.mysql(), options.mysqlUser(), options.parallel()).argv(scratch), env), env, tail);
             } catch (IOException | IllegalArgumentException e) {
                 String why = "cannot start the backup: " + e.getMessage();
                 sink.refuse(why + "\n");
@@ -65,8 +65,9 @@ final class BackupStreamer {
             run.attach(process);
             OptionalLong estimate = FileTree.sizeEstimate(options.dataDir());
             run.sizeEstimate(estimate);
-            log.info("backup for {} ({}) started: {} pid {}, size estimate {}", run.client(), sink.mode(), tool.name(),
-                    process.pid(), estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown");
+            log.info("backup for {} ({}, {}) started: {} pid {}{}, size estimate {}", run.client(), sink.mode(), rate.describe(),
+                    tool.name(), process.pid(), options.parallel() > 1 ? ", --parallel=" + options.parallel() : "",
+                    estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown");
             sink.begin(estimate);
             begun = true;
             pump(run, sink, process.stdout(), crc);
@@ -86,7 +87,7 @@ final class BackupStreamer {
                 outcome = new BackupOutcome(status, run.abortReason().orElse("agent error"), run.bytes(),
                         (int) crc.getValue(), -1, System.nanoTime() - run.startedNanos());
             }
-            close(run, sink, outcome, begun);
+            close(run, sink, outcome, begun, encoding, rate);
         }
     }
 
@@ -94,9 +95,11 @@ final class BackupStreamer {
      * The books are closed before the client hears the verdict, so that what it sees next (metrics, a new
      * backup) already counts this one.
      */
-    private void close(BackupRun run, BackupSink sink, BackupOutcome outcome, boolean begun) {
-        logSummary(run, sink, outcome);
-        metrics.ended(outcome);
+    private void close(BackupRun run, BackupSink sink, BackupOutcome outcome, boolean begun, BodyEncoding encoding, SendRate rate) {
+        // What reached the socket so far; the last chunk's few bytes may still be on their way.
+        long wire = rate.wireBytes();
+        logSummary(run, sink, outcome, wire);
+        metrics.ended(outcome, encoding, wire);
         slot.release(run);
         if (begun && !outcome.status().equals(BackupOutcome.ABORTED)) sink.finish(outcome);
         else run.channel().close(); // after a refusal this only repeats the close its reply scheduled
@@ -151,8 +154,10 @@ final class BackupStreamer {
         }
     }
 
-    private static void logSummary(BackupRun run, BackupSink sink, BackupOutcome o) {
-        String numbers = String.format("%d bytes in %.1f s (%.1f MB/s), exit %d", o.bytes(), o.seconds(), o.megabytesPerSecond(), o.exitCode());
+    private static void logSummary(BackupRun run, BackupSink sink, BackupOutcome o, long wireBytes) {
+        String numbers = String.format("%d bytes in %.1f s (%.1f MB/s), exit %d, %d bytes on the wire (%.1f MB/s, ratio %.2f)",
+                o.bytes(), o.seconds(), o.megabytesPerSecond(), o.exitCode(), wireBytes,
+                o.seconds() > 0 ? wireBytes / o.seconds() / 1e6 : 0.0, wireBytes > 0 ? (double) o.bytes() / wireBytes : 1.0);
         switch (o.status()) {
             case BackupOutcome.SUCCESS -> log.info("backup for {} ({}) succeeded: {}", run.client(), sink.mode(), numbers);
             case BackupOutcome.ABORTED -> log.warn("backup for {} ({}) aborted, {}: {}; tool killed, scratch dir deleted",

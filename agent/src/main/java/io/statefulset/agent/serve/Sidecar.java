@@ -42,7 +42,8 @@ public final class Sidecar {
 
     public static BackupSettings backup(ServeOptions o) {
         return new BackupSettings(o.dataDir(), o.mysql(), o.mysqlUser(), o.mysqlPassword(), o.backupTool(), o.token(),
-                Stream.of(o.mysqlPassword(), o.token(), o.replicationPassword()).flatMap(Optional::stream).toList());
+                Stream.of(o.mysqlPassword(), o.token(), o.replicationPassword()).flatMap(Optional::stream).toList(),
+                o.compression(), o.maxRate(), o.backupParallel());
     }
 
     public static HikariDataSource localMysql(ServeOptions o) {
@@ -70,9 +71,10 @@ public final class Sidecar {
         boolean primary = options.pod().isPrimary();
         HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
         AgentServer server = AgentServer.start(bind, options.legacyWait(), backup, health);
-        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics", server.address(),
-                options.token().isPresent() ? "bearer token required" : "no token",
+        log.info("listening on {}: /backup ({}{}, compression {}, {}), /healthz, /readyz ({}, max lag {} s), /metrics",
+                server.address(), options.token().isPresent() ? "bearer token required" : "no token",
                 options.token().isEmpty() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
+                options.compression().describe(), BackupSettings.describeRate(options.maxRate()),
                 primary ? "primary" : "replica", options.maxLag().toSeconds());
         return server;
     }
