@@ -534,7 +534,7 @@ serve_starts() {
 
 # ------------------------------------------------------------------ ceilings (one run each)
 ceilings() {
-  local bytes; bytes=$(awk -F, '$1=="bash"||$1=="agent"{b=$7} END{print b+0}' "$CSV")
+  local bytes; bytes=$(awk -F, '$1=="bash"||$1~/^agent/{b=$7} END{print b+0}' "$CSV")
   [ "$bytes" -gt 0 ] || bytes=$(ibd_size)
   local la0 t0 t1 u s r
   drop_caches; la0=$(load1); t0=$(now)
