@@ -232,7 +232,9 @@ drop_caches() { sync; [ $CAN_DROP = 0 ] || { echo 3 > /proc/sys/vm/drop_caches; 
 CACHE=$([ $CAN_DROP = 1 ] && echo yes || echo no)
 
 # ------------------------------------------------------------------ the donor mysqld and its dataset
-SQL() { mariadb --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot -N -B -e "$*"; }
+# Through this donor's own socket: a port can be taken by another server between the free-port check and the start,
+# and then a TCP ping would answer for that server (and the SQL would go to it).
+SQL() { mariadb --no-defaults --socket="$DONOR/mysqld.sock" -uroot -N -B -e "$*"; }
 start_mysqld() {
   local user=(); [ $IS_ROOT = 1 ] && user=(--user=root)
   "$MARIADBD" --no-defaults "${user[@]}" --datadir="$DONOR/data" --port="$MYSQL_PORT" --socket="$DONOR/mysqld.sock" \
@@ -243,7 +245,7 @@ start_mysqld() {
   MYSQLD_PID=$!
   local i
   for i in $(seq 1 600); do
-    mariadb-admin --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot ping >/dev/null 2>&1 && return 0
+    mariadb-admin --no-defaults --socket="$DONOR/mysqld.sock" -uroot ping >/dev/null 2>&1 && return 0
     kill -0 "$MYSQLD_PID" 2>/dev/null || break
     sleep 0.1
   done
@@ -252,7 +254,7 @@ start_mysqld() {
 }
 stop_mysqld() {
   [ -n "$MYSQLD_PID" ] || return 0
-  mariadb-admin --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot shutdown >/dev/null 2>&1 || kill -TERM "$MYSQLD_PID" 2>/dev/null || true
+  mariadb-admin --no-defaults --socket="$DONOR/mysqld.sock" -uroot shutdown >/dev/null 2>&1 || kill -TERM "$MYSQLD_PID" 2>/dev/null || true
   local i; for i in $(seq 1 600); do kill -0 "$MYSQLD_PID" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$MYSQLD_PID" 2>/dev/null || true
   wait "$MYSQLD_PID" 2>/dev/null || true
