@@ -316,7 +316,7 @@ prepare_dataset() {
   local have; have=$(ibd_size)
   # A dataset is "the right size" from the target up to one insert batch (128 MiB) + 10% of InnoDB slack above it.
   if [ "$have" -ge "$SIZE_BYTES" ] && [ "$have" -le $(( SIZE_BYTES + SIZE_BYTES / 10 + 256 * 1024 * 1024 )) ]; then
-    log "reusing the dataset: bench/blobs.ibd = $have bytes"
+    log "reusing the dataset: $SCHEMA/*.ibd = $have bytes"
     return
   fi
   local t0; t0=$(now)
@@ -630,7 +630,7 @@ mkdir -p "$OUT"
 cp "$CSV" "$OUT/latest.csv.tmp" && mv "$OUT/latest.csv.tmp" "$OUT/latest.csv"
 [ $PROFILE = 0 ] || cp "$RUN/profile.txt" "$OUT/latest-profile.txt"
 REPORT=$HERE/clone-bench-report.awk; [ "${VARIANTS[*]}" = agent ] || REPORT=$HERE/clone-bench-variants.awk
-awk -f "$REPORT" "$RUN/meta.txt" "$OUT/latest.csv" > "$OUT/latest.md.tmp" && mv "$OUT/latest.md.tmp" "$OUT/latest.md"
+awk -f "$HERE/clone-bench-stats.awk" -f "$REPORT" "$RUN/meta.txt" "$OUT/latest.csv" > "$OUT/latest.md.tmp" && mv "$OUT/latest.md.tmp" "$OUT/latest.md"
 OK=1
 cat "$OUT/latest.md"
 log "wrote $OUT/latest.md and $OUT/latest.csv"

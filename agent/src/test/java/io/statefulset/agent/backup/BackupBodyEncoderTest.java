@@ -114,6 +114,26 @@ class BackupBodyEncoderTest {
                 "the byte count still describes the raw stream");
     }
 
+    /** What `curl -H 'Accept-Encoding: zstd' … | zstd -dc` relies on: the body is standard zstd frames. */
+    @Test
+    void theStandardZstdToolDecodesTheBody() throws Exception {
+        byte[] body = body();
+        Sent sent = send(BodyEncoding.ZSTD, "zstd", body);
+        Process zstd = new ProcessBuilder("zstd", "-dc").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Thread feeder = new Thread(() -> {
+            try (var in = zstd.getOutputStream()) {
+                in.write(sent.wire());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        feeder.start();
+        byte[] decoded = zstd.getInputStream().readAllBytes();
+        feeder.join();
+        assertEquals(0, zstd.waitFor());
+        assertArrayEquals(body, decoded);
+    }
+
     @Test
     void lz4BodyDecodesToTheSameBytesAndKeepsItsTrailers() {
         byte[] body = body();
