@@ -101,7 +101,9 @@ public final class XbstreamReader {
         String where = state == State.PREFIX || state == State.PATH
                 ? "inside the header of the chunk at stream offset " + chunkOffset
                 : state == State.PAYLOAD
-                ? "inside the payload of " + header.describe() + " after " + (payloadLength - payloadLeft) + " of "
+                // an ignorable chunk of an unknown type has no header of ours (found by fuzzing: a NullPointerException)
+                ? "inside the payload of " + (header != null ? header.describe() : "the ignorable chunk for "
+                        + PathText.quote(path) + " at stream offset " + chunkOffset) + " after " + (payloadLength - payloadLeft) + " of "
                         + payloadLength + " bytes"
                 : "inside the header of the chunk for " + PathText.quote(path) + " at stream offset " + chunkOffset;
         throw failed(new XbstreamException("the stream ended " + where + " (" + consumed + " bytes in all): the donor"
