@@ -32,7 +32,8 @@ usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [-
                  rows: shop.customers/orders/events, realistic compressible rows (default with --link)
   --link L       loopback (default), or a tc rate (1gbit, 500mbit): the receiver runs in its own network
                  namespace behind a veth shaped with tbf at that rate both ways
-  --compression M,...  run the agent once per serve --compression mode per rep (variants agent-<mode>);
+  --compression M,...  run the agent once per serve --compression mode per rep (variants agent-<mode>;
+                 default = no --compression flag, variant agent);
                  default: the agent's defaults on loopback, none,lz4,zstd,auto with --link
   --reps N       runs of each variant, alternating bash/agent (default 3)
   --out DIR      where latest.md and latest.csv go (default bench/results)
@@ -87,7 +88,11 @@ VARIANTS=()   # the agent's variants: "agent" (its defaults) or agent-<mode> per
 if [ -z "$MODES" ]; then VARIANTS=(agent); else
   IFS=, read -r -a _modes <<< "$MODES"
   for m in "${_modes[@]}"; do
-    case $m in none|lz4|zstd|auto) VARIANTS+=("agent-$m") ;; *) echo "--compression takes none, lz4, zstd, auto, not '$m'" >&2; exit 2 ;; esac
+    case $m in
+      none|lz4|zstd|auto) VARIANTS+=("agent-$m") ;;
+      default) VARIANTS+=(agent) ;;   # serve with no --compression: also what an older AGENT_JAR understands
+      *) echo "--compression takes none, lz4, zstd, auto or default, not '$m'" >&2; exit 2 ;;
+    esac
   done
 fi
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "--reps must be a positive integer" >&2; exit 2; }
