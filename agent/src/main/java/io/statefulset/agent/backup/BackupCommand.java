@@ -8,8 +8,11 @@ import java.util.List;
 /**
  * The backup tool's command line. The password never appears here: it travels in the defaults file, which
  * MySQL's option parser only honours as the FIRST argument.
+ *
+ * @param extraOptions the tool's protection against a wrapped redo log, when it has one ({@code RedoProtection})
+ * @param parallel     {@code --parallel}: files read at once ({@code serve --backup-parallel})
  */
-record BackupCommand(BackupTool tool, HostPort mysql, String user, int parallel) {
+record BackupCommand(BackupTool tool, HostPort mysql, String user, List<String> extraOptions, int parallel) {
 
     List<String> argv(BackupScratch scratch) {
         List<String> argv = new ArrayList<>(List.of(
@@ -24,6 +27,7 @@ record BackupCommand(BackupTool tool, HostPort mysql, String user, int parallel)
                 // The tool's own scratch files land in our dir, so a killed backup leaves nothing elsewhere.
                 "--target-dir=" + scratch.targetDir(),
                 "--tmpdir=" + scratch.tmpDir()));
+        argv.addAll(extraOptions);
         // Reads (and interleaves in the stream) that many files at once; the default, 1, adds no flag.
         if (parallel > 1) argv.add("--parallel=" + parallel);
         return List.copyOf(argv);

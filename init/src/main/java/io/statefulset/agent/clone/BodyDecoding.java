@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpContentDecoder;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.util.List;
 
@@ -56,7 +57,7 @@ final class BodyDecoding extends HttpContentDecoder {
             encoding = BackupProtocol.ENCODING_IDENTITY;
             return null;
         }
-        throw new DonorFailedException("donor " + progress.donor() + " answered with Content-Encoding '" + contentEncoding
+        throw new DonorFailedException(FailureCause.REFUSED, "donor " + progress.donor() + " answered with Content-Encoding '" + contentEncoding
                 + "', which init did not offer (it offers " + ACCEPTED + "): the donor is not this agent, or a proxy"
                 + " in between re-encodes the body; connect init to the donor's port directly");
     }
@@ -74,7 +75,7 @@ final class BodyDecoding extends HttpContentDecoder {
             }
         }
         if (!encoding.equals(BackupProtocol.ENCODING_IDENTITY)) {
-            ctx.fireExceptionCaught(new DonorFailedException("donor " + progress.donor() + " sent a " + encoding
+            ctx.fireExceptionCaught(new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + progress.donor() + " sent a " + encoding
                     + " body that does not decode after " + progress.bytes() + " decoded bytes (" + cause.getMessage()
                     + "): the stream was damaged on the way or the donor broke", cause));
             return;

@@ -240,6 +240,11 @@ public final class XbstreamReader {
             throw new XbstreamException("file offset " + Long.toUnsignedString(fileOffset) + " of " + chunk
                     + " is out of range: the chunk header is corrupt; retry the clone");
         }
+        if (type == ChunkType.SPARSE && runCount == 0 && payloadLength != 0) {
+            // Found by fuzzing: a map of no runs cannot place any data (it was an ArrayIndexOutOfBoundsException).
+            throw new XbstreamException("the sparse map of " + chunk + " has no runs but the payload is " + payloadLength
+                    + " bytes: the chunk is corrupt; retry the clone");
+        }
         crc.reset();
         if (runCount > 0) {
             if (mapBytes.length < runCount * 8) mapBytes = new byte[runCount * 8];

@@ -151,6 +151,15 @@ class XbstreamReaderTest {
     }
 
     @Test
+    void aSparseChunkWithoutRunsButWithDataIsRefused() {
+        // Found by fuzzing: a map of no runs with a payload was an ArrayIndexOutOfBoundsException in the extractor.
+        byte[] stream = new XbstreamWriter().dataChunk(0, (byte) 'S', "t/a.ibd".getBytes(StandardCharsets.US_ASCII), 0,
+                new byte[0], new byte[16]).toByteArray();
+        XbstreamException e = assertThrows(XbstreamException.class, () -> read(stream, 5, false));
+        assertTrue(e.getMessage().contains("has no runs but the payload is 16 bytes"), e.getMessage());
+    }
+
+    @Test
     void aStreamThatEndsInsideAnIgnorableChunkSaysSo() {
         // Found by fuzzing: the end of the stream inside an ignorable chunk of an unknown type was a NullPointerException.
         byte[] whole = new XbstreamWriter().ignorable('Z', "whatever", new byte[100]).toByteArray();
