@@ -1,30 +1,7 @@
 # clone-bench-report.awk -- Markdown report from clone-bench.sh's results.
-#   awk -f bench/clone-bench-report.awk META.txt latest.csv > latest.md
+#   awk -f bench/clone-bench-stats.awk -f bench/clone-bench-report.awk META.txt latest.csv > latest.md
 # META.txt: key=value lines (machine, versions, flags, load); latest.csv: one row per run (header first).
 # Plain POSIX awk (mawk on a fresh Debian): no asort, so the sort is written out.
-
-function isort(a, n,    i, j, t) {
-  for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-}
-# stat(list, which): list is space-separated numbers; which = min | med | max | n
-function stat(list, which,    a, n, i) {
-  n = split(list, a, " ")
-  if (n == 0) return ""
-  for (i = 1; i <= n; i++) a[i] += 0
-  isort(a, n)
-  if (which == "n") return n
-  if (which == "min") return a[1]
-  if (which == "max") return a[n]
-  return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function add(key, v) { if (v != "") L[key] = L[key] " " v }
-function f1(x) { return x == "" ? "-" : sprintf("%.1f", x) }
-function f2(x) { return x == "" ? "-" : sprintf("%.2f", x) }
-function mib(kib) { return kib == "" || kib == 0 ? "-" : sprintf("%.1f", kib / 1024) }
-function mmm(key, fmt) {
-  if (L[key] == "") return "-"
-  return sprintf(fmt " / **" fmt "** / " fmt, stat(L[key], "min"), stat(L[key], "med"), stat(L[key], "max"))
-}
 
 FNR == NR { i = index($0, "="); if (i) M[substr($0, 1, i - 1)] = substr($0, i + 1); next }
 FNR == 1 { next }   # CSV header

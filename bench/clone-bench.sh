@@ -6,6 +6,10 @@
 #              -> ncat --recv-only | mbstream -x -C dir ; mariadb-backup --prepare ; sync
 #   (b) agent: java -jar agent.jar serve (donor, ordinal 0)
 #              -> java -jar agent.jar init (receiver; includes prepare and the fsynced hand-over) ; sync
+#              once per --compression mode (agent-none, agent-lz4, ...) when one is given
+#
+# --link 1gbit puts the receiver (ncat | mbstream, init) in a network namespace of its own, joined to the donor's
+# by a veth pair shaped with tc tbf in both directions: a pod network between two nodes.
 #
 # Every process runs under /usr/bin/time -v (peak RSS, user/sys CPU incl. waited-for children). The page
 # cache is dropped before every run so the donor reads its files from disk. MB = 10^6 bytes of stream.
@@ -20,10 +24,18 @@ usage() {
   cat <<EOF
 usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
                                  [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile] [--keep-logs]
+                                 [--link loopback|1gbit|RATE] [--data blobs|rows] [--compression none,lz4,zstd,auto]
                                  [--write-load RATE]
 
-  --size SIZE    InnoDB data in the donor (bench.blobs, incompressible rows): 256M, 1G, 4G (default 4G).
-                 Created once under --work and reused by later runs of the same size.
+  --size SIZE    InnoDB data in the donor: 256M, 1G, 4G (default 4G; 1G with --link).
+                 Created once under --work and reused by later runs of the same size and --data.
+  --data D       blobs: bench.blobs, incompressible 1 KiB rows (default on loopback);
+                 rows: shop.customers/orders/events, realistic compressible rows (default with --link)
+  --link L       loopback (default), or a tc rate (1gbit, 500mbit): the receiver runs in its own network
+                 namespace behind a veth shaped with tbf at that rate both ways
+  --compression M,...  run the agent once per serve --compression mode per rep (variants agent-<mode>;
+                 default = no --compression flag, variant agent);
+                 default: the agent's defaults on loopback, none,lz4,zstd,auto with --link
   --reps N       runs of each variant, alternating bash/agent (default 3)
   --out DIR      where latest.md and latest.csv go (default bench/results)
   --work DIR     dataset + scratch; must be a real disk, not tmpfs (default /var/tmp/agent-bench)
@@ -52,11 +64,15 @@ EOF
 # would cost ~10 MiB of RSS that the pods, whose limits give a small default, do not spend.
 DEFAULT_JAVA_OPTS="$(tr '\n' ' ' < "$ROOT/docker/agent-jvm.options")"
 
-SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
+SIZE= REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
+LINK=loopback DATA= MODES=
 WRITE_LOAD=0
 while [ $# -gt 0 ]; do
   case $1 in
     --size) SIZE=$2; shift 2 ;;
+    --link) LINK=$2; shift 2 ;;
+    --data) DATA=$2; shift 2 ;;
+    --compression) MODES=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
@@ -73,6 +89,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 case $ONLY in ''|bash|agent) ;; *) echo "--only takes bash or agent, not '$ONLY'" >&2; exit 2 ;; esac
+[[ $LINK = loopback || $LINK =~ ^[0-9]+[kmg]?bit$ ]] || { echo "--link takes loopback or a tc rate like 1gbit or 500mbit, not '$LINK'" >&2; exit 2; }
+if [ "$LINK" = loopback ]; then : "${SIZE:=4G}" "${DATA:=blobs}"; else : "${SIZE:=1G}" "${DATA:=rows}" "${MODES:=none,lz4,zstd,auto}"; fi
+case $DATA in blobs|rows) ;; *) echo "--data takes blobs or rows, not '$DATA'" >&2; exit 2 ;; esac
+VARIANTS=()   # the agent's variants: "agent" (its defaults) or agent-<mode> per --compression mode
+if [ -z "$MODES" ]; then VARIANTS=(agent); else
+  IFS=, read -r -a _modes <<< "$MODES"
+  for m in "${_modes[@]}"; do
+    case $m in
+      none|lz4|zstd|auto) VARIANTS+=("agent-$m") ;;
+      default) VARIANTS+=(agent) ;;   # serve with no --compression: also what an older AGENT_JAR understands
+      *) echo "--compression takes none, lz4, zstd, auto or default, not '$m'" >&2; exit 2 ;;
+    esac
+  done
+fi
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "--reps must be a positive integer" >&2; exit 2; }
 [[ $STARTS =~ ^[0-9]+$ ]] || { echo "--starts must be a number" >&2; exit 2; }
 
@@ -150,11 +180,11 @@ until ports_free $BASE $((BASE + 1)) $((BASE + 2)); do
   BASE=$((BASE + 10))
 done
 MYSQL_PORT=$BASE SERVE_PORT=$((BASE + 1)) NCAT_PORT=$((BASE + 2))
-DONOR=$WORK/donor-$(( SIZE_BYTES / 1048576 ))M   # kept: the dataset of this size
+DONOR=$WORK/donor-$([ "$DATA" = rows ] && echo rows-)$(( SIZE_BYTES / 1048576 ))M   # kept: the dataset of this size
 RUN=$(mktemp -d "$WORK/run.XXXXXX")
 L=$RUN/logs; mkdir -p "$L" "$DONOR"
 CSV=$RUN/runs.csv
-echo "variant,rep,started,load1_start,load1_end,cache_dropped,bytes,wall_s,mb_s,transfer_s,prepare_s,sync_s,donor_user_s,donor_sys_s,recv_user_s,recv_sys_s,donor_rss_kib,recv_rss_kib,donor_jvm_hwm_kib,recv_jvm_hwm_kib,accept_ms" > "$CSV"
+echo "variant,rep,started,load1_start,load1_end,cache_dropped,bytes,wall_s,mb_s,transfer_s,prepare_s,sync_s,donor_user_s,donor_sys_s,recv_user_s,recv_sys_s,donor_rss_kib,recv_rss_kib,donor_jvm_hwm_kib,recv_jvm_hwm_kib,accept_ms,wire_bytes" > "$CSV"
 
 PIDS=()        # everything we started in the background, newest last
 MYSQLD_PID=
@@ -168,6 +198,7 @@ cleanup() {
     kill -TERM "$p" 2>/dev/null || true
   done
   ! declare -F stop_mysqld >/dev/null || stop_mysqld
+  link_down
   for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill -KILL "${PIDS[i]}" 2>/dev/null || true; done
   rm -rf "$RUN"/clone-* "$RUN"/dd.bin
   if [ $OK = 1 ] && [ $KEEP_LOGS = 0 ]; then rm -rf "$RUN"; else log "kept the logs of this run in $L"; fi
@@ -175,6 +206,37 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# ------------------------------------------------------------------ the link between donor and receiver
+# loopback: everything on 127.0.0.1. Otherwise the receiver's processes run in netns $NETNS (RECV prefix) and
+# reach the donor's $LISTEN_IP over a veth pair, each end shaped with tbf at $LINK (data one way, ACKs back).
+LISTEN_IP=127.0.0.1 RECV=() NETNS= VETH=
+link_up() {
+  [ "$LINK" != loopback ] || return 0
+  command -v tc >/dev/null || apt_install iproute2
+  [ $IS_ROOT = 1 ] || die "--link $LINK needs root (network namespaces, tc)"
+  local n=$$ i
+  NETNS=clone-bench-$n VETH=cb${n}d
+  for i in $(seq 1 250); do  # a /30 that no interface or route of this machine uses
+    ip -4 -o addr show | grep -q " 10.213.$i\." || ip -4 route show | grep -q "^10.213.$i\." || break
+  done
+  LISTEN_IP=10.213.$i.1
+  ip netns add "$NETNS" || die "cannot create network namespace $NETNS"
+  ip link add "$VETH" type veth peer name eth0 netns "$NETNS"
+  ip addr add "$LISTEN_IP/30" dev "$VETH"; ip link set "$VETH" up
+  ip -n "$NETNS" addr add "10.213.$i.2/30" dev eth0; ip -n "$NETNS" link set eth0 up; ip -n "$NETNS" link set lo up
+  # burst: one 64 KiB GSO segment and then some; latency bounds the queue (what a switch port would buffer).
+  tc qdisc add dev "$VETH" root tbf rate "$LINK" burst 512kb latency 20ms
+  ip netns exec "$NETNS" tc qdisc add dev eth0 root tbf rate "$LINK" burst 512kb latency 20ms
+  RECV=(ip netns exec "$NETNS")
+  log "link: receiver in netns $NETNS (10.213.$i.2) -> donor $LISTEN_IP over veth $VETH, tbf $LINK both ways"
+}
+link_down() {
+  [ -n "$NETNS" ] || return 0
+  ip link del "$VETH" 2>/dev/null || true
+  ip netns del "$NETNS" 2>/dev/null || true
+  NETNS=
+}
 
 CAN_DROP=0
 if [ $IS_ROOT = 1 ] && sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then CAN_DROP=1; fi
@@ -187,7 +249,9 @@ drop_caches() { sync; [ $CAN_DROP = 0 ] || { echo 3 > /proc/sys/vm/drop_caches; 
 CACHE=$([ $CAN_DROP = 1 ] && echo yes || echo no)
 
 # ------------------------------------------------------------------ the donor mysqld and its dataset
-SQL() { mariadb --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot -N -B -e "$*"; }
+# Through this donor's own socket: a port can be taken by another server between the free-port check and the start,
+# and then a TCP ping would answer for that server (and the SQL would go to it).
+SQL() { mariadb --no-defaults --socket="$DONOR/mysqld.sock" -uroot -N -B -e "$*"; }
 start_mysqld() {
   local user=(); [ $IS_ROOT = 1 ] && user=(--user=root)
   "$MARIADBD" --no-defaults "${user[@]}" --datadir="$DONOR/data" --port="$MYSQL_PORT" --socket="$DONOR/mysqld.sock" \
@@ -198,7 +262,7 @@ start_mysqld() {
   MYSQLD_PID=$!
   local i
   for i in $(seq 1 600); do
-    mariadb-admin --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot ping >/dev/null 2>&1 && return 0
+    mariadb-admin --no-defaults --socket="$DONOR/mysqld.sock" -uroot ping >/dev/null 2>&1 && return 0
     kill -0 "$MYSQLD_PID" 2>/dev/null || break
     sleep 0.1
   done
@@ -207,7 +271,7 @@ start_mysqld() {
 }
 stop_mysqld() {
   [ -n "$MYSQLD_PID" ] || return 0
-  mariadb-admin --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot shutdown >/dev/null 2>&1 || kill -TERM "$MYSQLD_PID" 2>/dev/null || true
+  mariadb-admin --no-defaults --socket="$DONOR/mysqld.sock" -uroot shutdown >/dev/null 2>&1 || kill -TERM "$MYSQLD_PID" 2>/dev/null || true
   local i; for i in $(seq 1 600); do kill -0 "$MYSQLD_PID" 2>/dev/null || break; sleep 0.1; done
   kill -KILL "$MYSQLD_PID" 2>/dev/null || true
   wait "$MYSQLD_PID" 2>/dev/null || true
@@ -219,8 +283,48 @@ install_db() {
   mariadb-install-db --no-defaults "${user[@]}" --datadir="$DONOR/data" --auth-root-authentication-method=normal \
       --skip-test-db > "$L/install-db.log" 2>&1 || die "mariadb-install-db failed; see $L/install-db.log"
 }
-IBD=$DONOR/data/bench/blobs.ibd
-ibd_size() { stat -c %s "$IBD" 2>/dev/null || echo 0; }
+SCHEMA=$([ "$DATA" = rows ] && echo shop || echo bench)
+# The dataset's size: its InnoDB files, added up.
+ibd_size() { local f t=0; for f in "$DONOR/data/$SCHEMA"/*.ibd; do [ -f "$f" ] && t=$(( t + $(stat -c %s "$f") )); done; echo $t; }
+# rows: what a shop's database holds, spread over three tables with secondary indexes: names, e-mail addresses,
+# amounts, dates, JSON-ish click events with user agents and session ids. One batch = 10k customers, 40k orders,
+# 100k events (~60 MB of InnoDB pages); zstd -1 shrinks the files ~3x (the report gives the measured ratio).
+ROWS_SCHEMA="CREATE DATABASE IF NOT EXISTS shop;
+CREATE TABLE IF NOT EXISTS shop.customers (id BIGINT PRIMARY KEY, name VARCHAR(80) NOT NULL, email VARCHAR(120) NOT NULL,
+  city VARCHAR(40) NOT NULL, country CHAR(2) NOT NULL, created DATETIME NOT NULL, tier VARCHAR(10) NOT NULL, KEY (email)) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS shop.orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, status VARCHAR(12) NOT NULL,
+  amount DECIMAL(10,2) NOT NULL, currency CHAR(3) NOT NULL, placed DATETIME NOT NULL, note VARCHAR(200) NOT NULL,
+  KEY (customer_id), KEY (placed)) ENGINE=InnoDB;
+CREATE TABLE IF NOT EXISTS shop.events (id BIGINT PRIMARY KEY, at DATETIME(3) NOT NULL, kind VARCHAR(20) NOT NULL,
+  session CHAR(32) NOT NULL, payload VARCHAR(600) NOT NULL, KEY (session)) ENGINE=InnoDB;"
+rows_batch() {  # batch number b (0, 1, ...): its rows, binlog off
+  local b=$1
+  SQL "SET SESSION sql_log_bin=0;
+  INSERT INTO shop.customers SELECT $b*10000+seq,
+    CONCAT(ELT(1+seq%12,'Ana','Bruno','Carla','Diego','Eva','Filipe','Greta','Hugo','Ines','Joao','Karin','Luis'),' ',
+           ELT(1+(seq*7)%15,'Silva','Santos','Ferreira','Pereira','Oliveira','Costa','Rodrigues','Martins','Jesus','Sousa','Fernandes','Goncalves','Gomes','Lopes','Marques')),
+    CONCAT('user', $b*10000+seq, '@', ELT(1+seq%5,'example.com','mail.example.net','shop.example.org','inbox.example.com','post.example.de')),
+    ELT(1+seq%10,'Lisbon','Porto','Braga','Coimbra','Madrid','Paris','Berlin','Hamburg','Lyon','Seville'),
+    ELT(1+seq%5,'PT','ES','FR','DE','IT'),
+    '2020-01-01' + INTERVAL (seq*37)%1500 DAY + INTERVAL (seq*7919)%86400 SECOND,
+    ELT(1+seq%4,'free','basic','plus','business') FROM shop.seq_1_to_10000;
+  INSERT INTO shop.orders SELECT $b*40000+seq, 1+FLOOR(RAND()*($b+1)*10000),
+    ELT(1+seq%5,'new','paid','shipped','delivered','returned'), ROUND(5+RAND()*495,2), ELT(1+seq%3,'EUR','USD','GBP'),
+    '2021-01-01' + INTERVAL (seq*13)%1200 DAY + INTERVAL (seq*104729)%86400 SECOND,
+    CONCAT('deliver to ', ELT(1+seq%6,'front door','reception','neighbour','locker ','post office','back door'), ' ', seq%40,
+           IF(seq%3=0,', call before delivery',''), ', ref ', HEX(($b*40000+seq)*2654435761 % 4294967296))
+    FROM shop.seq_1_to_40000;
+  INSERT INTO shop.events SELECT $b*100000+seq, TIMESTAMP'2024-03-01 00:00:00' + INTERVAL ($b*100000+seq)*311000 MICROSECOND,
+    ELT(1+seq%8,'page_view','click','add_to_cart','search','login','logout','checkout','scroll'),
+    MD5(($b*100000+seq) DIV 25),
+    CONCAT('{\"page\":\"/', ELT(1+seq%9,'home','search','product','cart','checkout','account','help','orders','wishlist'), '/', seq%1013,
+      '\",\"referrer\":\"', ELT(1+seq%4,'https://www.google.com/','https://news.example.org/','direct','https://t.co/'),
+      '\",\"ua\":\"', ELT(1+seq%3,'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'),
+      '\",\"ms\":', FLOOR(RAND()*2000), ',\"items\":', FLOOR(RAND()*12), '}')
+    FROM shop.seq_1_to_100000;"
+}
 prepare_dataset() {
   if [ ! -d "$DONOR/data/mysql" ] || ! start_mysqld; then
     log "creating the donor data dir in $DONOR/data"
@@ -229,10 +333,19 @@ prepare_dataset() {
   local have; have=$(ibd_size)
   # A dataset is "the right size" from the target up to one insert batch (128 MiB) + 10% of InnoDB slack above it.
   if [ "$have" -ge "$SIZE_BYTES" ] && [ "$have" -le $(( SIZE_BYTES + SIZE_BYTES / 10 + 256 * 1024 * 1024 )) ]; then
-    log "reusing the dataset: bench/blobs.ibd = $have bytes"
+    log "reusing the dataset: $SCHEMA/*.ibd = $have bytes"
     return
   fi
   local t0; t0=$(now)
+  if [ "$DATA" = rows ]; then
+    SQL "DROP DATABASE IF EXISTS shop"; SQL "$ROWS_SCHEMA"
+    log "filling shop.* up to $SIZE_BYTES bytes of InnoDB files (batches of 150k rows, binlog off)"
+    local b=0
+    while [ "$(ibd_size)" -lt "$SIZE_BYTES" ]; do rows_batch $b || die "insert failed; see $DONOR/mysqld.err"; b=$((b + 1)); done
+    stop_mysqld; start_mysqld || die "mariadbd did not restart; see $DONOR/mysqld.err"
+    log "dataset ready in $(elapsed "$t0" "$(now)") s: shop/*.ibd = $(ibd_size) bytes"
+    return
+  fi
   SQL "CREATE DATABASE IF NOT EXISTS bench;
        CREATE TABLE IF NOT EXISTS bench.blobs (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARBINARY(1024) NOT NULL) ENGINE=InnoDB;"
   [ "$have" -le "$SIZE_BYTES" ] || SQL "TRUNCATE TABLE bench.blobs"
@@ -258,7 +371,7 @@ wait_listening() {  # port pid: until listening, the process dies, or 30 s
   local i; for i in $(seq 1 3000); do listening "$1" && return 0; kill -0 "$2" 2>/dev/null || return 1; sleep 0.01; done; return 1
 }
 # Connect and send a harmless request (a silent client would be served a raw backup stream): true once accepted.
-probe() { (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n' >&3) 2>/dev/null; }
+probe() { (exec 3<>"/dev/tcp/$LISTEN_IP/$1" && printf 'GET /healthz HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n' >&3) 2>/dev/null; }
 child_of() {  # the process /usr/bin/time started
   local i c; for i in $(seq 1 500); do c=$(pgrep -P "$1" | head -1) && [ -n "$c" ] && { echo "$c"; return 0; }; sleep 0.01; done; return 1
 }
@@ -283,7 +396,9 @@ check_clone() {  # dir label: prepared, with the system schema and the dataset a
   [ ! -f "$1/xtrabackup_checkpoints" ] || grep -qE 'backup_type = (full-prepared|log-applied)' "$1/xtrabackup_checkpoints" \
     || die "$2: $1 is not a prepared backup ($(grep backup_type "$1/xtrabackup_checkpoints"))"
   [ -d "$1/mysql" ] || die "$2: $1 has no mysql/"
-  [ "$(stat -c %s "$1/bench/blobs.ibd" 2>/dev/null || echo 0)" -eq "$(ibd_size)" ] || die "$2: bench/blobs.ibd differs in size from the donor's"
+  local f; for f in "$DONOR/data/$SCHEMA"/*.ibd; do
+    [ "$(stat -c %s "$1/$SCHEMA/${f##*/}" 2>/dev/null || echo 0)" -eq "$(stat -c %s "$f")" ] || die "$2: $SCHEMA/${f##*/} differs in size from the donor's"
+  done
 }
 
 # ------------------------------------------------------------------ the write load (--write-load)
@@ -315,14 +430,14 @@ run_bash() {
   local rep=$1 d=$RUN/clone-bash p=$L/bash-$rep
   rm -rf "$d"; mkdir -p "$d"
   # The tutorial's sidecar: each connection runs a streaming backup whose stdout goes to the socket.
-  (cd "$RUN" && exec /usr/bin/time -v -o "$p.donor.time" ncat --listen --send-only 127.0.0.1 "$NCAT_PORT" \
+  (cd "$RUN" && exec /usr/bin/time -v -o "$p.donor.time" ncat --listen --send-only "$LISTEN_IP" "$NCAT_PORT" \
       -c "exec /usr/bin/time -v -o $p.backup.time ${BACKUP[*]} 2>$p.backup.log") &
   local srv=$!; PIDS+=("$srv")
   wait_listening "$NCAT_PORT" "$srv" || die "bash: ncat did not listen on $NCAT_PORT"
   drop_caches
   start_writer
   local la0 t0 t1 t2 t3 rcv rc=0; la0=$(load1); t0=$(now)
-  ( /usr/bin/time -v -o "$p.ncat.time" ncat -v --recv-only 127.0.0.1 "$NCAT_PORT" 2>"$p.ncat.log" \
+  ( /usr/bin/time -v -o "$p.ncat.time" "${RECV[@]}" ncat -v --recv-only "$LISTEN_IP" "$NCAT_PORT" 2>"$p.ncat.log" \
       | /usr/bin/time -v -o "$p.mbstream.time" mbstream -x -C "$d" ) &
   rcv=$!; PIDS+=("$rcv")
   profile_start "bash-$rep" donor="$srv" receiver="$rcv"
@@ -366,13 +481,13 @@ CM=$RUN/config-map
 mkdir -p "$CM"
 printf '[mysqld]\nlog-bin\n' > "$CM/primary.cnf"
 printf '[mysqld]\nread_only\n' > "$CM/replica.cnf"
-SERVE_ARGS=(serve --hostname mysql-0 --listen "127.0.0.1:$SERVE_PORT" --mysql-host 127.0.0.1 --mysql-port "$MYSQL_PORT"
+SERVE_ARGS=(serve --hostname mysql-0 --listen "$LISTEN_IP:$SERVE_PORT" --mysql-host 127.0.0.1 --mysql-port "$MYSQL_PORT"
             --mysql-user root --source-host 127.0.0.1 --source-port "$MYSQL_PORT" --data-dir "$DONOR/data")
-SERVE_TIME= SERVE_PID= SERVE_JVM= ACCEPT_MS=
+SERVE_TIME= SERVE_PID= SERVE_JVM= ACCEPT_MS= SERVE_EXTRA=()
 start_serve() {  # tag: starts serve under /usr/bin/time and times start -> first accepted connection
   local t0 t1 deadline
   t0=$(now); deadline=$(( ${t0%.*} + 60 ))
-  /usr/bin/time -v -o "$L/serve-$1.time" java $JAVA_OPTS -jar "$JAR" "${SERVE_ARGS[@]}" > "$L/serve-$1.log" 2>&1 &
+  /usr/bin/time -v -o "$L/serve-$1.time" java $JAVA_OPTS -jar "$JAR" "${SERVE_ARGS[@]}" "${SERVE_EXTRA[@]}" > "$L/serve-$1.log" 2>&1 &
   SERVE_TIME=$!; PIDS+=("$SERVE_TIME")
   until probe "$SERVE_PORT"; do
     kill -0 "$SERVE_TIME" 2>/dev/null || { tail_log "$L/serve-$1.log"; die "agent: serve exited before accepting on $SERVE_PORT"; }
@@ -394,22 +509,25 @@ stop_serve() {
 }
 # From the agent's own summary lines:
 #   init:  "init done: cloned N bytes (F files) from D in T s: X MB/s transfer over Y s, prepare Z s"
-#   serve: "backup for C (http) succeeded: N bytes in T s (X MB/s), exit 0"
+#   serve: "backup for C (http, lz4) succeeded: N bytes in T s (X MB/s), exit 0, M bytes on the wire (W MB/s, ratio R)"
 init_says() { sed -n "/init done: cloned/s/.*$1.*/\\1/p" "$2" | tail -1; }
 serve_bytes() { sed -n 's/.*backup for .* succeeded: \([0-9]*\) bytes.*/\1/p' "$1" | tail -1; }
-run_agent() {
-  local rep=$1 d=$RUN/clone-agent/data p=$L/agent-$rep
+serve_wire() { sed -n 's/.*backup for .* succeeded: .*, \([0-9]*\) bytes on the wire.*/\1/p' "$1" | tail -1; }
+run_agent() {  # rep [variant: agent | agent-<compression mode>]
+  local rep=$1 variant=${2:-agent} d=$RUN/clone-agent/data
+  local p=$L/$variant-$rep
   rm -rf "$RUN/clone-agent" "$RUN/conf.d"; mkdir -p "$d" "$RUN/conf.d"
-  start_serve "$rep"
+  SERVE_EXTRA=(); [ "$variant" = agent ] || SERVE_EXTRA=(--compression "${variant#agent-}")
+  start_serve "$variant-$rep"
   # serve sets replication up right after it listens; let that finish so the clone is measured alone.
-  wait_setup "$L/serve-$rep.log"
+  wait_setup "$L/serve-$variant-$rep.log"
   drop_caches
   start_writer
   local la0 t0 t1 t2 c0u c0s c1u c1s w0 w1
   read -r c0u c0s < <(cpu_of "$SERVE_JVM")
   w0=$(awk '/^wchar/{print $2}' "/proc/$SERVE_JVM/io")
   la0=$(load1); t0=$(now)
-  /usr/bin/time -v -o "$p.init.time" java $JAVA_OPTS -jar "$JAR" init --hostname mysql-1 --donor "127.0.0.1:$SERVE_PORT" \
+  /usr/bin/time -v -o "$p.init.time" "${RECV[@]}" java $JAVA_OPTS -jar "$JAR" init --hostname mysql-1 --donor "$LISTEN_IP:$SERVE_PORT" \
       --data-dir "$d" --config-map-dir "$CM" --conf-dir "$RUN/conf.d" > "$p.init.log" 2>&1 &
   local it=$!; PIDS+=("$it")
   profile_start "agent-$rep" serve="$SERVE_JVM" init="$it"
@@ -422,27 +540,28 @@ run_agent() {
   local rc=0; wait "$it" || rc=$?
   t1=$(now); stop_writer "agent-$rep"; sync; t2=$(now)
   profile_stop "agent-$rep" "agent rep $rep: serve JVM (+ mariadb-backup child), init JVM (+ prepare child)"
-  [ $rc = 0 ] || { tail_log "$p.init.log" 30; tail_log "$L/serve-$rep.log"; die "agent: init exited with $rc"; }
+  [ $rc = 0 ] || { tail_log "$p.init.log" 30; tail_log "$L/serve-$variant-$rep.log"; die "agent: init exited with $rc"; }
   read -r c1u c1s < <(cpu_of "$SERVE_JVM")
   w1=$(awk '/^wchar/{print $2}' "/proc/$SERVE_JVM/io")
   local shwm; shwm=$(hwm_of "$SERVE_JVM")
   stop_serve
   check_clone "$d" agent
-  local bytes sbytes; bytes=$(init_says 'cloned \([0-9]*\) bytes' "$p.init.log"); sbytes=$(serve_bytes "$L/serve-$rep.log")
+  local bytes sbytes; bytes=$(init_says 'cloned \([0-9]*\) bytes' "$p.init.log"); sbytes=$(serve_bytes "$L/serve-$variant-$rep.log")
   [ -n "$bytes" ] || bytes=$sbytes
   [ -n "$bytes" ] || { bytes=$(( w1 - w0 )); log "agent: no byte count in the logs; using the serve JVM's written bytes ($bytes)"; }
   [ -z "$sbytes" ] || [ "$sbytes" = "$bytes" ] || die "agent: serve sent $sbytes bytes but init received $bytes"
   local iu is ir sr
   read -r iu is ir < <(tv "$p.init.time")
-  read -r _ _ sr < <(tv "$L/serve-$rep.time")
+  read -r _ _ sr < <(tv "$L/serve-$variant-$rep.time")
+  local wire; wire=$(serve_wire "$L/serve-$variant-$rep.log")
   local wall; wall=$(elapsed "$t0" "$t2")
-  row agent "$rep" "$(date -u +%FT%TZ)" "$la0" "$(load1)" "$CACHE" "$bytes" "$wall" \
+  row "$variant" "$rep" "$(date -u +%FT%TZ)" "$la0" "$(load1)" "$CACHE" "$bytes" "$wall" \
       "$(awk -v b="$bytes" -v w="$wall" 'BEGIN{printf "%.1f", b / w / 1e6}')" \
       "$(init_says 'transfer over \([0-9.]*\) s' "$p.init.log")" "$(init_says 'prepare \([0-9.]*\) s' "$p.init.log")" \
       "$(elapsed "$t1" "$t2")" \
       "$(awk -v a="$c0u" -v b="$c1u" 'BEGIN{printf "%.2f", b - a}')" "$(awk -v a="$c0s" -v b="$c1s" 'BEGIN{printf "%.2f", b - a}')" \
-      "$iu" "$is" "$sr" "$ir" "$shwm" "$hwm" "$ACCEPT_MS"
-  log "agent rep $rep: $bytes bytes in $wall s ($(tail -1 "$CSV" | cut -d, -f9) MB/s), load $la0 -> $(load1); serve accepted in $ACCEPT_MS ms"
+      "$iu" "$is" "$sr" "$ir" "$shwm" "$hwm" "$ACCEPT_MS" "$wire"
+  log "$variant rep $rep: $wire bytes on the wire, $bytes bytes in $wall s ($(tail -1 "$CSV" | cut -d, -f9) MB/s), load $la0 -> $(load1); serve accepted in $ACCEPT_MS ms"
   rm -rf "$RUN/clone-agent"
 }
 serve_starts() {
@@ -460,7 +579,7 @@ serve_starts() {
 
 # ------------------------------------------------------------------ ceilings (one run each)
 ceilings() {
-  local bytes; bytes=$(awk -F, '$1=="bash"||$1=="agent"{b=$7} END{print b+0}' "$CSV")
+  local bytes; bytes=$(awk -F, '$1=="bash"||$1~/^agent/{b=$7} END{print b+0}' "$CSV")
   [ "$bytes" -gt 0 ] || bytes=$(ibd_size)
   local la0 t0 t1 u s r
   drop_caches; la0=$(load1); t0=$(now)
@@ -487,6 +606,23 @@ ceilings() {
         "$(awk -v b=$((mib * 1048576)) -v a="$t0" -v c="$t1" 'BEGIN{printf "%.1f", b / (c - a) / 1e6}')" "" "" "" "" "" "$u" "$s" "" "$r" "" "" ""
   done
   rm -f "$RUN/dd.bin"
+  compressor_ceilings
+}
+# The compressors alone, one thread each, on this dataset's xbstream (in the page cache): how fast they go here
+# and how much they shrink it. A link faster than a compressor is one where compressing would slow a clone.
+compressor_ceilings() {
+  local xb=$RUN/stream.xb la0 t0 t1 out c
+  (cd "$RUN" && "${BACKUP[@]}" > "$xb" 2> "$L/ceiling-stream.log") || { tail_log "$L/ceiling-stream.log"; die "backup to a file failed"; }
+  cat "$xb" > /dev/null
+  for c in "zstd -1 -T1" "lz4 -1"; do
+    command -v "${c%% *}" >/dev/null || continue
+    la0=$(load1); t0=$(now)
+    out=$($c -c < "$xb" | wc -c)
+    t1=$(now)
+    row "ceiling-${c%% *}-1" 1 "$(date -u +%FT%TZ)" "$la0" "$(load1)" "$CACHE" "$(stat -c %s "$xb")" "$(elapsed "$t0" "$t1")" \
+        "$(awk -v b="$(stat -c %s "$xb")" -v a="$t0" -v c="$t1" 'BEGIN{printf "%.1f", b / (c - a) / 1e6}')" "" "" "" "" "" "" "" "" "" "" "" "" "$out"
+  done
+  rm -f "$xb"
 }
 
 # ------------------------------------------------------------------ main
@@ -508,21 +644,28 @@ machine() {  # key=value lines for the report
   echo "size=$SIZE"
   echo "reps=$REPS"
   echo "cache_dropped=$CACHE"
+  echo "link=$LINK"
+  echo "data=$DATA"
+  echo "variants=${VARIANTS[*]}"
   echo "write_load=$([ "$WRITE_BYTES" -gt 0 ] && echo "$WRITE_LOAD" || echo none)"
   echo "redo_size=$REDO_SIZE"
 }
 
 prepare_dataset
+link_up
+SERVE_ARGS[4]="$LISTEN_IP:$SERVE_PORT"
 machine > "$RUN/meta.txt"
 echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
 log "benchmark: $SIZE dataset, $REPS reps, page cache dropped: $CACHE, load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$ONLY" = bash ] || [ "$STARTS" = 0 ] || serve_starts
 for rep in $(seq 1 "$REPS"); do
-  # Alternate who goes first so that drift in the machine's load does not favour one side.
+  # Alternate who goes first (and the agent's variants' order) so that drift in the machine's load favours none.
+  order=("${VARIANTS[@]}")
+  if [ $((rep % 2)) = 0 ]; then order=(); for (( i=${#VARIANTS[@]}-1; i>=0; i-- )); do order+=("${VARIANTS[i]}"); done; fi
   if [ "$ONLY" = bash ]; then run_bash "$rep"
-  elif [ "$ONLY" = agent ]; then run_agent "$rep"
-  elif [ $((rep % 2)) = 1 ]; then run_bash "$rep"; run_agent "$rep"
-  else run_agent "$rep"; run_bash "$rep"; fi
+  elif [ "$ONLY" = agent ]; then for v in "${order[@]}"; do run_agent "$rep" "$v"; done
+  elif [ $((rep % 2)) = 1 ]; then run_bash "$rep"; for v in "${order[@]}"; do run_agent "$rep" "$v"; done
+  else for v in "${order[@]}"; do run_agent "$rep" "$v"; done; run_bash "$rep"; fi
 done
 [ $CEILINGS = 0 ] || ceilings
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
@@ -531,7 +674,8 @@ stop_mysqld
 mkdir -p "$OUT"
 cp "$CSV" "$OUT/latest.csv.tmp" && mv "$OUT/latest.csv.tmp" "$OUT/latest.csv"
 [ $PROFILE = 0 ] || cp "$RUN/profile.txt" "$OUT/latest-profile.txt"
-awk -f "$HERE/clone-bench-report.awk" "$RUN/meta.txt" "$OUT/latest.csv" > "$OUT/latest.md.tmp" && mv "$OUT/latest.md.tmp" "$OUT/latest.md"
+REPORT=$HERE/clone-bench-report.awk; [ "${VARIANTS[*]}" = agent ] || REPORT=$HERE/clone-bench-variants.awk
+awk -f "$HERE/clone-bench-stats.awk" -f "$REPORT" "$RUN/meta.txt" "$OUT/latest.csv" > "$OUT/latest.md.tmp" && mv "$OUT/latest.md.tmp" "$OUT/latest.md"
 OK=1
 cat "$OUT/latest.md"
 log "wrote $OUT/latest.md and $OUT/latest.csv"

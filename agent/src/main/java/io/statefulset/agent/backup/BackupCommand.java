@@ -10,8 +10,9 @@ import java.util.List;
  * MySQL's option parser only honours as the FIRST argument.
  *
  * @param extraOptions the tool's protection against a wrapped redo log, when it has one ({@code RedoProtection})
+ * @param parallel     {@code --parallel}: files read at once ({@code serve --backup-parallel})
  */
-record BackupCommand(BackupTool tool, HostPort mysql, String user, List<String> extraOptions) {
+record BackupCommand(BackupTool tool, HostPort mysql, String user, List<String> extraOptions, int parallel) {
 
     List<String> argv(BackupScratch scratch) {
         List<String> argv = new ArrayList<>(List.of(
@@ -27,6 +28,8 @@ record BackupCommand(BackupTool tool, HostPort mysql, String user, List<String> 
                 "--target-dir=" + scratch.targetDir(),
                 "--tmpdir=" + scratch.tmpDir()));
         argv.addAll(extraOptions);
+        // Reads (and interleaves in the stream) that many files at once; the default, 1, adds no flag.
+        if (parallel > 1) argv.add("--parallel=" + parallel);
         return List.copyOf(argv);
     }
 }

@@ -3,6 +3,7 @@ package io.statefulset.agent.backup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -11,6 +12,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.secret.Secret;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import io.statefulset.agent.http.BackupRoute;
 import io.statefulset.agent.http.HttpAnswers;
 import java.nio.file.Path;
@@ -33,12 +37,16 @@ public final class BackupEndpoint implements BackupRoute {
     private final Optional<Secret> token;
     private final BackupSlot slot;
     private final BackupStreamer streamer;
+    private final WireCompression compression;
+    private final long maxRate;
     private final ThreadFactory threads = new DefaultThreadFactory("backup-stream", true);
 
-    BackupEndpoint(Optional<Secret> token, BackupSlot slot, BackupStreamer streamer) {
+    BackupEndpoint(Optional<Secret> token, BackupSlot slot, BackupStreamer streamer, WireCompression compression, long maxRate) {
         this.token = token;
         this.slot = slot;
         this.streamer = streamer;
+        this.compression = compression;
+        this.maxRate = maxRate;
     }
 
     /**
@@ -56,7 +64,13 @@ public final class BackupEndpoint implements BackupRoute {
         BackupSlot slot = new BackupSlot();
         Path scratchParent = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));
         return new BackupEndpoint(settings.token(), slot,
-                new BackupStreamer(settings, Map.copyOf(env), scratchParent, new BackupMetrics(registry), slot));
+                new BackupStreamer(settings, Map.copyOf(env), scratchParent, new BackupMetrics(registry, settings.maxRate()), slot),
+                settings.compression(), settings.maxRate());
+    }
+
+    @Override
+    public ChannelHandler newBodyEncoder() {
+        return new BackupBodyEncoder(compression.zstdLevel());
     }
 
     private boolean rawAllowed() {
@@ -86,7 +100,14 @@ public final class BackupEndpoint implements BackupRoute {
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        start(ctx.channel(), run.get(), new HttpBackupSink(ctx.channel(), request.protocolVersion()));
+        boolean chunked = HttpBackupSink.chunked(request.protocolVersion());
+        BodyEncoding encoding = compression.choose(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING), chunked,
+                address(ctx.channel().remoteAddress()), address(ctx.channel().localAddress()));
+        BackupBodyEncoder encoder = ctx.pipeline().get(BackupBodyEncoder.class);
+        if (encoder == null) encoding = BodyEncoding.IDENTITY;
+        else encoder.encodeNext(encoding);
+        start(ctx.channel(), run.get(), new HttpBackupSink(ctx.channel(), request.protocolVersion(),
+                encoding.describe(compression.zstdLevel())), encoding);
     }
 
     /** A client that sent nothing: the tutorial's {@code ncat --recv-only}. A busy donor closes on it at once. */
@@ -104,12 +125,17 @@ public final class BackupEndpoint implements BackupRoute {
             channel.close();
             return;
         }
-        start(channel, run.get(), new RawBackupSink(channel));
+        start(channel, run.get(), new RawBackupSink(channel), BodyEncoding.IDENTITY);
     }
 
-    private void start(Channel channel, BackupRun run, BackupSink sink) {
+    private void start(Channel channel, BackupRun run, BackupSink sink, BodyEncoding encoding) {
+        SendRate rate = SendRate.install(channel, maxRate);
         channel.pipeline().addLast(new ClientWatch(run));
-        threads.newThread(() -> streamer.stream(run, sink)).start();
+        threads.newThread(() -> streamer.stream(run, sink, encoding, rate)).start();
+    }
+
+    private static InetAddress address(SocketAddress socket) {
+        return socket instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
     /** Aborts a running backup, telling its client why, and waits for it to end and flush. */

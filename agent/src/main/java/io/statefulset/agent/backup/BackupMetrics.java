@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Backup meters. Prometheus names: {@code mysql_agent_backups_total{status=success|failed|aborted}},
  * {@code mysql_agent_backup_bytes_total}, {@code mysql_agent_backup_in_progress},
  * {@code mysql_agent_backup_duration_seconds} (count, sum, max),
- * {@code mysql_agent_backup_failures_total{cause=redo-wrap|backup-tool|tool-start|client-gone|donor-stopping|agent-error}}.
+ * {@code mysql_agent_backup_failures_total{cause=redo-wrap|backup-tool|tool-start|client-gone|donor-stopping|agent-error}},
+ * {@code mysql_agent_backup_wire_bytes_total{encoding=identity|zstd|lz4}} (after compression, added when a backup
+ * ends) and {@code mysql_agent_backup_max_rate_bytes_per_second} (--max-rate, 0 = none).
  */
 final class BackupMetrics {
     /** The causes a donor can see; registered up front like the statuses. */
@@ -26,9 +28,10 @@ final class BackupMetrics {
     private final Counter bytes;
     private final AtomicInteger inProgress = new AtomicInteger();
     private final Timer duration;
+    private final Map<BodyEncoding, Counter> wireBytes = new EnumMap<>(BodyEncoding.class);
     private final Map<FailureCause, Counter> failures = new EnumMap<>(FailureCause.class);
 
-    BackupMetrics(MeterRegistry registry) {
+    BackupMetrics(MeterRegistry registry, long maxRate) {
         // Every status is registered up front, so a dashboard sees 0 rather than no series.
         byStatus = Map.of(
                 BackupOutcome.SUCCESS, served(registry, BackupOutcome.SUCCESS),
@@ -42,6 +45,15 @@ final class BackupMetrics {
                 .register(registry);
         duration = Timer.builder("mysql.agent.backup.duration")
                 .description("Wall time of backups, from the request to the last byte")
+                .register(registry);
+        for (BodyEncoding e : BodyEncoding.values()) {
+            wireBytes.put(e, Counter.builder("mysql.agent.backup.wire.bytes")
+                    .description("Bytes of backups put on the wire, after compression, by content-coding; added when a backup ends")
+                    .tag("encoding", e.token())
+                    .register(registry));
+        }
+        Gauge.builder("mysql.agent.backup.max.rate.bytes.per.second", () -> maxRate)
+                .description("serve --max-rate: the cap on a backup's sending rate on the wire; 0 = none")
                 .register(registry);
         for (FailureCause cause : SERVE_CAUSES) {
             failures.put(cause, Counter.builder("mysql.agent.backup.failures")
@@ -67,8 +79,9 @@ final class BackupMetrics {
         bytes.increment(n);
     }
 
-    void ended(BackupOutcome outcome) {
+    void ended(BackupOutcome outcome, BodyEncoding encoding, long wire) {
         inProgress.decrementAndGet();
+        wireBytes.get(encoding).increment(wire);
         byStatus.get(outcome.status()).increment();
         if (!outcome.succeeded()) failures.get(outcome.cause().filter(failures::containsKey).orElse(FailureCause.AGENT)).increment();
         duration.record(Duration.ofNanos(outcome.nanos()));

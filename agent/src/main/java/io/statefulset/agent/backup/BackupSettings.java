@@ -16,6 +16,20 @@ import java.util.Optional;
  * @param backupTool    {@code auto} or a program name/path
  * @param token         bearer token required on /backup, if any (no token: the raw stream for silent clients is on)
  * @param masked        every secret the agent holds: masked in the tool's stderr before it is logged or sent
+ * @param compression   the body's content-coding for clients that accept one
+ * @param maxRate       cap on a backup's sending rate on the wire, bytes per second; 0 = none
+ * @param parallel      the backup tool's {@code --parallel} (files read at once); 1 = its default, one
  */
 public record BackupSettings(Path dataDir, HostPort mysql, String mysqlUser, Optional<Secret> mysqlPassword,
-                             String backupTool, Optional<Secret> token, List<Secret> masked) {}
+                             String backupTool, Optional<Secret> token, List<Secret> masked,
+                             WireCompression compression, long maxRate, int parallel) {
+    public BackupSettings {
+        if (maxRate < 0) throw new IllegalArgumentException("--max-rate must not be negative, got " + maxRate);
+        if (parallel < 1) throw new IllegalArgumentException("--backup-parallel must be at least 1, got " + parallel);
+    }
+
+    /** For logs: "max rate 100.0 MB/s" or "no rate cap". */
+    public static String describeRate(long maxRate) {
+        return maxRate == 0 ? "no rate cap" : String.format("max rate %.1f MB/s", maxRate / 1e6);
+    }
+}

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 interface BackupSink {
     Channel channel();
 
-    /** "http" or "raw", for logs. */
+    /** "http, zstd-1", "http, identity" or "raw", for logs. */
     String mode();
 
     /** The backup could not start (no tool, no scratch dir): tell the client if the protocol can. */

@@ -48,7 +48,7 @@ final class BackupStreamer {
         this.secrets = options.masked().stream().map(Secret::reveal).toList();
     }
 
-    void stream(BackupRun run, BackupSink sink) {
+    void stream(BackupRun run, BackupSink sink, BodyEncoding encoding, SendRate rate) {
         metrics.started();
         StderrTail tail = new StderrTail(secrets);
         BackupScratch scratch = null;
@@ -63,7 +63,8 @@ final class BackupStreamer {
                 tool = BackupTool.resolve(options.backupTool(), env);
                 redo = redoProtection.computeIfAbsent(tool.executable(), p -> new RedoProtection(tool, ToolVersion.detect(tool, env)));
                 scratch = BackupScratch.create(scratchParent, options.mysqlPassword());
-                List<String> argv = new BackupCommand(tool, options.mysql(), options.mysqlUser(), redo.backupOptions()).argv(scratch);
+                List<String> argv = new BackupCommand(tool, options.mysql(), options.mysqlUser(), redo.backupOptions(),
+                        options.parallel()).argv(scratch);
                 process = BackupProcess.start(WidePipe.wrap(argv, env), env, tail);
             } catch (IOException | IllegalArgumentException e) {
                 String why = "cannot start the backup: " + e.getMessage();
@@ -75,8 +76,9 @@ final class BackupStreamer {
             run.attach(process);
             OptionalLong estimate = RedoLogSize.without(FileTree.sizeEstimate(options.dataDir()), options.dataDir());
             run.sizeEstimate(estimate);
-            log.info("backup for {} ({}) started: {} pid {}, size estimate {}; {}", run.client(), sink.mode(), tool.name(),
-                    process.pid(), estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown", redo.describe());
+            log.info("backup for {} ({}, {}) started: {} pid {}{}, size estimate {}; {}", run.client(), sink.mode(),
+                    rate.describe(), tool.name(), process.pid(), options.parallel() > 1 ? ", --parallel=" + options.parallel() : "",
+                    estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown", redo.describe());
             sink.begin(estimate);
             begun = true;
             pump(run, sink, process.stdout(), crc);
@@ -97,7 +99,7 @@ final class BackupStreamer {
                         (int) crc.getValue(), -1, System.nanoTime() - run.startedNanos(),
                         Optional.of(run.abortCause().orElse(FailureCause.AGENT)));
             }
-            close(run, sink, outcome, begun);
+            close(run, sink, outcome, begun, encoding, rate);
         }
     }
 
@@ -105,9 +107,11 @@ final class BackupStreamer {
      * The books are closed before the client hears the verdict, so that what it sees next (metrics, a new
      * backup) already counts this one.
      */
-    private void close(BackupRun run, BackupSink sink, BackupOutcome outcome, boolean begun) {
-        logSummary(run, sink, outcome);
-        metrics.ended(outcome);
+    private void close(BackupRun run, BackupSink sink, BackupOutcome outcome, boolean begun, BodyEncoding encoding, SendRate rate) {
+        // What reached the socket so far; the last chunk's few bytes may still be on their way.
+        long wire = rate.wireBytes();
+        logSummary(run, sink, outcome, wire);
+        metrics.ended(outcome, encoding, wire);
         slot.release(run);
         if (begun && !outcome.status().equals(BackupOutcome.ABORTED)) sink.finish(outcome);
         else run.channel().close(); // after a refusal this only repeats the close its reply scheduled
@@ -163,8 +167,10 @@ final class BackupStreamer {
         }
     }
 
-    private static void logSummary(BackupRun run, BackupSink sink, BackupOutcome o) {
-        String numbers = String.format("%d bytes in %.1f s (%.1f MB/s), exit %d", o.bytes(), o.seconds(), o.megabytesPerSecond(), o.exitCode());
+    private static void logSummary(BackupRun run, BackupSink sink, BackupOutcome o, long wireBytes) {
+        String numbers = String.format("%d bytes in %.1f s (%.1f MB/s), exit %d, %d bytes on the wire (%.1f MB/s, ratio %.2f)",
+                o.bytes(), o.seconds(), o.megabytesPerSecond(), o.exitCode(), wireBytes,
+                o.seconds() > 0 ? wireBytes / o.seconds() / 1e6 : 0.0, wireBytes > 0 ? (double) o.bytes() / wireBytes : 1.0);
         switch (o.status()) {
             case BackupOutcome.SUCCESS -> log.info("backup for {} ({}) succeeded: {}", run.client(), sink.mode(), numbers);
             case BackupOutcome.ABORTED -> log.warn("backup for {} ({}) aborted [{}], {}: {}; tool killed, scratch dir deleted",

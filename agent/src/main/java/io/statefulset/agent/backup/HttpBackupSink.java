@@ -28,10 +28,18 @@ final class HttpBackupSink implements BackupSink {
 
     private final Channel channel;
     private final boolean chunked;
+    private final String encoding;
 
-    HttpBackupSink(Channel channel, HttpVersion requestVersion) {
+    /** @param encoding the body's coding on the wire, for logs ({@link BackupBodyEncoder} applies it) */
+    HttpBackupSink(Channel channel, HttpVersion requestVersion, String encoding) {
         this.channel = channel;
-        this.chunked = requestVersion.compareTo(HttpVersion.HTTP_1_1) >= 0;
+        this.chunked = chunked(requestVersion);
+        this.encoding = encoding;
+    }
+
+    /** Whether the answer to a request of {@code version} is chunked, with trailers. */
+    static boolean chunked(HttpVersion requestVersion) {
+        return requestVersion.compareTo(HttpVersion.HTTP_1_1) >= 0;
     }
 
     @Override
@@ -41,7 +49,7 @@ final class HttpBackupSink implements BackupSink {
 
     @Override
     public String mode() {
-        return "http";
+        return "http, " + encoding;
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.init.InitCommand;
 import io.statefulset.agent.init.InitOptions;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.backup.WireCompression;
 import io.statefulset.agent.serve.ServeCommand;
 import io.statefulset.agent.serve.ServeOptions;
 import io.statefulset.agent.serve.StopSignal;
@@ -114,7 +115,15 @@ public final class Main {
                 f.rebuildWait);
     }
 
-    static ServeOptions serveOptions(ServeFlags f, Map<String, String> env) {
+    static ServeOptions serveOptions(ServeFlags f, Map<String, String> env) throws UsageException {
+        if (f.maxRate < 0) throw new UsageException("--max-rate must not be negative, got " + f.maxRate);
+        if (f.backupParallel < 1) throw new UsageException("--backup-parallel must be at least 1, got " + f.backupParallel);
+        WireCompression compression;
+        try {
+            compression = new WireCompression(WireCompression.parseMode(f.compression), f.compressionLevel);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         PodIdentity pod = PodIdentity.fromHostname(hostname(f.shared, env), f.shared.service);
         Optional<Secret> mysqlPassword = Secret.resolve(Optional.ofNullable(f.mysqlPasswordFile), env, "MYSQL_PASSWORD");
         Optional<Secret> replicationPassword = Secret.resolve(Optional.ofNullable(f.replicationPasswordFile), env,
@@ -133,7 +142,10 @@ public final class Main {
                 f.shared.tokenFile().map(Secret::fromFile),
                 f.maxLag,
                 f.mysqlWait,
-                f.legacyWait);
+                f.legacyWait,
+                compression,
+                f.maxRate,
+                f.backupParallel);
     }
 
     private static String hostname(SharedFlags f, Map<String, String> env) {

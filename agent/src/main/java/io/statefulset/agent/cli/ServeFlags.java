@@ -56,4 +56,18 @@ final class ServeFlags {
     @Option(names = "--legacy-wait", defaultValue = "500ms", converter = DurationConverter.class,
             description = "a client that sends no request this long gets the raw stream (ncat)")
     Duration legacyWait;
+
+    @Option(names = "--compression", defaultValue = "auto",
+            description = "backup body on the wire: zstd, lz4, none, or auto (none to a client on this host, else lz4)")
+    String compression;
+
+    @Option(names = "--compression-level", defaultValue = "1", description = "zstd's level, 1 (fastest) to 19")
+    int compressionLevel;
+
+    @Option(names = "--max-rate", defaultValue = "0", converter = ByteRateConverter.class,
+            description = "cap on a backup's sending rate on the wire, bytes/s: 100M, 1G, 500K; 0 = none")
+    long maxRate;
+
+    @Option(names = "--backup-parallel", defaultValue = "1", description = "files the backup tool reads at once (its --parallel)")
+    int backupParallel;
 }

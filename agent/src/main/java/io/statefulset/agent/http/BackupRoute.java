@@ -1,6 +1,7 @@
 package io.statefulset.agent.http;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 
@@ -11,6 +12,12 @@ import io.netty.handler.codec.http.FullHttpRequest;
 public interface BackupRoute {
     /** An HTTP {@code GET /backup}; the route owns the connection from here on. */
     void serveHttp(ChannelHandlerContext ctx, FullHttpRequest request);
+
+    /**
+     * A fresh handler for a new HTTP connection, between the HTTP codec and the aggregator: it encodes the backup
+     * answer's body in the coding the route picks (compression), and passes every other answer as it is.
+     */
+    ChannelHandler newBodyEncoder();
 
     /** A client that sent nothing within the legacy wait (the tutorial's {@code ncat --recv-only}). */
     void serveRaw(Channel channel);

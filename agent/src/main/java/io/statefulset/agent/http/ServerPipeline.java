@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 /**
  * The one place that builds a connection's pipeline on the port, in two steps. On accept: {@code sniffer}
  * ({@link FirstByteSniffer}). Once the client has spoken: {@code http-codec} (Netty's {@link HttpServerCodec}),
+ * {@code body-encoder} ({@link BackupRoute#newBodyEncoder}: the backup body's compression),
  * {@code http-aggregator} (requests are small, whole ones are routed) and {@code routes} ({@link HttpRoutes}). A
  * silent client goes to {@link BackupRoute#serveRaw} instead; a backup appends its own watch on the client. A TLS
  * handler goes in front of {@code sniffer}.
@@ -17,6 +18,7 @@ import java.util.concurrent.Executor;
 public final class ServerPipeline {
     static final String SNIFFER = "sniffer";
     static final String HTTP_CODEC = "http-codec";
+    static final String BODY_ENCODER = "body-encoder";
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String ROUTES = "routes";
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
@@ -39,7 +41,7 @@ public final class ServerPipeline {
     }
 
     private void installHttp(ChannelPipeline pipeline) {
-        pipeline.addLast(HTTP_CODEC, new HttpServerCodec())
+        pipeline.addLast(HTTP_CODEC, new HttpServerCodec()).addLast(BODY_ENCODER, backup.newBodyEncoder())
                 .addLast(HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_REQUEST_BYTES))
                 .addLast(ROUTES, new HttpRoutes(backup, health, probeExecutor));
     }

@@ -2,6 +2,7 @@ package io.statefulset.agent.serve;
 
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.identity.PodIdentity;
+import io.statefulset.agent.backup.WireCompression;
 import io.statefulset.agent.common.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +25,9 @@ import java.util.Optional;
  * @param maxLag              /readyz fails on a replica lagging more than this
  * @param mysqlWait           how long to wait for the local mysqld before giving up (exit 1)
  * @param legacyWait          a client that sends no request within this time gets the raw stream (ncat clients)
+ * @param compression         the backup body's content-coding ({@code --compression}, {@code --compression-level})
+ * @param maxRate             cap on a backup's sending rate, bytes per second; 0 = none ({@code --max-rate})
+ * @param backupParallel      the backup tool's {@code --parallel} ({@code --backup-parallel})
  */
 public record ServeOptions(
         PodIdentity pod,
@@ -39,4 +43,7 @@ public record ServeOptions(
         Optional<Secret> token,
         Duration maxLag,
         Duration mysqlWait,
-        Duration legacyWait) {}
+        Duration legacyWait,
+        WireCompression compression,
+        long maxRate,
+        int backupParallel) {}

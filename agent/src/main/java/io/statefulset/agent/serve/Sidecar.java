@@ -47,7 +47,8 @@ public final class Sidecar {
 
     public static BackupSettings backup(ServeOptions o) {
         return new BackupSettings(o.dataDir(), o.mysql(), o.mysqlUser(), o.mysqlPassword(), o.backupTool(), o.token(),
-                Stream.of(o.mysqlPassword(), o.token(), o.replicationPassword()).flatMap(Optional::stream).toList());
+                Stream.of(o.mysqlPassword(), o.token(), o.replicationPassword()).flatMap(Optional::stream).toList(),
+                o.compression(), o.maxRate(), o.backupParallel());
     }
 
     public static HikariDataSource localMysql(ServeOptions o) {
@@ -84,10 +85,11 @@ public final class Sidecar {
         HealthEndpoints health = HealthEndpoints.of(cachedProbe, primary, options.maxLag(), startCheck, registry);
         AgentServer server = AgentServer.start(bind, options.legacyWait(), backup, health);
         health.start();
-        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s, {} samples {} s apart decide a change),"
-                        + " /status, /metrics", server.address(),
+        log.info("listening on {}: /backup ({}{}, compression {}, {}), /healthz, /readyz ({}, max lag {} s, {} samples {} s"
+                        + " apart decide a change), /status, /metrics", server.address(),
                 options.token().isPresent() ? "bearer token required" : "no token",
                 options.token().isEmpty() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
+                options.compression().describe(), BackupSettings.describeRate(options.maxRate()),
                 primary ? "primary" : "replica", options.maxLag().toSeconds(), SteadyReadiness.SAMPLES,
                 ReplicationWatch.INTERVAL.toSeconds());
         return server;

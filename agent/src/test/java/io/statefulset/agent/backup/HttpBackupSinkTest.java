@@ -34,7 +34,7 @@ class HttpBackupSinkTest {
 
     @Test
     void theHeadAnnouncesAChunkedBodyWithTrailersAndTheSizeEstimate() {
-        new HttpBackupSink(ch, HttpVersion.HTTP_1_1).begin(OptionalLong.of(123456));
+        new HttpBackupSink(ch, HttpVersion.HTTP_1_1, "identity").begin(OptionalLong.of(123456));
         HttpResponse head = ch.readOutbound();
         assertEquals(HttpResponseStatus.OK, head.status());
         assertEquals("chunked", head.headers().get(HttpHeaderNames.TRANSFER_ENCODING));
@@ -46,7 +46,7 @@ class HttpBackupSinkTest {
 
     @Test
     void withoutAnEstimateThereIsNoEstimateHeader() {
-        new HttpBackupSink(ch, HttpVersion.HTTP_1_1).begin(OptionalLong.empty());
+        new HttpBackupSink(ch, HttpVersion.HTTP_1_1, "identity").begin(OptionalLong.empty());
         HttpResponse head = ch.readOutbound();
         assertFalse(head.headers().contains(BackupProtocol.SIZE_ESTIMATE_HEADER));
     }
@@ -54,7 +54,7 @@ class HttpBackupSinkTest {
     @Test
     void eachPieceOfTheStreamIsOneChunk() {
         ByteBuf piece = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
-        new HttpBackupSink(ch, HttpVersion.HTTP_1_1).write(piece);
+        new HttpBackupSink(ch, HttpVersion.HTTP_1_1, "identity").write(piece);
         HttpContent chunk = ch.readOutbound();
         assertSame(piece, chunk.content());
         chunk.release();
@@ -62,7 +62,7 @@ class HttpBackupSinkTest {
 
     @Test
     void aSuccessEndsWithItsCountAndCrcInTrailersThenCloses() {
-        new HttpBackupSink(ch, HttpVersion.HTTP_1_1).finish(success(4096, 0x0badcafe));
+        new HttpBackupSink(ch, HttpVersion.HTTP_1_1, "identity").finish(success(4096, 0x0badcafe));
         LastHttpContent last = ch.readOutbound();
         assertEquals("success", last.trailingHeaders().get(BackupProtocol.STATUS_TRAILER));
         assertEquals("4096", last.trailingHeaders().get(BackupProtocol.BYTES_TRAILER));
@@ -73,7 +73,7 @@ class HttpBackupSinkTest {
 
     @Test
     void aFailureEndsWithFailedAndTheErrorText() {
-        new HttpBackupSink(ch, HttpVersion.HTTP_1_1).finish(
+        new HttpBackupSink(ch, HttpVersion.HTTP_1_1, "identity").finish(
                 new BackupOutcome(BackupOutcome.FAILED, "mariabackup: cannot open ./ibdata1", 100, 7, 1, 1,
                         Optional.of(FailureCause.BACKUP_TOOL)));
         LastHttpContent last = ch.readOutbound();
@@ -86,7 +86,7 @@ class HttpBackupSinkTest {
 
     @Test
     void anHttp10ClientGetsThePlainBodyUntilTheClose() {
-        HttpBackupSink sink = new HttpBackupSink(ch, HttpVersion.HTTP_1_0);
+        HttpBackupSink sink = new HttpBackupSink(ch, HttpVersion.HTTP_1_0, "identity");
         sink.begin(OptionalLong.empty());
         HttpResponse head = ch.readOutbound();
         assertFalse(head.headers().contains(HttpHeaderNames.TRANSFER_ENCODING), "an HTTP/1.0 client cannot take chunks");
@@ -99,7 +99,7 @@ class HttpBackupSinkTest {
 
     @Test
     void aBackupThatCannotStartIs500WithTheReasonThenCloses() {
-        new HttpBackupSink(ch, HttpVersion.HTTP_1_1).refuse("no mariadb-backup on PATH\n");
+        new HttpBackupSink(ch, HttpVersion.HTTP_1_1, "identity").refuse("no mariadb-backup on PATH\n");
         FullHttpResponse r = ch.readOutbound();
         assertEquals(HttpResponseStatus.INTERNAL_SERVER_ERROR, r.status());
         assertEquals("no mariadb-backup on PATH\n", r.content().toString(StandardCharsets.UTF_8));
@@ -110,7 +110,7 @@ class HttpBackupSinkTest {
     @Test
     void onTheWireTheVerdictFollowsTheLastChunkAsTrailerLines() {
         EmbeddedChannel wire = new EmbeddedChannel(new HttpResponseEncoder());
-        HttpBackupSink sink = new HttpBackupSink(wire, HttpVersion.HTTP_1_1);
+        HttpBackupSink sink = new HttpBackupSink(wire, HttpVersion.HTTP_1_1, "identity");
         sink.begin(OptionalLong.empty());
         sink.write(Unpooled.copiedBuffer("abc", StandardCharsets.US_ASCII));
         sink.finish(success(3, 0x12345678));

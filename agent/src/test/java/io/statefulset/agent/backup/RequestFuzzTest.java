@@ -49,9 +49,11 @@ class RequestFuzzTest {
     private static final HealthEndpoints HEALTH;
     static {
         BackupSettings settings = new BackupSettings(Path.of("/nonexistent-data-dir"), new HostPort("127.0.0.1", 1),
-                "root", Optional.empty(), "/nonexistent/backup-tool", Optional.of(Secret.of(TOKEN, "fuzz")), List.of());
+                "root", Optional.empty(), "/nonexistent/backup-tool", Optional.of(Secret.of(TOKEN, "fuzz")), List.of(),
+                new WireCompression(WireCompression.Mode.AUTO, WireCompression.DEFAULT_ZSTD_LEVEL), 0, 1);
         BACKUP = new BackupEndpoint(settings.token(), SLOT,
-                new BackupStreamer(settings, Map.of(), Path.of("/nonexistent-tmp"), new BackupMetrics(REGISTRY), SLOT));
+                new BackupStreamer(settings, Map.of(), Path.of("/nonexistent-tmp"), new BackupMetrics(REGISTRY, 0), SLOT),
+                settings.compression(), settings.maxRate());
         SLOT.tryAcquire(new EmbeddedChannel()).orElseThrow(); // another client's backup holds the slot
         MysqlProbe alive = new MysqlProbe() {
             @Override

@@ -73,6 +73,9 @@ final class TestDonor implements AutoCloseable {
         private int mysqlPort;
         private MysqlProbe probe;
         private String backupTool = "mariadb-backup";
+        private WireCompression compression = new WireCompression(WireCompression.Mode.AUTO, WireCompression.DEFAULT_ZSTD_LEVEL);
+        private long maxRate;
+        private int parallel = 1;
 
         private Builder(DatabaseServer db, Path scratchParent) {
             this.db = db;
@@ -87,12 +90,16 @@ final class TestDonor implements AutoCloseable {
         Builder mysqlPort(int p) { mysqlPort = p; return this; }
         Builder probe(MysqlProbe p) { probe = p; return this; }
         Builder backupTool(String t) { backupTool = t; return this; }
+        Builder compression(WireCompression.Mode m) { compression = new WireCompression(m, WireCompression.DEFAULT_ZSTD_LEVEL); return this; }
+        Builder maxRate(long bytesPerSecond) { maxRate = bytesPerSecond; return this; }
+        Builder parallel(int n) { parallel = n; return this; }
 
         TestDonor start() throws IOException {
             ServeOptions options = new ServeOptions(PodIdentity.fromHostname(hostname, "mysql"), db.dataDir(),
                     new HostPort("127.0.0.1", 3307), new HostPort("127.0.0.1", mysqlPort), user, password,
                     new HostPort("mysql-0.mysql", 3306), user, password, backupTool, token,
-                    Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500));
+                    Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500),
+                    compression, maxRate, parallel);
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("TMPDIR", scratchParent.toString());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -154,8 +154,10 @@ class CliContractTest {
         env.put("AGENT_DATA_DIR", db.dataDir().toString());
         env.put("AGENT_TOKEN_FILE", token.toString());
         env.put("AGENT_MYSQL_WAIT", "20s");
+        env.put("AGENT_MAX_RATE", "50M");
         try (InProcessServe serve = InProcessServe.startWithArgs(port, env, new ArrayList<>())) {
             serve.awaitStatus("/healthz", 200, InProcessServe.START);
+            assertEquals(50e6, serve.metric("mysql_agent_backup_max_rate_bytes_per_second").orElseThrow(), "AGENT_MAX_RATE applies");
             assertEquals(401, serve.get("/backup").statusCode(), "AGENT_TOKEN_FILE applies");
             assertEquals(200, serve.get("/readyz").statusCode(), "AGENT_HOSTNAME mysql-0: a primary, ready while mysqld answers");
             assertEquals(0, serve.stop());

@@ -3,7 +3,9 @@ package io.statefulset.agent.http;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.statefulset.agent.health.CachedProbe;
 import io.statefulset.agent.health.HealthEndpoints;
@@ -49,6 +51,11 @@ final class FakeRoutes implements BackupRoute {
         CachedProbe probe = new CachedProbe(alive, Duration.ofMinutes(1));
         // Not started: /readyz takes its first sample on the first request.
         return HealthEndpoints.of(probe, true, Duration.ofSeconds(30), StartCheck.notNeeded(registry), registry);
+    }
+
+    @Override
+    public ChannelHandler newBodyEncoder() {
+        return new ChannelInboundHandlerAdapter();
     }
 
     @Override

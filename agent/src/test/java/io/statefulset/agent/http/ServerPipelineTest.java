@@ -35,7 +35,7 @@ class ServerPipelineTest {
     @Test
     void aClientThatSpeaksGetsTheHttpHandlersAndItsAnswer() {
         ch.writeInbound(Unpooled.copiedBuffer("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n", StandardCharsets.US_ASCII));
-        assertEquals(List.of(ServerPipeline.HTTP_CODEC, ServerPipeline.HTTP_AGGREGATOR, ServerPipeline.ROUTES), handlers());
+        assertEquals(List.of(ServerPipeline.HTTP_CODEC, ServerPipeline.BODY_ENCODER, ServerPipeline.HTTP_AGGREGATOR, ServerPipeline.ROUTES), handlers());
         ByteBuf reply = ch.readOutbound();
         assertTrue(reply.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200 OK\r\n"));
         reply.release();

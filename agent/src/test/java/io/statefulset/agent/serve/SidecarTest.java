@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.backup.WireCompression;
 import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.replication.setup.PositioningPreference;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
+import io.statefulset.agent.backup.WireCompression;
 import io.statefulset.agent.common.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,8 @@ class SidecarTest {
         return new ServeOptions(PodIdentity.fromHostname(hostname, "mysql"), Path.of("/var/lib/mysql"), new HostPort("0.0.0.0", 3307),
                 new HostPort("127.0.0.1", 3306), "root", Optional.of(Secret.of("rootpw", "env MYSQL_PASSWORD")),
                 new HostPort("mysql-0.mysql", 3306), "repl", Optional.of(Secret.of("replpw", "env AGENT_REPLICATION_PASSWORD")),
-                "auto", Optional.empty(), Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofMillis(500));
+                "auto", Optional.empty(), Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofMillis(500),
+                WireCompression.NONE, 0, 1);
     }
 
     @Test

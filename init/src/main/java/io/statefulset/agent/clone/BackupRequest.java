@@ -14,7 +14,7 @@ import io.statefulset.agent.common.protocol.BackupProtocol;
 import io.statefulset.agent.common.secret.Secret;
 import java.util.Optional;
 
-/** Sends {@code GET /backup} (with trailers asked for and the bearer token, if any) once connected, then leaves. */
+/** Sends {@code GET /backup} (with trailers asked for, the content-codings init decodes and the bearer token, if any) once connected, then leaves. */
 final class BackupRequest extends ChannelInboundHandlerAdapter {
     static final String USER_AGENT = "mysql-statefulset-agent init";
 
@@ -33,6 +33,7 @@ final class BackupRequest extends ChannelInboundHandlerAdapter {
         request.headers()
                 .set(HttpHeaderNames.HOST, donor.toString())
                 .set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS)
+                .set(HttpHeaderNames.ACCEPT_ENCODING, BodyDecoding.ACCEPTED)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
                 .set(HttpHeaderNames.USER_AGENT, USER_AGENT);
         token.ifPresent(t -> request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + t.reveal()));

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * <li>{@code stall}: {@link StallTimer}, nothing received for --stall-timeout while reading;</li>
  * <li>{@code sniffer}: {@link DonorReplySniffer}, HTTP or the tutorial's raw stream (removes {@code http});</li>
  * <li>{@code http}: Netty's {@link HttpClientCodec};</li>
+ * <li>{@code decoding}: {@link BodyDecoding}, undoes the body's zstd or lz4 content-coding;</li>
  * <li>{@code request}: {@link BackupRequest}, sends {@code GET /backup} and leaves;</li>
  * <li>{@code progress}: {@link ProgressTicker}, the periodic progress line;</li>
  * <li>{@code status}: {@link ReplyStatus}, what the status line means;</li>
@@ -56,6 +57,7 @@ final class DonorPipeline {
                 .addLast(STALL, new StallTimer(stallTimeout, progress))
                 .addLast(SNIFFER, new DonorReplySniffer(donor))
                 .addLast(HTTP_CODEC, new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES))
+                .addLast("decoding", new BodyDecoding(progress))
                 .addLast("request", new BackupRequest(donor, token))
                 .addLast("progress", new ProgressTicker(progress, progressInterval))
                 .addLast("status", new ReplyStatus(donor, token.isPresent(), progress))

@@ -145,7 +145,7 @@ class DonorPipelineTest {
     void theHandlersAreInstalledInTheDocumentedOrder() throws Exception {
         EmbeddedChannel ch = connect(Optional.empty());
         List<String> names = ch.pipeline().names();
-        assertEquals(List.of("stall", "sniffer", "http", "progress", "status", "legacy-end", "body-check", "backpressure",
+        assertEquals(List.of("stall", "sniffer", "http", "decoding", "progress", "status", "legacy-end", "body-check", "backpressure",
                 "extraction", "outcome"), names.subList(0, names.size() - 1), "the request handler has left after sending");
     }
 }

@@ -30,6 +30,15 @@ public final class BackupProtocol {
     /** Optional response header: the donor's estimate of the stream size in bytes (its data dir size), for ETAs. */
     public static final String SIZE_ESTIMATE_HEADER = "X-Backup-Size-Estimate";
 
+    /**
+     * Content-codings of the {@code /backup} body (request {@code Accept-Encoding}, answer {@code Content-Encoding}).
+     * {@code lz4} is lz4-java's block stream as Netty's {@code Lz4FrameEncoder} writes it, not the LZ4 frame format.
+     * Status, byte count and CRC32C always describe the decoded xbstream.
+     */
+    public static final String ENCODING_ZSTD = "zstd";
+    public static final String ENCODING_LZ4 = "lz4";
+    public static final String ENCODING_IDENTITY = "identity";
+
     public static String crc32cHex(int crc) {
         return String.format("%08x", crc);
     }
