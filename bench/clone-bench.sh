@@ -18,11 +18,14 @@ ROOT=$(cd "$HERE/.." && pwd)
 
 usage() {
   cat <<EOF
-usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
+usage: sudo bench/clone-bench.sh [--size 4G | --tables 10000] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
                                  [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile] [--keep-logs]
 
   --size SIZE    InnoDB data in the donor (bench.blobs, incompressible rows): 256M, 1G, 4G (default 4G).
                  Created once under --work and reused by later runs of the same size.
+  --tables [N]   instead of one big table: N small InnoDB tables (default 10000; schema bench_t, a few rows
+                 each, two files and about 100 KB per table: the file count is what this measures). Created
+                 once under --work and reused.
   --reps N       runs of each variant, alternating bash/agent (default 3)
   --out DIR      where latest.md and latest.csv go (default bench/results)
   --work DIR     dataset + scratch; must be a real disk, not tmpfs (default /var/tmp/agent-bench)
@@ -46,10 +49,11 @@ EOF
 # would cost ~10 MiB of RSS that the pods, whose limits give a small default, do not spend.
 DEFAULT_JAVA_OPTS="$(tr '\n' ' ' < "$ROOT/docker/agent-jvm.options")"
 
-SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
+SIZE=4G TABLES=0 REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
 while [ $# -gt 0 ]; do
   case $1 in
     --size) SIZE=$2; shift 2 ;;
+    --tables) if [[ ${2:-} =~ ^[0-9]+$ ]]; then TABLES=$2; shift 2; else TABLES=10000; shift; fi ;;
     --reps) REPS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
@@ -67,6 +71,7 @@ done
 case $ONLY in ''|bash|agent) ;; *) echo "--only takes bash or agent, not '$ONLY'" >&2; exit 2 ;; esac
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "--reps must be a positive integer" >&2; exit 2; }
 [[ $STARTS =~ ^[0-9]+$ ]] || { echo "--starts must be a number" >&2; exit 2; }
+[[ $TABLES =~ ^[0-9]+$ ]] || { echo "--tables must be a number of tables, e.g. 10000" >&2; exit 2; }
 
 to_bytes() {  # 256M, 4G, 4GiB, 1T, plain bytes -> bytes (binary units)
   local v=${1%iB} ; v=${v%B}
@@ -139,6 +144,7 @@ until ports_free $BASE $((BASE + 1)) $((BASE + 2)); do
 done
 MYSQL_PORT=$BASE SERVE_PORT=$((BASE + 1)) NCAT_PORT=$((BASE + 2))
 DONOR=$WORK/donor-$(( SIZE_BYTES / 1048576 ))M   # kept: the dataset of this size
+[ "$TABLES" = 0 ] || DONOR=$WORK/donor-${TABLES}tables
 RUN=$(mktemp -d "$WORK/run.XXXXXX")
 L=$RUN/logs; mkdir -p "$L" "$DONOR"
 CSV=$RUN/runs.csv
@@ -209,11 +215,32 @@ install_db() {
 }
 IBD=$DONOR/data/bench/blobs.ibd
 ibd_size() { stat -c %s "$IBD" 2>/dev/null || echo 0; }
+TABLES_DB=bench_t
+table_count() { { find "$DONOR/data/$TABLES_DB" -name '*.ibd' 2>/dev/null || true; } | wc -l; }
+prepare_tables() {  # N small tables, created in batches of 500 statements per client call
+  local have; have=$(table_count)
+  if [ "$have" -eq "$TABLES" ]; then log "reusing the dataset: $have tables in $TABLES_DB"; return; fi
+  local t0; t0=$(now)
+  log "creating $TABLES tables in $TABLES_DB (had $have)"
+  SQL "DROP DATABASE IF EXISTS $TABLES_DB; CREATE DATABASE $TABLES_DB"
+  local i
+  for (( i = 1; i <= TABLES; i += 500 )); do
+    awk -v a="$i" -v b="$(( i + 499 < TABLES ? i + 499 : TABLES ))" -v db="$TABLES_DB" 'BEGIN{
+      print "SET SESSION sql_log_bin=0;"
+      for (t = a; t <= b; t++) {
+        printf "CREATE TABLE %s.t%06d (id INT PRIMARY KEY, v VARCHAR(200) NOT NULL) ENGINE=InnoDB;\n", db, t
+        printf "INSERT INTO %s.t%06d VALUES (1, REPEAT(\"x\", 200)), (2, REPEAT(\"y\", 200)), (3, REPEAT(\"z\", 200));\n", db, t
+      }}' | mariadb --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot || die "creating tables failed; see $DONOR/mysqld.err"
+  done
+  stop_mysqld; start_mysqld || die "mariadbd did not restart; see $DONOR/mysqld.err"
+  log "dataset ready in $(elapsed "$t0" "$(now)") s: $(table_count) tables"
+}
 prepare_dataset() {
   if [ ! -d "$DONOR/data/mysql" ] || ! start_mysqld; then
     log "creating the donor data dir in $DONOR/data"
     stop_mysqld; install_db; start_mysqld || die "mariadbd did not start; see $DONOR/mysqld.err"
   fi
+  [ "$TABLES" = 0 ] || { prepare_tables; return; }
   local have; have=$(ibd_size)
   # A dataset is "the right size" from the target up to one insert batch (128 MiB) + 10% of InnoDB slack above it.
   if [ "$have" -ge "$SIZE_BYTES" ] && [ "$have" -le $(( SIZE_BYTES + SIZE_BYTES / 10 + 256 * 1024 * 1024 )) ]; then
@@ -271,6 +298,10 @@ check_clone() {  # dir label: prepared, with the system schema and the dataset a
   [ ! -f "$1/xtrabackup_checkpoints" ] || grep -qE 'backup_type = (full-prepared|log-applied)' "$1/xtrabackup_checkpoints" \
     || die "$2: $1 is not a prepared backup ($(grep backup_type "$1/xtrabackup_checkpoints"))"
   [ -d "$1/mysql" ] || die "$2: $1 has no mysql/"
+  if [ "$TABLES" != 0 ]; then
+    [ "$(find "$1/$TABLES_DB" -name '*.ibd' | wc -l)" -eq "$TABLES" ] || die "$2: $1/$TABLES_DB does not hold $TABLES tables"
+    return
+  fi
   [ "$(stat -c %s "$1/bench/blobs.ibd" 2>/dev/null || echo 0)" -eq "$(ibd_size)" ] || die "$2: bench/blobs.ibd differs in size from the donor's"
 }
 
@@ -467,6 +498,9 @@ machine() {  # key=value lines for the report
   echo "backup_cmd=${BACKUP[*]}"
   echo "dataset=$(ibd_size)"
   echo "size=$SIZE"
+  echo "tables=$TABLES"
+  echo "files=$(find "$DONOR/data" -type f | wc -l)"
+  echo "datadir_bytes=$(du -sb "$DONOR/data" | cut -f1)"
   echo "reps=$REPS"
   echo "cache_dropped=$CACHE"
 }
@@ -474,7 +508,7 @@ machine() {  # key=value lines for the report
 prepare_dataset
 machine > "$RUN/meta.txt"
 echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
-log "benchmark: $SIZE dataset, $REPS reps, page cache dropped: $CACHE, load $(cut -d' ' -f1-3 /proc/loadavg)"
+log "benchmark: $([ "$TABLES" = 0 ] && echo "$SIZE" || echo "$TABLES-table") dataset, $REPS reps, page cache dropped: $CACHE, load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$ONLY" = bash ] || [ "$STARTS" = 0 ] || serve_starts
 for rep in $(seq 1 "$REPS"); do
   # Alternate who goes first so that drift in the machine's load does not favour one side.

@@ -94,7 +94,11 @@ public final class ReplicaClone {
                         + "/ directory, so it is not a whole data dir: check what the donor backs up");
             }
             Duration took = prep.run(staging.data(), staging.prepareLog(), donor);
+            // The only sync of the clone's files: extraction and prepare wrote them, and nothing before this point
+            // needs them durable (a crash until "prepared" is written means: wipe and clone again).
+            long syncStart = System.nanoTime();
             Fsync.tree(staging.data());
+            log.info("clone synced to disk: every file and directory of {} ({} ms)", staging.data(), since(syncStart).toMillis());
             staging.markPrepared("donor=" + donor + " bytes=" + transfer.bytes() + " files=" + transfer.files());
             return new Prepared(transfer, took);
         } catch (DonorException e) {

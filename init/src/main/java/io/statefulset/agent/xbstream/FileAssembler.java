@@ -83,15 +83,6 @@ final class FileAssembler implements ChunkListener {
         return payloadBytes;
     }
 
-    /** Where the files that got their end chunk are. */
-    List<Path> completedFiles() {
-        List<Path> out = new ArrayList<>(completed);
-        for (OutputFile file : files.values()) {
-            if (file.ended()) out.add(file.path());
-        }
-        return out;
-    }
-
     /** Paths whose end chunk never came, in no particular order. */
     List<String> unfinished() {
         List<String> out = new ArrayList<>();

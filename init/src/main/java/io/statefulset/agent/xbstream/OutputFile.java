@@ -126,7 +126,7 @@ final class OutputFile {
     void end() throws IOException {
         if (window == null && partialLength > 0) takeWindow();
         if (window != null) writePadded();
-        writer.complete(channel, name, position);
+        writer.complete(channel, name, path, position);
         channel = null;
         partial = null;
         ended = true;
