@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
  */
 final class DiskWriter implements AutoCloseable {
     private final ArrayBlockingQueue<Job> jobs;
+    private final ExtractionTarget target;
     private final BufferPool pool;
     private final ByteBuffer zeroBlock;
     private final Thread thread;
@@ -30,12 +31,16 @@ final class DiskWriter implements AutoCloseable {
 
     private record Complete(FileChannel channel, String name, Path path, long size) implements Job {}
 
+    private record WholeFile(String name, Path path, ByteBuffer buffer, long position, long size) implements Job {}
+
     private record Barrier(CountDownLatch passed) implements Job {}
 
     private record Stop() implements Job {}
 
-    DiskWriter(BufferPool pool, int alignment, int queueDepth, String threadName) {
+    DiskWriter(ExtractionTarget target, BufferPool pool, int queueDepth, String threadName) {
+        this.target = target;
         this.pool = pool;
+        int alignment = target.alignment();
         this.jobs = new ArrayBlockingQueue<>(queueDepth);
         this.zeroBlock = ByteBuffer.allocateDirect(2 * alignment).alignedSlice(alignment).slice(0, alignment);
         this.thread = new Thread(this::run, threadName);
@@ -59,6 +64,14 @@ final class DiskWriter implements AutoCloseable {
      */
     void complete(FileChannel channel, String name, Path path, long size) throws IOException {
         submit(new Complete(channel, name, path, size));
+    }
+
+    /**
+     * Creates a file that was never opened and writes it whole through the page cache: the buffer (null for no
+     * data) from 0 to its limit at {@code position}, then the length; the buffer goes back to the pool.
+     */
+    void writeWholeFile(String name, Path path, ByteBuffer buffer, long position, long size) throws IOException {
+        submit(new WholeFile(name, path, buffer, position, size));
     }
 
     /** Waits until every job submitted so far is done; throws the first failure. */
@@ -104,6 +117,7 @@ final class DiskWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (job instanceof Write w) pool.give(w.buffer());
+            if (job instanceof WholeFile f && f.buffer() != null) pool.give(f.buffer());
             throw new InterruptedIOException("interrupted while waiting for the disk writer");
         }
     }
@@ -141,9 +155,11 @@ final class DiskWriter implements AutoCloseable {
             } finally {
                 pool.give(buffer);
             }
+        } else if (job instanceof WholeFile f) {
+            writeWholeFile(f);
         } else if (job instanceof Complete c) {
             try {
-                setLength(c);
+                setLength(c.channel(), c.path(), c.size());
             } catch (IOException e) {
                 throw new IOException("finishing " + PathText.quote(c.name()) + " (" + c.size() + " bytes) failed: "
                         + e.getMessage() + ": check free space and the target's volume", e);
@@ -162,7 +178,7 @@ final class DiskWriter implements AutoCloseable {
      */
     private void writeSkippingZeroBlocks(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
         int block = zeroBlock.capacity();
-        int limit = buffer.limit(); // whole blocks: windows are, and the last one is padded
+        int limit = buffer.limit(); // whole blocks for O_DIRECT (the last is padded); a buffered whole file may end short
         int runStart = -1;
         for (int offset = 0; offset < limit; offset += block) {
             int length = Math.min(block, limit - offset);
@@ -186,22 +202,42 @@ final class DiskWriter implements AutoCloseable {
      * that ends in a hole (or in zero blocks) is shorter, and is extended to its size without writing anything, as
      * ftruncate does (FileChannel.truncate only shortens).
      */
-    private void setLength(Complete c) throws IOException {
+    private static void setLength(FileChannel open, Path path, long size) throws IOException {
         long current;
-        try (FileChannel channel = c.channel()) {
+        try (FileChannel channel = open) {
             current = channel.size();
-            if (current > c.size()) channel.truncate(c.size());
+            if (current > size) channel.truncate(size);
         }
-        if (current < c.size()) {
-            try (RandomAccessFile file = new RandomAccessFile(c.path().toFile(), "rw")) {
-                file.setLength(c.size());
+        if (current < size) {
+            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+                file.setLength(size);
             }
+        }
+    }
+
+    private void writeWholeFile(WholeFile f) throws IOException {
+        try {
+            FileChannel channel = target.createBuffered(f.path());
+            try {
+                if (f.buffer() != null) writeSkippingZeroBlocks(channel, f.buffer(), f.position());
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            setLength(channel, f.path(), f.size());
+        } catch (IOException e) {
+            throw new IOException("writing " + PathText.quote(f.name()) + " (" + f.size() + " bytes) failed: "
+                    + e.getMessage() + ": check free space and permissions of the target's volume", e);
+        } finally {
+            if (f.buffer() != null) pool.give(f.buffer());
         }
     }
 
     private void cleanUp(Job job) {
         if (job instanceof Write w) {
             pool.give(w.buffer());
+        } else if (job instanceof WholeFile f) {
+            if (f.buffer() != null) pool.give(f.buffer());
         } else if (job instanceof Complete c) {
             closeQuietly(c.channel());
         } else if (job instanceof Close c) {

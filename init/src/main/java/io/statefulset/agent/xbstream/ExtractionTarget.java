@@ -116,6 +116,12 @@ final class ExtractionTarget {
         }
     }
 
+    /** Creates a file for buffered writes (it must not exist). */
+    FileChannel createBuffered(Path file) throws IOException {
+        return FileChannel.open(file, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS),
+                FILE_MODE);
+    }
+
     /** Opens a file for positional writes: created (it must not exist) the first time, reopened after a suspension. */
     FileChannel open(Path file, boolean create) throws IOException {
         List<OpenOption> options = new ArrayList<>(List.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));

@@ -37,7 +37,7 @@ final class FileAssembler implements ChunkListener {
         if (file == null) {
             StreamPath path = StreamPath.parse(header);
             Path resolved = target.prepareFile(path, header);
-            file = new OutputFile(header.path(), resolved, target.alignment(), pool, writer);
+            file = new OutputFile(header.path(), resolved, target, pool, writer);
             files.put(header.path(), file);
         }
         if (file.ended()) {
@@ -107,6 +107,5 @@ final class FileAssembler implements ChunkListener {
     private void activate(OutputFile file) throws IOException {
         OutputFile evicted = active.use(file);
         if (evicted != null) evicted.suspend();
-        if (!file.isOpen()) file.open(target);
     }
 }

@@ -39,7 +39,7 @@ public final class XbstreamExtractor implements AutoCloseable {
         int alignment = target.alignment();
         int windowBytes = (settings.windowBytes() + alignment - 1) / alignment * alignment;
         this.pool = new BufferPool(windowBytes, alignment, settings.bufferCount());
-        this.writer = new DiskWriter(pool, alignment, settings.writeQueueDepth(), "xbstream-writer");
+        this.writer = new DiskWriter(target, pool, settings.writeQueueDepth(), "xbstream-writer");
         this.assembler = new FileAssembler(target, pool, writer, settings.maxActiveFiles());
         this.reader = new XbstreamReader(assembler);
     }
