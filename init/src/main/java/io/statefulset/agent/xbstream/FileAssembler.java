@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns parsed chunks into files under the target: checks each new path before anything is created for it, checks
@@ -18,7 +20,10 @@ final class FileAssembler implements ChunkListener {
     private final BufferPool pool;
     private final DiskWriter writer;
     private final ActiveFiles active;
+    /** files still being written */
     private final Map<String, OutputFile> files = new HashMap<>();
+    /** only the names of finished ones: a data dir of 10^5 tables must not keep 10^5 file objects */
+    private final Set<String> ended = new HashSet<>();
     private final SparseCursor sparse = new SparseCursor();
     private OutputFile current;
     private int completed;
@@ -34,15 +39,15 @@ final class FileAssembler implements ChunkListener {
     @Override
     public void chunkStart(ChunkHeader header) throws IOException {
         OutputFile file = files.get(header.path());
+        if (file == null && ended.contains(header.path())) {
+            throw new XbstreamException("got " + header.describe() + " after that file's end chunk: the stream is"
+                    + " corrupt or mixes two backups; retry the clone");
+        }
         if (file == null) {
             StreamPath path = StreamPath.parse(header);
             Path resolved = target.prepareFile(path, header);
             file = new OutputFile(header.path(), resolved, target, pool, writer);
             files.put(header.path(), file);
-        }
-        if (file.ended()) {
-            throw new XbstreamException("got " + header.describe() + " after that file's end chunk: the stream is"
-                    + " corrupt or mixes two backups; retry the clone");
         }
         if (header.type() != ChunkType.END && header.fileOffset() != file.position()) {
             throw new XbstreamException("out-of-order chunk: " + header.describe() + " is for file offset "
@@ -54,6 +59,8 @@ final class FileAssembler implements ChunkListener {
         if (header.type() == ChunkType.END) {
             file.end();
             active.remove(file);
+            files.remove(header.path());
+            ended.add(header.path());
             completed++;
         } else if (header.type() == ChunkType.SPARSE) {
             sparse.start(header.sparseMap());
@@ -86,9 +93,7 @@ final class FileAssembler implements ChunkListener {
     /** Paths whose end chunk never came, in no particular order. */
     List<String> unfinished() {
         List<String> out = new ArrayList<>();
-        for (OutputFile file : files.values()) {
-            if (!file.ended()) out.add(file.name());
-        }
+        for (OutputFile file : files.values()) out.add(file.name());
         return out;
     }
 

@@ -38,7 +38,6 @@ final class OutputFile {
     private int partialLength;
     private FileChannel channel;
     private boolean created;
-    private boolean ended;
 
     OutputFile(String name, Path path, ExtractionTarget target, BufferPool pool, DiskWriter writer) {
         this.name = name;
@@ -60,10 +59,6 @@ final class OutputFile {
     /** The file offset the next chunk must start at: bytes written so far, holes included. */
     long position() {
         return position;
-    }
-
-    boolean ended() {
-        return ended;
     }
 
     /** The O_DIRECT channel, opened (the file created the first time) when a window is first written. */
@@ -143,7 +138,6 @@ final class OutputFile {
         }
         channel = null;
         partial = null;
-        ended = true;
     }
 
     /** Drops the window unwritten and closes the channel; only once the writer has stopped (extraction abandoned). */
