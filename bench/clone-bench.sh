@@ -27,7 +27,7 @@ usage: sudo bench/clone-bench.sh [--size 4G | --tables 10000] [--reps 3] [--out 
                  each, two files and about 100 KB per table: the file count is what this measures). Created
                  once under --work and reused.
   --reps N       runs of each variant, alternating bash/agent (default 3)
-  --out DIR      where latest.md and latest.csv go (default bench/results)
+  --out DIR      where latest.md and latest.csv go (default bench/results, with --tables N bench/results/tables-N)
   --work DIR     dataset + scratch; must be a real disk, not tmpfs (default /var/tmp/agent-bench)
   --starts N     extra 'serve' starts timed for start-to-accepting (default 5)
   --settle S     seconds to wait after dropping the page cache (default 10; see drop_caches)
@@ -49,7 +49,7 @@ EOF
 # would cost ~10 MiB of RSS that the pods, whose limits give a small default, do not spend.
 DEFAULT_JAVA_OPTS="$(tr '\n' ' ' < "$ROOT/docker/agent-jvm.options")"
 
-SIZE=4G TABLES=0 REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
+SIZE=4G TABLES=0 REPS=3 OUT= WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
 while [ $# -gt 0 ]; do
   case $1 in
     --size) SIZE=$2; shift 2 ;;
@@ -68,6 +68,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+# The table-count runs report beside the 4 GiB one, not over it.
+[ -n "$OUT" ] || { OUT=$ROOT/bench/results; [ "$TABLES" = 0 ] || OUT=$OUT/tables-$TABLES; }
 case $ONLY in ''|bash|agent) ;; *) echo "--only takes bash or agent, not '$ONLY'" >&2; exit 2 ;; esac
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "--reps must be a positive integer" >&2; exit 2; }
 [[ $STARTS =~ ^[0-9]+$ ]] || { echo "--starts must be a number" >&2; exit 2; }
