@@ -1,10 +1,10 @@
 package io.statefulset.agent.cli;
 
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.init.InitCommand;
 import io.statefulset.agent.init.InitOptions;
-import io.statefulset.agent.protocol.BackupProtocol;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.secret.Secret;
 import io.statefulset.agent.serve.ServeCommand;
 import io.statefulset.agent.serve.ServeOptions;
 import io.statefulset.agent.serve.StopSignal;
@@ -12,13 +12,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import picocli.CommandLine;
 
 /** {@code java -jar agent.jar init|serve [flags]}. Exit codes: 0 done, 1 failed, 2 usage error. */
 public final class Main {
@@ -65,6 +64,10 @@ public final class Main {
             out.println("mysql-statefulset-agent " + version());
             return OK;
         }
+        if (args[0].equals("completion")) {
+            out.print(FlagCatalog.bashCompletion());
+            return OK;
+        }
         String mode = args[0];
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         if (!mode.equals("init") && !mode.equals("serve")) {
@@ -76,10 +79,10 @@ public final class Main {
             return OK;
         }
         try {
-            Flags flags = Flags.parse(mode, rest, env, FlagCatalog.ALL);
+            CommandLine parsed = FlagCatalog.parse(mode, rest, env);
             return mode.equals("init")
-                    ? new InitCommand(initOptions(flags, env), env).run()
-                    : new ServeCommand(serveOptions(flags, env), env, serveStop).run();
+                    ? new InitCommand(initOptions(parsed.getCommand(), env), env).run()
+                    : new ServeCommand(serveOptions(parsed.getCommand(), env), env, serveStop).run();
         } catch (UsageException e) {
             err.println("usage error: " + e.getMessage());
             return USAGE;
@@ -91,53 +94,48 @@ public final class Main {
         }
     }
 
-    static InitOptions initOptions(Flags f, Map<String, String> env) throws UsageException {
-        int attempts = f.integer("clone-attempts", 3);
-        if (attempts < 1) throw new UsageException("--clone-attempts must be at least 1");
+    static InitOptions initOptions(InitFlags f, Map<String, String> env) throws UsageException {
+        if (f.cloneAttempts < 1) throw new UsageException("--clone-attempts must be at least 1, got " + f.cloneAttempts);
         return new InitOptions(
-                hostname(f, env),
-                f.value("service", "mysql"),
-                f.integer("server-id-offset", 100),
-                Path.of(f.value("config-map-dir", "/mnt/config-map")),
-                Path.of(f.value("conf-dir", "/mnt/conf.d")),
-                Path.of(f.value("data-dir", "/var/lib/mysql")),
-                f.hostPorts("donor", BackupProtocol.DEFAULT_PORT),
-                f.value("backup-tool", "auto"),
-                f.path("token-file").map(Secret::fromFile),
-                f.duration("donor-wait", Duration.ofMinutes(10)),
-                f.duration("stall-timeout", Duration.ofSeconds(60)),
-                attempts,
-                f.duration("progress-interval", Duration.ofSeconds(5)));
+                hostname(f.shared, env),
+                f.shared.service,
+                f.serverIdOffset,
+                f.configMapDir,
+                f.confDir,
+                f.shared.dataDir,
+                f.donors,
+                f.shared.backupTool,
+                f.shared.tokenFile().map(Secret::fromFile),
+                f.donorWait,
+                f.stallTimeout,
+                f.cloneAttempts,
+                f.progressInterval);
     }
 
-    static ServeOptions serveOptions(Flags f, Map<String, String> env) throws UsageException {
-        String hostname = hostname(f, env);
-        String service = f.value("service", "mysql");
-        String sts = hostname.split("\\.", 2)[0].replaceFirst("-[0-9]+$", "");
-        Optional<Secret> mysqlPassword = Secret.resolve(f.path("mysql-password-file"), env, "MYSQL_PASSWORD");
-        Optional<Secret> replicationPassword = Secret.resolve(f.path("replication-password-file"), env, "AGENT_REPLICATION_PASSWORD")
-                .or(() -> mysqlPassword);
-        String mysqlUser = f.value("mysql-user", "root");
+    static ServeOptions serveOptions(ServeFlags f, Map<String, String> env) {
+        PodIdentity pod = PodIdentity.fromHostname(hostname(f.shared, env), f.shared.service);
+        Optional<Secret> mysqlPassword = Secret.resolve(Optional.ofNullable(f.mysqlPasswordFile), env, "MYSQL_PASSWORD");
+        Optional<Secret> replicationPassword = Secret.resolve(Optional.ofNullable(f.replicationPasswordFile), env,
+                "AGENT_REPLICATION_PASSWORD").or(() -> mysqlPassword);
         return new ServeOptions(
-                hostname,
-                service,
-                Path.of(f.value("data-dir", "/var/lib/mysql")),
-                f.hostPort("listen", new HostPort("0.0.0.0", BackupProtocol.DEFAULT_PORT)),
-                new HostPort(f.value("mysql-host", "127.0.0.1"), f.integer("mysql-port", 3306)),
-                mysqlUser,
+                pod,
+                f.shared.dataDir,
+                f.listen,
+                new HostPort(f.mysqlHost, f.mysqlPort),
+                f.mysqlUser,
                 mysqlPassword,
-                new HostPort(f.value("source-host", sts + "-0." + service), f.integer("source-port", 3306)),
-                f.value("replication-user", mysqlUser),
+                new HostPort(f.sourceHost != null ? f.sourceHost : pod.primaryHost(), f.sourcePort),
+                f.replicationUser != null ? f.replicationUser : f.mysqlUser,
                 replicationPassword,
-                f.value("backup-tool", "auto"),
-                f.path("token-file").map(Secret::fromFile),
-                f.duration("max-lag", Duration.ofSeconds(60)),
-                f.duration("mysql-wait", Duration.ofMinutes(10)),
-                f.duration("legacy-wait", Duration.ofMillis(500)));
+                f.shared.backupTool,
+                f.shared.tokenFile().map(Secret::fromFile),
+                f.maxLag,
+                f.mysqlWait,
+                f.legacyWait);
     }
 
-    private static String hostname(Flags f, Map<String, String> env) {
-        Optional<String> v = f.value("hostname").or(() -> Optional.ofNullable(env.get("HOSTNAME")));
+    private static String hostname(SharedFlags f, Map<String, String> env) {
+        Optional<String> v = Optional.ofNullable(f.hostname).or(() -> Optional.ofNullable(env.get("HOSTNAME")));
         if (v.isPresent() && !v.get().isBlank()) return v.get().trim();
         try {
             return InetAddress.getLocalHost().getHostName();
@@ -160,7 +158,7 @@ public final class Main {
         StringBuilder sb = new StringBuilder();
         sb.append("mysql-statefulset-agent ").append(version()).append("\n\n");
         sb.append("usage: java -jar agent.jar init|serve [flags]   (every --flag also as env AGENT_FLAG)\n");
-        sb.append("       java -jar agent.jar --version | --help | <mode> --help\n\n");
+        sb.append("       java -jar agent.jar --version | --help | <mode> --help | completion (bash completion script)\n\n");
         sb.append("  init   init container: server-id + role config, then clone a replica's empty data dir from a peer\n");
         sb.append("  serve  sidecar: set replication up once, serve backups, /healthz /readyz /metrics on --listen\n\n");
         sb.append("Passwords: env MYSQL_PASSWORD / AGENT_REPLICATION_PASSWORD or --*-password-file; never argv.\n");

@@ -3,11 +3,10 @@ package io.statefulset.agent.serve;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.statefulset.agent.backup.BackupServer;
-import io.statefulset.agent.replication.JdbcMysqlProbe;
-import io.statefulset.agent.replication.LocalMysqlDataSource;
-import io.statefulset.agent.replication.ReplicationSettings;
-import io.statefulset.agent.replication.ReplicationSetup;
+import io.statefulset.agent.http.AgentServer;
+import io.statefulset.agent.mysql.JdbcMysqlProbe;
+import io.statefulset.agent.replication.setup.ReplicationSettings;
+import io.statefulset.agent.replication.setup.ReplicationSetup;
 import io.statefulset.agent.replication.ReplicationSetupException;
 import java.io.IOException;
 import java.time.Duration;
@@ -42,12 +41,12 @@ public final class ServeCommand {
     /** @return the process exit code: 0 after a SIGTERM, 1 when the setup failed or the port cannot be bound */
     public int run() {
         long started = System.nanoTime();
-        ReplicationSettings settings = ReplicationSettings.from(options);
-        HikariDataSource dataSource = LocalMysqlDataSource.create(options);
+        ReplicationSettings settings = Sidecar.replication(options);
+        HikariDataSource dataSource = Sidecar.localMysql(options);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        BackupServer server;
+        AgentServer server;
         try {
-            server = BackupServer.start(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
+            server = Sidecar.startServer(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
                     registry, env);
         } catch (IOException e) {
             dataSource.close();

@@ -1,7 +1,8 @@
 package io.statefulset.agent.serve;
 
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.identity.PodIdentity;
+import io.statefulset.agent.common.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,8 +10,7 @@ import java.util.Optional;
 /**
  * Everything {@code agent.jar serve} is told, already parsed and validated by the CLI.
  *
- * @param hostname            {@code <sts>-<ordinal>}: ordinal 0 is the primary
- * @param service             the headless Service
+ * @param pod                 this pod, parsed once from {@code <sts>-<ordinal>}: ordinal 0 is the primary
  * @param dataDir             where the clone left {@code xtrabackup_*_info} and where the once-marker is kept
  * @param listen              backup + health server address (default 0.0.0.0:3307)
  * @param mysql               the local mysqld (default 127.0.0.1:3306)
@@ -26,8 +26,7 @@ import java.util.Optional;
  * @param legacyWait          a client that sends no request within this time gets the raw stream (ncat clients)
  */
 public record ServeOptions(
-        String hostname,
-        String service,
+        PodIdentity pod,
         Path dataDir,
         HostPort listen,
         HostPort mysql,

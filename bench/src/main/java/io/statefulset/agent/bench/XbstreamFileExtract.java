@@ -1,6 +1,6 @@
 package io.statefulset.agent.bench;
 
-import io.statefulset.agent.clone.Fsync;
+import io.statefulset.agent.common.fs.Fsync;
 import io.statefulset.agent.xbstream.XbstreamExtractor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
