@@ -129,6 +129,11 @@ class CloneDurabilityTest {
                 if (space < 0) continue;
                 String pid = line.substring(0, space);
                 long entry = i;
+                // the backup tool's process, however strace splits its execve line
+                if (line.contains(" execve(\"") && (line.contains("mariadb-backup\"") || line.contains("mariabackup\"")
+                        || line.contains("xtrabackup\""))) {
+                    toolPids.add(pid);
+                }
                 if (line.endsWith("<unfinished ...>")) {
                     pending.put(pid, line.substring(0, line.length() - "<unfinished ...>".length()));
                     pendingAt.put(pid, (long) i);
@@ -143,18 +148,15 @@ class CloneDurabilityTest {
                 if (exited.find() && toolPids.contains(exited.group(1))) t.lastToolExit = i;
                 Matcher m = CALL.matcher(line);
                 if (!m.find() || m.group(4).startsWith("-")) continue;
-                t.call(m.group(1), m.group(2), m.group(3), entry, i, toolPids);
+                t.call(m.group(2), m.group(3), entry, i);
             }
             t.entryChanges.forEach((dir, at) -> at.stream().filter(i -> i < t.mysqlRename).max(Long::compare)
                     .ifPresent(last -> t.lastEntryChange.put(dir, last)));
             return t;
         }
 
-        private void call(String pid, String name, String args, long entry, long exit, Set<String> toolPids) {
+        private void call(String name, String args, long entry, long exit) {
             switch (name) {
-                case "execve" -> {
-                    if (args.contains("mariadb-backup") || args.contains("mariabackup")) toolPids.add(pid);
-                }
                 case "write", "pwrite64", "writev", "pwritev", "pwritev2", "ftruncate", "fallocate" -> {
                     String key = key(fdPath(args));
                     if (key != null) lastWrite.merge(key, exit, Math::max);
