@@ -71,6 +71,24 @@ public final class Fsync {
     }
 
     /**
+     * Starts writing back the file system of {@code p} on a thread of its own, as a head start for a later
+     * {@link #tree} while something else runs (the clone's prepare): only that later sync makes anything durable, so
+     * this one's errors are left for it to report. Join the thread before relying on nothing being in flight.
+     */
+    public static Thread writeBackInBackground(Path p) {
+        Thread t = new Thread(() -> {
+            try {
+                fileSystem(p);
+            } catch (IOException e) {
+                log.debug("early write-back of {} failed ({}); the sync after it will report it", p, e.getMessage());
+            }
+        }, "early-write-back");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
      * syncfs of the file system holding {@code p}.
      *
      * @return false when the sync program cannot be started (the caller falls back to fsyncs)
