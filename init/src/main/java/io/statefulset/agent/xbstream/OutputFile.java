@@ -15,8 +15,8 @@ import java.util.Arrays;
  *
  * <p>The file is only created when its first window is written. A file that ends before that (a whole file in one
  * window: most files of a data dir with many tables) is written by one buffered write instead: an O_DIRECT write
- * waits for the device, and 20,000 of them one after another cost 5 s where the page cache takes 1 s, written back
- * in bulk by the one sync at the end.
+ * waits for the device: the 20,202 files of a 10,000-table backup took 5.7-7.7 s to extract that way, 1.8-2.9 s
+ * through the page cache, which the one sync at the end writes back in bulk.
  *
  * <p>Invariant: without a window, {@code windowBase + partialLength == position} and {@code partial} holds the
  * bytes of the block at {@code windowBase} up to {@code position}.
