@@ -134,6 +134,12 @@ if [ "$ONLY" != bash ] && { [ $BUILD = 1 ] || [ ! -f "$JAR" ]; }; then
 fi
 [ "$ONLY" = bash ] || [ -f "$JAR" ] || die "no jar at $JAR"
 
+# mariadb-backup keeps every tablespace open: 50,000 tables need more descriptors than a login shell's default
+# (a pod's limit is normally 2^20). Raised for everything this script starts, both sides alike.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ "$TABLES" -lt "$(( $(ulimit -n) - 1000 ))" ] || [ "$(ulimit -n)" = unlimited ] \
+  || die "--tables $TABLES needs more than $(ulimit -n) open files (ulimit -n); raise the hard limit"
+
 # ------------------------------------------------------------------ work dir, scratch, cleanup
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)

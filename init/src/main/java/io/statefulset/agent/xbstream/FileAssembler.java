@@ -2,13 +2,13 @@ package io.statefulset.agent.xbstream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Turns parsed chunks into files under the target: checks each new path before anything is created for it, checks
@@ -22,8 +22,8 @@ final class FileAssembler implements ChunkListener {
     private final ActiveFiles active;
     /** files still being written */
     private final Map<String, OutputFile> files = new HashMap<>();
-    /** only the names of finished ones: a data dir of 10^5 tables must not keep 10^5 file objects */
-    private final Set<String> ended = new HashSet<>();
+    /** the finished ones, as fingerprints: a data dir of 10^5 tables must not keep 10^5 objects */
+    private final EndedFiles ended = new EndedFiles();
     private final SparseCursor sparse = new SparseCursor();
     private OutputFile current;
     private int completed;
@@ -39,7 +39,7 @@ final class FileAssembler implements ChunkListener {
     @Override
     public void chunkStart(ChunkHeader header) throws IOException {
         OutputFile file = files.get(header.path());
-        if (file == null && ended.contains(header.path())) {
+        if (file == null && ended.mightContain(header.path()) && endedOnDisk(header)) {
             throw new XbstreamException("got " + header.describe() + " after that file's end chunk: the stream is"
                     + " corrupt or mixes two backups; retry the clone");
         }
@@ -107,6 +107,13 @@ final class FileAssembler implements ChunkListener {
             }
             active.remove(file);
         }
+    }
+
+    /** A fingerprint matched: the file is really finished if it exists once the writer has caught up. */
+    private boolean endedOnDisk(ChunkHeader header) throws IOException {
+        writer.drain();
+        Path resolved = target.root().resolve(String.join("/", StreamPath.parse(header).segments()));
+        return Files.exists(resolved, LinkOption.NOFOLLOW_LINKS);
     }
 
     private void activate(OutputFile file) throws IOException {

@@ -94,7 +94,8 @@ class CloneDurabilityTest {
         }
         assertEquals(List.of(), unsynced.subList(0, Math.min(10, unsynced.size())),
                 unsynced.size() + " of " + (files.size() + dirs.size()) + " not durable before mysql/ appeared (line "
-                        + t.mysqlRename + ")");
+                        + t.mysqlRename + "; syncfs calls " + t.syncfs.stream().map(s -> s[0] + "-" + s[1]).toList()
+                        + ", prepare exited at line " + t.lastToolExit + ")");
         assertTrue(t.lastToolExit > 0, "the trace shows the prepare run");
     }
 
