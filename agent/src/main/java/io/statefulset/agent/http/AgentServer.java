@@ -47,16 +47,18 @@ public final class AgentServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final BackupRoute backup;
     private final ThreadPoolExecutor probeExecutor;
+    private final HealthEndpoints health;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private AgentServer(EventLoopGroup group, Channel serverChannel, ChannelGroup connections, BackupRoute backup,
-                         ThreadPoolExecutor probeExecutor) {
+                         ThreadPoolExecutor probeExecutor, HealthEndpoints health) {
         this.group = group;
         this.serverChannel = serverChannel;
         this.connections = connections;
         this.backup = backup;
         this.probeExecutor = probeExecutor;
+        this.health = health;
     }
 
     /**
@@ -107,9 +109,10 @@ public final class AgentServer implements AutoCloseable {
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             probeExecutor.shutdownNow();
+            health.close();
             throw new IOException("cannot serve on " + listening.getLocalAddress() + ": " + e.getMessage(), e);
         }
-        return new AgentServer(group, serverChannel, connections, backup, probeExecutor);
+        return new AgentServer(group, serverChannel, connections, backup, probeExecutor, health);
     }
 
     private static ServerSocketChannel listen(InetSocketAddress bind) throws IOException {
@@ -153,6 +156,7 @@ public final class AgentServer implements AutoCloseable {
             }
             connections.close().awaitUninterruptibly();
             probeExecutor.shutdownNow();
+            health.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             log.info("stopped listening on {}", serverChannel.localAddress());
         } finally {

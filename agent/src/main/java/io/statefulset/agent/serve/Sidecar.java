@@ -4,16 +4,21 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.statefulset.agent.backup.BackupEndpoint;
 import io.statefulset.agent.backup.BackupSettings;
-
 import io.statefulset.agent.health.CachedProbe;
+import io.statefulset.agent.health.CloneFailureMetrics;
 import io.statefulset.agent.health.HealthEndpoints;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicationMetrics;
+import io.statefulset.agent.health.ReplicationWatch;
+import io.statefulset.agent.health.StartCheck;
+import io.statefulset.agent.health.SteadyReadiness;
 import io.statefulset.agent.http.AgentServer;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
+import io.statefulset.agent.replication.SourceEndpoint;
+import io.statefulset.agent.replication.preflight.PreflightVerdict;
+import io.statefulset.agent.replication.preflight.StartGate;
 import io.statefulset.agent.replication.setup.PositioningPreference;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
-import io.statefulset.agent.replication.SourceEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -50,31 +55,61 @@ public final class Sidecar {
     }
 
     /** Starts the port on {@code options.listen()}. */
-    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
-                                          Map<String, String> env) throws IOException {
-        return startServer(options, probe, registry, env,
+    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, StartCheck startCheck,
+                                          PrometheusMeterRegistry registry, Map<String, String> env) throws IOException {
+        return startServer(options, probe, startCheck, registry, env,
                 new InetSocketAddress(options.listen().host(), options.listen().port()));
     }
 
+    /** As above on {@code bind} (tests bind port 0), with no replication start checks (nothing sets them up). */
+    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
+                                          Map<String, String> env, InetSocketAddress bind) throws IOException {
+        return startServer(options, probe, StartCheck.notNeeded(registry), registry, env, bind);
+    }
+
     /**
-     * As {@link #startServer(ServeOptions, MysqlProbe, PrometheusMeterRegistry, Map)} on {@code bind}; tests bind
-     * port 0.
+     * The port on {@code bind}: backup, and health answered from a {@link ReplicationWatch} that samples mysqld
+     * from now on.
      *
      * @throws IllegalArgumentException when the token file is empty
      */
-    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
-                                          Map<String, String> env, InetSocketAddress bind) throws IOException {
+    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, StartCheck startCheck,
+                                          PrometheusMeterRegistry registry, Map<String, String> env,
+                                          InetSocketAddress bind) throws IOException {
         BackupEndpoint backup = BackupEndpoint.create(backup(options), registry, env);
         CachedProbe cachedProbe = new CachedProbe(probe, PROBE_CACHE);
         ReplicationMetrics.register(registry, cachedProbe);
+        CloneFailureMetrics.register(registry, options.dataDir());
         boolean primary = options.pod().isPrimary();
-        HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
+        HealthEndpoints health = HealthEndpoints.of(cachedProbe, primary, options.maxLag(), startCheck, registry);
         AgentServer server = AgentServer.start(bind, options.legacyWait(), backup, health);
-        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics", server.address(),
+        health.start();
+        log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s, {} samples {} s apart decide a change),"
+                        + " /metrics", server.address(),
                 options.token().isPresent() ? "bearer token required" : "no token",
                 options.token().isEmpty() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
-                primary ? "primary" : "replica", options.maxLag().toSeconds());
+                primary ? "primary" : "replica", options.maxLag().toSeconds(), SteadyReadiness.SAMPLES,
+                ReplicationWatch.INTERVAL.toSeconds());
         return server;
     }
 
+    /** Tells readiness and metrics what the replication start checks found. */
+    public static StartGate.Listener gateListener(StartCheck startCheck) {
+        return new StartGate.Listener() {
+            @Override
+            public void waiting(String why) {
+                startCheck.waiting(why);
+            }
+
+            @Override
+            public void passed(PreflightVerdict verdict) {
+                startCheck.passed();
+            }
+
+            @Override
+            public void refused(PreflightVerdict verdict, String line) {
+                startCheck.refused(verdict.outcome().label(), line);
+            }
+        };
+    }
 }

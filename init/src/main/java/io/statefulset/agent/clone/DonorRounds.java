@@ -1,10 +1,12 @@
 package io.statefulset.agent.clone;
 
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,6 +46,7 @@ public final class DonorRounds {
     private final Backoff pollBackoff;
     private final Backoff roundBackoff;
     private final RoundClock clock;
+    private final Map<FailureCause, Integer> failures = new EnumMap<>(FailureCause.class);
 
     public DonorRounds(List<HostPort> donors, Duration donorWait, int attempts, Backoff pollBackoff, Backoff roundBackoff) {
         this(donors, donorWait, attempts, pollBackoff, roundBackoff, RoundClock.SYSTEM);
@@ -63,6 +66,11 @@ public final class DonorRounds {
 
     public List<HostPort> donors() {
         return donors;
+    }
+
+    /** How many donor attempts failed so far, by cause. */
+    public synchronized Map<FailureCause, Integer> failures() {
+        return Map.copyOf(failures);
     }
 
     public <T> T run(Attempt<T> attempt) throws CloneException, IOException, InterruptedException {
@@ -91,10 +99,12 @@ public final class DonorRounds {
     private final class Round<T> {
         private final Attempt<T> attempt;
         private final Map<HostPort, String> lastFailure;
-        private final long deadline = clock.nanoTime() + donorWait.toNanos();
+        private final long start = clock.nanoTime();
+        private final long deadline = start + donorWait.toNanos();
         private final Set<HostPort> failed = new HashSet<>();
         private final Map<HostPort, Long> busyUntil = new HashMap<>();
         private final Map<HostPort, String> waitingFor = new LinkedHashMap<>();
+        private final WaitNotice<HostPort> notice = new WaitNotice<>(WaitNotice.EVERY);
         private boolean reachedAny;
 
         Round(Attempt<T> attempt, Map<HostPort, String> lastFailure) {
@@ -126,8 +136,13 @@ public final class DonorRounds {
                         reachedAny = true;
                         failed.add(donor);
                         waitingFor.remove(donor);
-                        lastFailure.put(donor, e.getMessage());
-                        log.error("clone from {} failed: {}", donor, e.getMessage());
+                        notice.forget(donor);
+                        FailureCause cause = e instanceof DonorFailedException f ? f.failureCause() : FailureCause.AGENT;
+                        lastFailure.put(donor, "[" + cause + "] " + e.getMessage());
+                        synchronized (DonorRounds.this) {
+                            failures.merge(cause, 1, Integer::sum);
+                        }
+                        log.error("clone from {} failed [{}]: {}", donor, cause, e.getMessage());
                     }
                 }
                 if (failed.size() == donors.size()) return null;
@@ -142,11 +157,18 @@ public final class DonorRounds {
             }
         }
 
-        /** Logs a donor's waiting reason only when it changes, not on every poll. */
+        /** Logs a donor's waiting reason when it changes, then once a minute with the time waited and left. */
         private void waiting(HostPort donor, String reason) {
-            if (!reason.equals(waitingFor.put(donor, reason))) {
-                long left = Math.max(0, deadline - clock.nanoTime());
-                log.info("waiting for donor {}: {} (polling with backoff, {} left)", donor, reason, human(Duration.ofNanos(left)));
+            waitingFor.put(donor, reason);
+            long now = clock.nanoTime();
+            boolean again = notice.saidBefore(donor, reason);
+            if (!notice.due(donor, reason, now)) return;
+            String left = human(Duration.ofNanos(Math.max(0, deadline - now)));
+            if (again) {
+                log.info("still waiting for donor {}: {} ({} waited, {} left of --donor-wait)", donor, reason,
+                        human(Duration.ofNanos(now - start)), left);
+            } else {
+                log.info("waiting for donor {}: {} (polling with backoff, {} left)", donor, reason, left);
             }
         }
 
