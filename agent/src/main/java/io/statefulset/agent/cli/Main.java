@@ -109,7 +109,9 @@ public final class Main {
                 f.donorWait,
                 f.stallTimeout,
                 f.cloneAttempts,
-                f.progressInterval);
+                f.progressInterval,
+                f.rebuildPrimary,
+                f.rebuildWait);
     }
 
     static ServeOptions serveOptions(ServeFlags f, Map<String, String> env) {

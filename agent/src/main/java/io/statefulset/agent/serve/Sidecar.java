@@ -85,7 +85,7 @@ public final class Sidecar {
         AgentServer server = AgentServer.start(bind, options.legacyWait(), backup, health);
         health.start();
         log.info("listening on {}: /backup ({}{}), /healthz, /readyz ({}, max lag {} s, {} samples {} s apart decide a change),"
-                        + " /metrics", server.address(),
+                        + " /status, /metrics", server.address(),
                 options.token().isPresent() ? "bearer token required" : "no token",
                 options.token().isEmpty() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
                 primary ? "primary" : "replica", options.maxLag().toSeconds(), SteadyReadiness.SAMPLES,

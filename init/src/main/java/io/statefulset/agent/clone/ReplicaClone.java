@@ -33,6 +33,7 @@ public final class ReplicaClone {
     private final Supplier<BackupPrepare> prepare;
     private final HandOver handOver;
     private final SetAside setAside;
+    private final PreparedFix fix;
 
     /**
      * @param prepare resolved only when a clone is needed, so that a finished data dir never depends on the backup
@@ -40,6 +41,13 @@ public final class ReplicaClone {
      */
     public ReplicaClone(CloneStaging staging, DonorRounds rounds, DonorClient client, Supplier<BackupPrepare> prepare,
                         HandOver handOver) {
+        this(staging, rounds, client, prepare, handOver, PreparedFix.NONE);
+    }
+
+    /** As above, with {@code fix} applied to the prepared clone before it is marked prepared. */
+    public ReplicaClone(CloneStaging staging, DonorRounds rounds, DonorClient client, Supplier<BackupPrepare> prepare,
+                        HandOver handOver, PreparedFix fix) {
+        this.fix = fix;
         this.setAside = new SetAside(Clock.systemUTC());
         this.staging = staging;
         this.rounds = rounds;
@@ -146,6 +154,7 @@ public final class ReplicaClone {
             } finally {
                 writeBack.join();
             }
+            fix.apply(staging.data(), donor);
             // The sync that makes the clone durable: extraction and prepare wrote it, and nothing before this point
             // needs it durable (a crash until "prepared" is written means: wipe and clone again).
             long syncStart = System.nanoTime();
