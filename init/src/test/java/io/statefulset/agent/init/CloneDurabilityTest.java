@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.testing.BackupStream;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.TestDonor;
 import io.statefulset.agent.testing.TestDonor.Script;
 import java.nio.file.Files;
@@ -41,11 +41,11 @@ class CloneDurabilityTest {
     private static final Pattern EXITED = Pattern.compile("^(\\d+) \\+\\+\\+ exited with");
 
     @RegisterExtension
-    MariaDbExtension servers = new MariaDbExtension();
+    DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @Test
     void everyFileAndDirectoryIsSyncedBeforeMysqlAppears() throws Exception {
-        MariaDb donor = servers.start(100);
+        DatabaseServer donor = servers.start(100);
         List<String> ddl = new ArrayList<>(List.of("CREATE DATABASE many"));
         for (int t = 1; t <= TABLES; t++) {
             ddl.add("CREATE TABLE many.t" + t + " (id INT PRIMARY KEY, v VARCHAR(40)) ENGINE=InnoDB");

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.testing.BackupStream;
 import io.statefulset.agent.testing.DiskUsage;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.TestDonor;
 import io.statefulset.agent.testing.TestDonor.Script;
 import io.statefulset.agent.testing.XbstreamWriter;
@@ -36,8 +36,8 @@ class SparseCloneTest {
     static final int BLOCK = 4096;
 
     @RegisterExtension
-    MariaDbExtension servers = new MariaDbExtension();
-    MariaDb donor;
+    DatabaseServerExtension servers = new DatabaseServerExtension();
+    DatabaseServer donor;
     Path work;
     Path stream;
 
@@ -114,7 +114,7 @@ class SparseCloneTest {
     }
 
     private void assertSameRows(Path data) throws Exception {
-        MariaDb replica = servers.startOn(data, 101);
+        DatabaseServer replica = servers.startOn(data, 101);
         for (String table : List.of("sparse.compressed", "sparse.punched")) {
             assertEquals(donor.checksum(table), replica.checksum(table), table);
         }
