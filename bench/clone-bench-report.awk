@@ -25,9 +25,14 @@ FNR == 1 { next }   # CSV header
 }
 END {
   printf "### Clone benchmark: bash pipeline vs agent\n\n"
-  printf "%s, %s dataset (`bench/blobs.ibd` = %d bytes of incompressible rows), %s runs of each variant, alternating;" \
-         " page cache dropped before each run: %s. `bench/clone-bench.sh --size %s --reps %s`.\n\n", \
-         M["date"], M["size"], M["dataset"], M["reps"], M["cache_dropped"], M["size"], M["reps"]
+  if (M["tables"] + 0 > 0)
+    printf "%s, %d-table dataset (schema `bench_t`, %d small InnoDB tables; the data dir holds %d files, %d bytes)," \
+           " %s runs of each variant, alternating; page cache dropped before each run: %s. `bench/clone-bench.sh --tables %d --reps %s`.\n\n", \
+           M["date"], M["tables"], M["tables"], M["files"], M["datadir_bytes"], M["reps"], M["cache_dropped"], M["tables"], M["reps"]
+  else
+    printf "%s, %s dataset (`bench/blobs.ibd` = %d bytes of incompressible rows), %s runs of each variant, alternating;" \
+           " page cache dropped before each run: %s. `bench/clone-bench.sh --size %s --reps %s`.\n\n", \
+           M["date"], M["size"], M["dataset"], M["reps"], M["cache_dropped"], M["size"], M["reps"]
   if (M["write_load"] != "" && M["write_load"] != "none") {
     ach = ""; for (k in M) if (k ~ /^write_achieved_/) ach = ach " " M[k]
     printf "Write load during every clone: `--write-load %s` (1 KiB rows into bench.writes on the donor; reached, MB/s:%s);" \
@@ -71,7 +76,8 @@ END {
   }
 
   printf "Goals (measured here, never asserted in tests):\n\n| goal | measured | met |\n|---|---|---|\n"
-  if (ratio != "") printf "| throughput >= 1.5x bash (aim 2x) | %.2fx | %s |\n", ratio, (ratio >= 2 ? "yes (>= 2x)" : ratio >= 1.5 ? "yes" : "no")
+  if (ratio != "" && M["tables"] + 0 > 0) printf "| many small tables: >= 2x bash | %.2fx | %s |\n", ratio, (ratio >= 2 ? "yes" : ratio > 1 ? "no (ahead)" : "no")
+  else if (ratio != "") printf "| throughput >= 1.5x bash (aim 2x) | %.2fx | %s |\n", ratio, (ratio >= 2 ? "yes (>= 2x)" : ratio >= 1.5 ? "yes" : "no")
   if (L["agent.dhwm"] != "") printf "| serve RSS < 64 MiB | %s MiB | %s |\n", mib(stat(L["agent.dhwm"], "max")), (stat(L["agent.dhwm"], "max") < 65536 ? "yes" : "no")
   if (L["agent.rhwm"] != "") printf "| init RSS < 64 MiB | %s MiB | %s |\n", mib(stat(L["agent.rhwm"], "max")), (stat(L["agent.rhwm"], "max") < 65536 ? "yes" : "no")
   if (L["accept"] != "") printf "| serve accepting within 1 s | %d ms (median) | %s |\n", stat(L["accept"], "med"), (stat(L["accept"], "med") < 1000 ? "yes" : "no")

@@ -22,7 +22,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 
 usage() {
   cat <<EOF
-usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
+usage: sudo bench/clone-bench.sh [--size 4G | --tables 10000] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
                                  [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile] [--keep-logs]
                                  [--link loopback|1gbit|RATE] [--data blobs|rows] [--compression none,lz4,zstd,auto]
                                  [--write-load RATE]
@@ -36,8 +36,11 @@ usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [-
   --compression M,...  run the agent once per serve --compression mode per rep (variants agent-<mode>;
                  default = no --compression flag, variant agent);
                  default: the agent's defaults on loopback, none,lz4,zstd,auto with --link
+  --tables [N]   instead of one big table: N small InnoDB tables (default 10000; schema bench_t, a few rows
+                 each, two files and about 100 KB per table: the file count is what this measures). Created
+                 once under --work and reused.
   --reps N       runs of each variant, alternating bash/agent (default 3)
-  --out DIR      where latest.md and latest.csv go (default bench/results)
+  --out DIR      where latest.md and latest.csv go (default bench/results, with --tables N bench/results/tables-N)
   --work DIR     dataset + scratch; must be a real disk, not tmpfs (default /var/tmp/agent-bench)
   --starts N     extra 'serve' starts timed for start-to-accepting (default 5)
   --settle S     seconds to wait after dropping the page cache (default 10; see drop_caches)
@@ -64,7 +67,7 @@ EOF
 # would cost ~10 MiB of RSS that the pods, whose limits give a small default, do not spend.
 DEFAULT_JAVA_OPTS="$(tr '\n' ' ' < "$ROOT/docker/agent-jvm.options")"
 
-SIZE= REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
+SIZE= TABLES=0 REPS=3 OUT= WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
 LINK=loopback DATA= MODES=
 WRITE_LOAD=0
 while [ $# -gt 0 ]; do
@@ -73,6 +76,7 @@ while [ $# -gt 0 ]; do
     --link) LINK=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --compression) MODES=$2; shift 2 ;;
+    --tables) if [[ ${2:-} =~ ^[0-9]+$ ]]; then TABLES=$2; shift 2; else TABLES=10000; shift; fi ;;
     --reps) REPS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
@@ -88,6 +92,8 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+# The table-count runs report beside the 4 GiB one, not over it.
+[ -n "$OUT" ] || { OUT=$ROOT/bench/results; [ "$TABLES" = 0 ] || OUT=$OUT/tables-$TABLES; }
 case $ONLY in ''|bash|agent) ;; *) echo "--only takes bash or agent, not '$ONLY'" >&2; exit 2 ;; esac
 [[ $LINK = loopback || $LINK =~ ^[0-9]+[kmg]?bit$ ]] || { echo "--link takes loopback or a tc rate like 1gbit or 500mbit, not '$LINK'" >&2; exit 2; }
 if [ "$LINK" = loopback ]; then : "${SIZE:=4G}" "${DATA:=blobs}"; else : "${SIZE:=1G}" "${DATA:=rows}" "${MODES:=none,lz4,zstd,auto}"; fi
@@ -105,6 +111,8 @@ if [ -z "$MODES" ]; then VARIANTS=(agent); else
 fi
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "--reps must be a positive integer" >&2; exit 2; }
 [[ $STARTS =~ ^[0-9]+$ ]] || { echo "--starts must be a number" >&2; exit 2; }
+[[ $TABLES =~ ^[0-9]+$ ]] || { echo "--tables must be a number of tables, e.g. 10000" >&2; exit 2; }
+[ "$TABLES" = 0 ] || [ "$WRITE_LOAD" = 0 ] || { echo "--tables and --write-load do not combine (the writer fills bench.writes of the --size dataset)" >&2; exit 2; }
 
 to_bytes() {  # 256M, 4G, 4GiB, 1T, plain bytes -> bytes (binary units)
   local v=${1%iB} ; v=${v%B}
@@ -169,6 +177,12 @@ if [ "$ONLY" != bash ] && { [ $BUILD = 1 ] || [ ! -f "$JAR" ]; }; then
 fi
 [ "$ONLY" = bash ] || [ -f "$JAR" ] || die "no jar at $JAR"
 
+# mariadb-backup keeps every tablespace open: 50,000 tables need more descriptors than a login shell's default
+# (a pod's limit is normally 2^20). Raised for everything this script starts, both sides alike.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+[ "$TABLES" -lt "$(( $(ulimit -n) - 1000 ))" ] || [ "$(ulimit -n)" = unlimited ] \
+  || die "--tables $TABLES needs more than $(ulimit -n) open files (ulimit -n); raise the hard limit"
+
 # ------------------------------------------------------------------ work dir, scratch, cleanup
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -181,6 +195,7 @@ until ports_free $BASE $((BASE + 1)) $((BASE + 2)); do
 done
 MYSQL_PORT=$BASE SERVE_PORT=$((BASE + 1)) NCAT_PORT=$((BASE + 2))
 DONOR=$WORK/donor-$([ "$DATA" = rows ] && echo rows-)$(( SIZE_BYTES / 1048576 ))M   # kept: the dataset of this size
+[ "$TABLES" = 0 ] || DONOR=$WORK/donor-${TABLES}tables
 RUN=$(mktemp -d "$WORK/run.XXXXXX")
 L=$RUN/logs; mkdir -p "$L" "$DONOR"
 CSV=$RUN/runs.csv
@@ -325,11 +340,32 @@ rows_batch() {  # batch number b (0, 1, ...): its rows, binlog off
       '\",\"ms\":', FLOOR(RAND()*2000), ',\"items\":', FLOOR(RAND()*12), '}')
     FROM shop.seq_1_to_100000;"
 }
+TABLES_DB=bench_t
+table_count() { { find "$DONOR/data/$TABLES_DB" -name '*.ibd' 2>/dev/null || true; } | wc -l; }
+prepare_tables() {  # N small tables, created in batches of 500 statements per client call
+  local have; have=$(table_count)
+  if [ "$have" -eq "$TABLES" ]; then log "reusing the dataset: $have tables in $TABLES_DB"; return; fi
+  local t0; t0=$(now)
+  log "creating $TABLES tables in $TABLES_DB (had $have)"
+  SQL "DROP DATABASE IF EXISTS $TABLES_DB; CREATE DATABASE $TABLES_DB"
+  local i
+  for (( i = 1; i <= TABLES; i += 500 )); do
+    awk -v a="$i" -v b="$(( i + 499 < TABLES ? i + 499 : TABLES ))" -v db="$TABLES_DB" 'BEGIN{
+      print "SET SESSION sql_log_bin=0;"
+      for (t = a; t <= b; t++) {
+        printf "CREATE TABLE %s.t%06d (id INT PRIMARY KEY, v VARCHAR(200) NOT NULL) ENGINE=InnoDB;\n", db, t
+        printf "INSERT INTO %s.t%06d VALUES (1, REPEAT(\"x\", 200)), (2, REPEAT(\"y\", 200)), (3, REPEAT(\"z\", 200));\n", db, t
+      }}' | mariadb --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot || die "creating tables failed; see $DONOR/mysqld.err"
+  done
+  stop_mysqld; start_mysqld || die "mariadbd did not restart; see $DONOR/mysqld.err"
+  log "dataset ready in $(elapsed "$t0" "$(now)") s: $(table_count) tables"
+}
 prepare_dataset() {
   if [ ! -d "$DONOR/data/mysql" ] || ! start_mysqld; then
     log "creating the donor data dir in $DONOR/data"
     stop_mysqld; install_db; start_mysqld || die "mariadbd did not start; see $DONOR/mysqld.err"
   fi
+  [ "$TABLES" = 0 ] || { prepare_tables; return; }
   local have; have=$(ibd_size)
   # A dataset is "the right size" from the target up to one insert batch (128 MiB) + 10% of InnoDB slack above it.
   if [ "$have" -ge "$SIZE_BYTES" ] && [ "$have" -le $(( SIZE_BYTES + SIZE_BYTES / 10 + 256 * 1024 * 1024 )) ]; then
@@ -396,6 +432,10 @@ check_clone() {  # dir label: prepared, with the system schema and the dataset a
   [ ! -f "$1/xtrabackup_checkpoints" ] || grep -qE 'backup_type = (full-prepared|log-applied)' "$1/xtrabackup_checkpoints" \
     || die "$2: $1 is not a prepared backup ($(grep backup_type "$1/xtrabackup_checkpoints"))"
   [ -d "$1/mysql" ] || die "$2: $1 has no mysql/"
+  if [ "$TABLES" != 0 ]; then
+    [ "$(find "$1/$TABLES_DB" -name '*.ibd' | wc -l)" -eq "$TABLES" ] || die "$2: $1/$TABLES_DB does not hold $TABLES tables"
+    return
+  fi
   local f; for f in "$DONOR/data/$SCHEMA"/*.ibd; do
     [ "$(stat -c %s "$1/$SCHEMA/${f##*/}" 2>/dev/null || echo 0)" -eq "$(stat -c %s "$f")" ] || die "$2: $SCHEMA/${f##*/} differs in size from the donor's"
   done
@@ -642,6 +682,9 @@ machine() {  # key=value lines for the report
   echo "backup_cmd=${BACKUP[*]}"
   echo "dataset=$(ibd_size)"
   echo "size=$SIZE"
+  echo "tables=$TABLES"
+  echo "files=$(find "$DONOR/data" -type f | wc -l)"
+  echo "datadir_bytes=$(du -sb "$DONOR/data" | cut -f1)"
   echo "reps=$REPS"
   echo "cache_dropped=$CACHE"
   echo "link=$LINK"
@@ -656,7 +699,7 @@ link_up
 SERVE_ARGS[4]="$LISTEN_IP:$SERVE_PORT"
 machine > "$RUN/meta.txt"
 echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
-log "benchmark: $SIZE dataset, $REPS reps, page cache dropped: $CACHE, load $(cut -d' ' -f1-3 /proc/loadavg)"
+log "benchmark: $([ "$TABLES" = 0 ] && echo "$SIZE" || echo "$TABLES-table") dataset, $REPS reps, page cache dropped: $CACHE, load $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$ONLY" = bash ] || [ "$STARTS" = 0 ] || serve_starts
 for rep in $(seq 1 "$REPS"); do
   # Alternate who goes first (and the agent's variants' order) so that drift in the machine's load favours none.

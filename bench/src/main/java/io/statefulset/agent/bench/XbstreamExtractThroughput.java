@@ -1,5 +1,6 @@
 package io.statefulset.agent.bench;
 
+import io.statefulset.agent.common.fs.Fsync;
 import io.statefulset.agent.xbstream.ExtractionSettings;
 import io.statefulset.agent.xbstream.XbstreamExtractor;
 import java.io.IOException;
@@ -11,8 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Extraction to disk, end to end: a synthetic stream in memory (files of 64 MiB in 10 MiB chunks, as mariadb-backup
- * sends) pushed through {@link XbstreamExtractor} in 64 KiB slices, timed up to {@code finish()} returning (every
- * file and directory fsynced). Runs O_DIRECT and buffered alternately.
+ * sends) pushed through {@link XbstreamExtractor} in 64 KiB slices, timed up to {@code finish()} returning and the
+ * tree synced as the clone syncs it ({@link Fsync#tree}). Runs O_DIRECT and buffered alternately.
  *
  * <pre>java -cp bench/target/benchmarks.jar io.statefulset.agent.bench.XbstreamExtractThroughput DIR [MiB] [rounds] [file MiB]</pre>
  * DIR must be on the file system to measure; it is created, and emptied after each round.
@@ -42,6 +43,7 @@ public final class XbstreamExtractThroughput {
                         extractor.write(slice);
                     }
                     extractor.finish();
+                    Fsync.tree(target);
                     long nanos = System.nanoTime() - start;
                     String line = String.format("round %d %-8s %6.0f MB/s (%d bytes in %d ms, %d files)", round,
                             extractor.directIo() ? "O_DIRECT" : "buffered", end * 1e3 / nanos, (long) end,

@@ -13,7 +13,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The directory a stream is extracted into, and the only place that touches its names: it creates the directories
  * a file needs, refuses to go through a symbolic link or onto anything that already exists, opens files (with
- * O_DIRECT when the file system takes it), and at the end fsyncs every directory it added entries to.
+ * O_DIRECT when the file system takes it).
  */
 final class ExtractionTarget {
     private static final Logger log = LoggerFactory.getLogger(ExtractionTarget.class);
@@ -33,7 +33,8 @@ final class ExtractionTarget {
 
     private final Path root;
     private final int alignment;
-    private final Set<Path> touchedDirectories = new LinkedHashSet<>();
+    /** directories this extraction made: what is in them came from the stream */
+    private final Set<Path> createdDirectories = new HashSet<>();
     /** null until the first open tells whether the file system takes O_DIRECT */
     private Boolean directIo;
 
@@ -44,7 +45,6 @@ final class ExtractionTarget {
         this.root = dir.toRealPath();
         this.directIo = directIo ? null : Boolean.FALSE;
         this.alignment = (int) Math.max(ExtractionSettings.ALIGNMENT, Files.getFileStore(root).getBlockSize());
-        touchedDirectories.add(root);
     }
 
     Path root() {
@@ -63,28 +63,50 @@ final class ExtractionTarget {
 
     /**
      * Where a new file of the stream goes, with its parent directories created; refused before anything is created
-     * when a parent is a symbolic link or not a directory, or when the file itself already exists.
+     * when a parent is a symbolic link or not a directory, or when the file itself already exists. Inside a
+     * directory this extraction created there is nothing but what it put there, so those checks (a few stats per
+     * file, which add up over 10^5 files) are only made where the target had entries of its own.
      */
     Path prepareFile(StreamPath path, ChunkHeader header) throws IOException {
         Path dir = root;
+        boolean ours = false;
         List<Path> missing = new ArrayList<>();
         List<String> segments = path.segments();
         for (int i = 0; i < segments.size() - 1; i++) {
             dir = dir.resolve(segments.get(i));
-            if (Files.isSymbolicLink(dir)) {
-                throw StreamPath.refused(header, "its directory " + root.relativize(dir) + " is a symbolic link in the"
-                        + " target (to " + Files.readSymbolicLink(dir) + ")");
-            }
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    throw StreamPath.refused(header, root.relativize(dir) + " is already a file, not a directory");
-                }
-            } else {
+            if (createdDirectories.contains(dir)) {
+                ours = true;
+            } else if (ours) {
                 missing.add(dir);
+            } else {
+                checkDirectory(dir, header);
+                if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    missing.add(dir);
+                    ours = true;
+                }
             }
         }
         Path file = dir.resolve(segments.get(segments.size() - 1));
         if (!file.normalize().startsWith(root)) throw StreamPath.refused(header, "it resolves outside the target");
+        if (!ours) checkFile(file, header);
+        for (Path d : missing) {
+            Files.createDirectory(d, DIR_MODE);
+            createdDirectories.add(d);
+        }
+        return file;
+    }
+
+    private void checkDirectory(Path dir, ChunkHeader header) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            throw StreamPath.refused(header, "its directory " + root.relativize(dir) + " is a symbolic link in the"
+                    + " target (to " + Files.readSymbolicLink(dir) + ")");
+        }
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw StreamPath.refused(header, root.relativize(dir) + " is already a file, not a directory");
+        }
+    }
+
+    private static void checkFile(Path file, ChunkHeader header) throws IOException {
         if (Files.isSymbolicLink(file)) {
             throw StreamPath.refused(header, "it is a symbolic link in the target (to " + Files.readSymbolicLink(file) + ")");
         }
@@ -92,12 +114,12 @@ final class ExtractionTarget {
             throw StreamPath.refused(header, "it already exists in the target (a stream names each file once; extract"
                     + " into an empty directory)");
         }
-        for (Path d : missing) {
-            Files.createDirectory(d, DIR_MODE);
-            touchedDirectories.add(d);
-        }
-        touchedDirectories.add(dir);
-        return file;
+    }
+
+    /** Creates a file for buffered writes (it must not exist). */
+    FileChannel createBuffered(Path file) throws IOException {
+        return FileChannel.open(file, Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS),
+                FILE_MODE);
     }
 
     /** Opens a file for positional writes: created (it must not exist) the first time, reopened after a suspension. */
@@ -123,19 +145,5 @@ final class ExtractionTarget {
             }
         }
         return FileChannel.open(file, Set.copyOf(options), FILE_MODE);
-    }
-
-    /** Makes the given files, then the directory entries of everything created, durable. */
-    void sync(List<Path> files) throws IOException {
-        for (Path file : files) fsync(file);
-        for (Path dir : touchedDirectories) fsync(dir);
-    }
-
-    private static void fsync(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            channel.force(true);
-        } catch (IOException e) {
-            throw new IOException("fsync of " + path + " failed: " + e.getMessage() + ": check the target's volume", e);
-        }
     }
 }

@@ -2,6 +2,8 @@ package io.statefulset.agent.xbstream;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +20,10 @@ final class FileAssembler implements ChunkListener {
     private final BufferPool pool;
     private final DiskWriter writer;
     private final ActiveFiles active;
+    /** files still being written */
     private final Map<String, OutputFile> files = new HashMap<>();
+    /** the finished ones, as fingerprints: a data dir of 10^5 tables must not keep 10^5 objects */
+    private final EndedFiles ended = new EndedFiles();
     private final SparseCursor sparse = new SparseCursor();
     private OutputFile current;
     private int completed;
@@ -34,15 +39,15 @@ final class FileAssembler implements ChunkListener {
     @Override
     public void chunkStart(ChunkHeader header) throws IOException {
         OutputFile file = files.get(header.path());
+        if (file == null && ended.mightContain(header.path()) && endedOnDisk(header)) {
+            throw new XbstreamException("got " + header.describe() + " after that file's end chunk: the stream is"
+                    + " corrupt or mixes two backups; retry the clone");
+        }
         if (file == null) {
             StreamPath path = StreamPath.parse(header);
             Path resolved = target.prepareFile(path, header);
-            file = new OutputFile(header.path(), resolved, target.alignment(), pool, writer);
+            file = new OutputFile(header.path(), resolved, target, pool, writer);
             files.put(header.path(), file);
-        }
-        if (file.ended()) {
-            throw new XbstreamException("got " + header.describe() + " after that file's end chunk: the stream is"
-                    + " corrupt or mixes two backups; retry the clone");
         }
         if (header.type() != ChunkType.END && header.fileOffset() != file.position()) {
             throw new XbstreamException("out-of-order chunk: " + header.describe() + " is for file offset "
@@ -54,6 +59,8 @@ final class FileAssembler implements ChunkListener {
         if (header.type() == ChunkType.END) {
             file.end();
             active.remove(file);
+            files.remove(header.path());
+            ended.add(header.path());
             completed++;
         } else if (header.type() == ChunkType.SPARSE) {
             sparse.start(header.sparseMap());
@@ -83,21 +90,10 @@ final class FileAssembler implements ChunkListener {
         return payloadBytes;
     }
 
-    /** Where the files that got their end chunk are. */
-    List<Path> completedFiles() {
-        List<Path> out = new ArrayList<>(completed);
-        for (OutputFile file : files.values()) {
-            if (file.ended()) out.add(file.path());
-        }
-        return out;
-    }
-
     /** Paths whose end chunk never came, in no particular order. */
     List<String> unfinished() {
         List<String> out = new ArrayList<>();
-        for (OutputFile file : files.values()) {
-            if (!file.ended()) out.add(file.name());
-        }
+        for (OutputFile file : files.values()) out.add(file.name());
         return out;
     }
 
@@ -113,9 +109,15 @@ final class FileAssembler implements ChunkListener {
         }
     }
 
+    /** A fingerprint matched: the file is really finished if it exists once the writer has caught up. */
+    private boolean endedOnDisk(ChunkHeader header) throws IOException {
+        writer.drain();
+        Path resolved = target.root().resolve(String.join("/", StreamPath.parse(header).segments()));
+        return Files.exists(resolved, LinkOption.NOFOLLOW_LINKS);
+    }
+
     private void activate(OutputFile file) throws IOException {
         OutputFile evicted = active.use(file);
         if (evicted != null) evicted.suspend();
-        if (!file.isOpen()) file.open(target);
     }
 }

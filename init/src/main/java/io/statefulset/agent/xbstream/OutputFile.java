@@ -13,6 +13,11 @@ import java.util.Arrays;
  * is suspended (too many files interleave) its channel is closed and its window returned, keeping only the bytes of
  * the current partial block.
  *
+ * <p>The file is only created when its first window is written. A file that ends before that (a whole file in one
+ * window: most files of a data dir with many tables) is written by one buffered write instead: an O_DIRECT write
+ * waits for the device: the 20,202 files of a 10,000-table backup took 5.7-7.7 s to extract that way, 1.8-2.9 s
+ * through the page cache, which the one sync at the end writes back in bulk.
+ *
  * <p>Invariant: without a window, {@code windowBase + partialLength == position} and {@code partial} holds the
  * bytes of the block at {@code windowBase} up to {@code position}.
  */
@@ -24,6 +29,7 @@ final class OutputFile {
     private final int alignment;
     private final BufferPool pool;
     private final DiskWriter writer;
+    private final ExtractionTarget target;
 
     private long position;
     private long windowBase;
@@ -32,12 +38,12 @@ final class OutputFile {
     private int partialLength;
     private FileChannel channel;
     private boolean created;
-    private boolean ended;
 
-    OutputFile(String name, Path path, int alignment, BufferPool pool, DiskWriter writer) {
+    OutputFile(String name, Path path, ExtractionTarget target, BufferPool pool, DiskWriter writer) {
         this.name = name;
         this.path = path;
-        this.alignment = alignment;
+        this.alignment = target.alignment();
+        this.target = target;
         this.pool = pool;
         this.writer = writer;
     }
@@ -55,17 +61,13 @@ final class OutputFile {
         return position;
     }
 
-    boolean isOpen() {
-        return channel != null;
-    }
-
-    boolean ended() {
-        return ended;
-    }
-
-    void open(ExtractionTarget target) throws IOException {
-        channel = target.open(path, !created);
-        created = true;
+    /** The O_DIRECT channel, opened (the file created the first time) when a window is first written. */
+    private FileChannel channel() throws IOException {
+        if (channel == null) {
+            channel = target.open(path, !created);
+            created = true;
+        }
+        return channel;
     }
 
     void append(ByteBuffer src) throws IOException {
@@ -118,18 +120,24 @@ final class OutputFile {
             }
             windowBase = position - partialLength;
         }
-        writer.close(channel);
+        if (channel != null) writer.close(channel);
         channel = null;
     }
 
     /** The end chunk: the rest is written, the length set and the file closed (by the writer, in order). */
     void end() throws IOException {
         if (window == null && partialLength > 0) takeWindow();
-        if (window != null) writePadded();
-        writer.complete(channel, name, position);
+        if (!created) {
+            ByteBuffer whole = window;
+            if (whole != null) whole.limit(whole.position()).position(0);
+            window = null;
+            writer.writeWholeFile(name, path, whole, windowBase, position);
+        } else {
+            if (window != null) writePadded();
+            writer.complete(channel(), name, path, position);
+        }
         channel = null;
         partial = null;
-        ended = true;
     }
 
     /** Drops the window unwritten and closes the channel; only once the writer has stopped (extraction abandoned). */
@@ -153,7 +161,7 @@ final class OutputFile {
     /** Writes the window's first {@code length} bytes at windowBase (the writer gives the buffer back). */
     private void writeWindow(int length) throws IOException {
         window.limit(length).position(0);
-        writer.write(channel, name, window, windowBase);
+        writer.write(channel(), name, window, windowBase);
         windowBase += length;
         window = null;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.DiskUsage;
 import io.statefulset.agent.testing.XbstreamWriter;
 import io.statefulset.agent.testing.XbstreamWriter.SparseRun;
 import java.io.IOException;
@@ -194,6 +195,39 @@ class XbstreamExtractorTest {
                 extract(stream, target, settings, slice);
                 assertTree(expected, target);
             }
+        }
+    }
+
+    @Test
+    void holesAndAllZeroBlocksTakeNoDiskSpace() throws Exception {
+        // page-compressed-like: 16 KiB pages of 1,000 bytes of data and a zero tail, as mariadb-backup sends them
+        byte[] pages = new byte[64 * 16384];
+        for (int page = 0; page < 64; page++) System.arraycopy(bytes(1000, page), 0, pages, page * 16384, 1000);
+        // zeros in payload chunks with data in the middle, and a file that ends in zeros
+        byte[] zeros = new byte[4 << 20];
+        System.arraycopy(bytes(4096, 99), 0, zeros, 2 << 20, 4096);
+        byte[] data = bytes(3 * 4096 + 5, 7);
+        byte[] stream = new XbstreamWriter()
+                .file("pages.ibd", pages, 65536)
+                .file("zeros.ibd", zeros, 1 << 20)
+                .sparse("holes.ibd", new SparseRun(8 << 20, data), SparseRun.hole(3 << 20))
+                .end("holes.ibd")
+                .toByteArray();
+        byte[] holes = new byte[(8 << 20) + data.length + (3 << 20)];
+        System.arraycopy(data, 0, holes, 8 << 20, data.length);
+        Map<String, byte[]> expected = Map.of("pages.ibd", pages, "zeros.ibd", zeros, "holes.ibd", holes);
+        for (ExtractionSettings settings : List.of(TIGHT, ExtractionSettings.defaults(),
+                ExtractionSettings.defaults().withDirectIo(false))) {
+            Path target = newTarget("t-" + settings.windowBytes() + "-" + settings.directIo());
+            extract(stream, target, settings, 40000);
+            assertTree(new TreeMap<>(expected), target);
+            // a block of data per page, one for the middle of zeros.ibd, four for holes.ibd; slack for the
+            // file system's own extent blocks
+            long slack = 16384;
+            String where = settings.toString();
+            assertTrue(DiskUsage.allocated(target.resolve("pages.ibd")) <= 64 * 4096 + slack, where);
+            assertTrue(DiskUsage.allocated(target.resolve("zeros.ibd")) <= 4096 + slack, where);
+            assertTrue(DiskUsage.allocated(target.resolve("holes.ibd")) <= 4 * 4096 + slack, where);
         }
     }
 
