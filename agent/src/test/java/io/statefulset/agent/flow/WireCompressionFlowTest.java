@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +21,7 @@ class WireCompressionFlowTest {
     static Primary primary;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -58,7 +58,7 @@ class WireCompressionFlowTest {
             }
             assertEquals(2e9, serve.metric("mysql_agent_backup_max_rate_bytes_per_second").orElseThrow());
 
-            MariaDb replica = pod.startMysqld(servers);
+            DatabaseServer replica = pod.startMysqld(servers);
             assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(replica));
         }
     }
