@@ -10,9 +10,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.statefulset.agent.common.secret.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
@@ -29,13 +29,15 @@ public final class BackupEndpoint implements BackupRoute {
     private static final Logger log = LoggerFactory.getLogger(BackupEndpoint.class);
     private static final String BEARER = "bearer ";
 
-    private final Optional<Secret> token;
+    private final Optional<BearerToken> token;
+    private final boolean rawStream;
     private final BackupSlot slot;
     private final BackupStreamer streamer;
     private final ThreadFactory threads = new DefaultThreadFactory("backup-stream", true);
 
-    BackupEndpoint(Optional<Secret> token, BackupSlot slot, BackupStreamer streamer) {
+    BackupEndpoint(Optional<BearerToken> token, boolean rawStream, BackupSlot slot, BackupStreamer streamer) {
         this.token = token;
+        this.rawStream = rawStream;
         this.slot = slot;
         this.streamer = streamer;
     }
@@ -45,21 +47,13 @@ public final class BackupEndpoint implements BackupRoute {
      *
      * @param env the agent's environment: PATH to find the backup tool, TMPDIR for its scratch dir; also the
      *            child's environment (minus password variables)
-     * @throws IllegalArgumentException when the token file is empty
      */
     public static BackupEndpoint create(BackupSettings settings, MeterRegistry registry, Map<String, String> env) {
-        settings.token().filter(Secret::isEmpty).ifPresent(t -> {
-            throw new IllegalArgumentException("the /backup token from " + t.origin() + " is empty: put a secret in it,"
-                    + " or drop --token-file to serve without one");
-        });
         BackupSlot slot = new BackupSlot();
         Path scratchParent = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));
-        return new BackupEndpoint(settings.token(), slot,
+        Optional<BearerToken> token = settings.token().map(t -> new BearerToken(t, settings.tokenGrace(), Clock.systemUTC()));
+        return new BackupEndpoint(token, settings.rawStream(), slot,
                 new BackupStreamer(settings, Map.copyOf(env), scratchParent, new BackupMetrics(registry), slot));
-    }
-
-    private boolean rawAllowed() {
-        return token.isEmpty();
     }
 
     @Override
@@ -67,7 +61,12 @@ public final class BackupEndpoint implements BackupRoute {
         if (token.isPresent()) {
             String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
             boolean hasBearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
-            if (!hasBearer || !token.get().matches(header.substring(BEARER.length()).trim())) {
+            BearerToken.Verdict verdict = hasBearer ? token.get().check(header.substring(BEARER.length()).trim())
+                    : BearerToken.Verdict.REFUSED;
+            if (verdict == BearerToken.Verdict.PREVIOUS) {
+                log.info("accepted /backup from {} with the previous token (its grace period runs)", ctx.channel().remoteAddress());
+            }
+            if (verdict == BearerToken.Verdict.REFUSED) {
                 log.warn("refused /backup from {}: {} bearer token", ctx.channel().remoteAddress(), hasBearer ? "wrong" : "no");
                 FullHttpResponse r = HttpAnswers.empty(HttpResponseStatus.UNAUTHORIZED);
                 r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"mysql-statefulset-agent\"");
@@ -91,9 +90,8 @@ public final class BackupEndpoint implements BackupRoute {
     /** A client that sent nothing: the tutorial's {@code ncat --recv-only}. A busy donor closes on it at once. */
     @Override
     public void serveRaw(Channel channel) {
-        if (!rawAllowed()) {
-            log.warn("closed silent connection from {}: a token is configured, so the raw (ncat) stream is off",
-                    channel.remoteAddress());
+        if (!rawStream) {
+            // The port only hands the sniffer's silent clients over with --legacy-raw-stream; this is a safety net.
             channel.close();
             return;
         }

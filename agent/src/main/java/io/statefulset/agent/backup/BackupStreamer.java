@@ -4,7 +4,7 @@ import io.statefulset.agent.common.fs.FileTree;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.statefulset.agent.common.backuptool.BackupTool;
-import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.common.secret.SecretSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -31,7 +31,6 @@ final class BackupStreamer {
     private final Path scratchParent;
     private final BackupMetrics metrics;
     private final BackupSlot slot;
-    private final List<String> secrets;
 
     BackupStreamer(BackupSettings options, Map<String, String> env, Path scratchParent, BackupMetrics metrics, BackupSlot slot) {
         this.options = options;
@@ -39,12 +38,12 @@ final class BackupStreamer {
         this.scratchParent = scratchParent;
         this.metrics = metrics;
         this.slot = slot;
-        this.secrets = options.masked().stream().map(Secret::reveal).toList();
     }
 
     void stream(BackupRun run, BackupSink sink) {
         metrics.started();
-        StderrTail tail = new StderrTail(STDERR_LINES, secrets);
+        // Secrets are read per backup: a rotated password is in this backup's defaults file and masked in its stderr.
+        StderrTail tail = new StderrTail(STDERR_LINES, options.masked().stream().map(s -> s.current().reveal()).toList());
         BackupScratch scratch = null;
         BackupProcess process = null;
         BackupOutcome outcome = null;
@@ -54,7 +53,7 @@ final class BackupStreamer {
             BackupTool tool;
             try {
                 tool = BackupTool.resolve(options.backupTool(), env);
-                scratch = BackupScratch.create(scratchParent, options.mysqlPassword());
+                scratch = BackupScratch.create(scratchParent, options.mysqlPassword().map(SecretSource::current));
                 process = BackupProcess.start(WidePipe.wrap(new BackupCommand(tool, options.mysql(), options.mysqlUser()).argv(scratch), env), env, tail);
             } catch (IOException | IllegalArgumentException e) {
                 String why = "cannot start the backup: " + e.getMessage();
@@ -112,7 +111,7 @@ final class BackupStreamer {
             }
         };
         try (stdout) {
-            while (run.awaitWritable()) {
+            while (run.awaitWritable(options.sendStallTimeout())) {
                 int n = stdout.read(buf);
                 if (n < 0) return;
                 crc.update(buf, 0, n);

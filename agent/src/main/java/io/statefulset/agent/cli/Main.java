@@ -5,6 +5,8 @@ import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.init.InitCommand;
 import io.statefulset.agent.init.InitOptions;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.common.secret.SecretSource;
+import io.statefulset.agent.common.tls.TlsFiles;
 import io.statefulset.agent.serve.ServeCommand;
 import io.statefulset.agent.serve.ServeOptions;
 import io.statefulset.agent.serve.StopSignal;
@@ -106,17 +108,29 @@ public final class Main {
                 f.donors,
                 f.shared.backupTool,
                 f.shared.tokenFile().map(Secret::fromFile),
+                initTls(f.shared.tls()),
                 f.donorWait,
                 f.stallTimeout,
                 f.cloneAttempts,
                 f.progressInterval);
     }
 
+    private static Optional<TlsFiles> initTls(TlsFiles tls) throws UsageException {
+        if (tls.ca().isEmpty()) {
+            if (tls.presentsCertificate()) {
+                throw new UsageException("init with --tls-cert-file needs --tls-ca-file to verify the donor's certificate");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(tls);
+    }
+
     static ServeOptions serveOptions(ServeFlags f, Map<String, String> env) {
         PodIdentity pod = PodIdentity.fromHostname(hostname(f.shared, env), f.shared.service);
-        Optional<Secret> mysqlPassword = Secret.resolve(Optional.ofNullable(f.mysqlPasswordFile), env, "MYSQL_PASSWORD");
-        Optional<Secret> replicationPassword = Secret.resolve(Optional.ofNullable(f.replicationPasswordFile), env,
-                "AGENT_REPLICATION_PASSWORD").or(() -> mysqlPassword);
+        Optional<SecretSource> mysqlPassword = SecretSource.resolve(Optional.ofNullable(f.mysqlPasswordFile), env,
+                "MYSQL_PASSWORD", "the mysql password");
+        Optional<SecretSource> replicationPassword = SecretSource.resolve(Optional.ofNullable(f.replicationPasswordFile), env,
+                "AGENT_REPLICATION_PASSWORD", "the replication password").or(() -> mysqlPassword);
         return new ServeOptions(
                 pod,
                 f.shared.dataDir,
@@ -128,10 +142,16 @@ public final class Main {
                 f.replicationUser != null ? f.replicationUser : f.mysqlUser,
                 replicationPassword,
                 f.shared.backupTool,
-                f.shared.tokenFile().map(Secret::fromFile),
+                f.shared.tokenFile().map(p -> SecretSource.file(p, "the /backup token")),
+                f.tokenGrace,
+                f.shared.tls(),
                 f.maxLag,
                 f.mysqlWait,
-                f.legacyWait);
+                f.legacyRawStream,
+                f.legacyWait,
+                f.sendStallTimeout,
+                f.requestTimeout,
+                f.maxConnections);
     }
 
     private static String hostname(SharedFlags f, Map<String, String> env) {

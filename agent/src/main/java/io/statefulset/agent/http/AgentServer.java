@@ -2,7 +2,7 @@ package io.statefulset.agent.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sidecar's port (default 3307): {@code /backup} (plus the tutorial's raw stream), {@code /healthz},
- * {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs.
- *
+ * The sidecar's port (default 3307): {@code /backup} (plus, for a migration, the tutorial's raw stream),
+ * {@code /healthz}, {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs, optionally behind TLS.
+ * Pipeline: connection limit, request deadline, [TLS], [silent-client sniffer], HTTP codec, aggregator, routes.
  *
  * It routes and answers; what a backup is and what health means live in {@code backup} and {@code health}.
  */
@@ -44,6 +44,9 @@ public final class AgentServer implements AutoCloseable {
     /** Outbound bytes queued per connection before the pump stops reading the tool's stdout. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
     private static final int MAX_REQUEST_BYTES = 16 * 1024;
+    /** Request line and headers: ours are a few hundred bytes; a bigger one is an attack or a mistake (400). */
+    static final int MAX_INITIAL_LINE = 4096;
+    static final int MAX_HEADER_BYTES = 8192;
     private static final int PROBE_QUEUE = 64;
     private static final int BACKLOG = 128;
 
@@ -52,11 +55,13 @@ public final class AgentServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final BackupRoute backup;
     private final ThreadPoolExecutor probeExecutor;
+    private final AutoCloseable alsoClosed;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private AgentServer(EventLoopGroup group, Channel serverChannel, ChannelGroup connections, BackupRoute backup,
-                         ThreadPoolExecutor probeExecutor) {
+                         ThreadPoolExecutor probeExecutor, AutoCloseable alsoClosed) {
+        this.alsoClosed = alsoClosed;
         this.group = group;
         this.serverChannel = serverChannel;
         this.connections = connections;
@@ -67,29 +72,30 @@ public final class AgentServer implements AutoCloseable {
     /**
      * Binds {@code bind} (port 0 picks a free port, see {@link #port()}) and serves until {@link #close()}.
      *
-     * @param legacyWait a client that sends nothing this long is handed to {@link BackupRoute#serveRaw}
+     * @param alsoClosed closed with the server (the file poller of its certificates and secrets)
      * @throws IOException when the address cannot be bound
      */
-    public static AgentServer start(InetSocketAddress bind, Duration legacyWait, BackupRoute backup,
-                                    HealthEndpoints health) throws IOException {
+    public static AgentServer start(InetSocketAddress bind, PortSettings port, BackupRoute backup,
+                                    HealthEndpoints health, AutoCloseable alsoClosed) throws IOException {
         // The port listens before Netty loads (hundreds of ms on a busy node): from here on the kernel queues
         // connections, and kubelet or a cloning peer only wait for the accept.
         ServerSocketChannel listening = listen(bind);
         try {
-            return serve(listening, legacyWait, backup, health);
+            return serve(listening, port, backup, health, alsoClosed);
         } catch (IOException | RuntimeException e) {
             listening.close();
             throw e;
         }
     }
 
-    private static AgentServer serve(ServerSocketChannel listening, Duration legacyWait, BackupRoute backup,
-                                     HealthEndpoints health) throws IOException {
+    private static AgentServer serve(ServerSocketChannel listening, PortSettings port, BackupRoute backup,
+                                     HealthEndpoints health, AutoCloseable alsoClosed) throws IOException {
         ThreadPoolExecutor probeExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(PROBE_QUEUE), new DefaultThreadFactory("health-probe", true));
 
         EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("agent-net", true));
         ChannelGroup connections = new DefaultChannelGroup("backup-server", GlobalEventExecutor.INSTANCE);
+        ConnectionLimit limit = new ConnectionLimit(port.maxConnections());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channelFactory(() -> new NioServerSocketChannel(listening))
@@ -101,8 +107,16 @@ public final class AgentServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast("sniffer", new FirstByteSniffer(legacyWait,
-                                ctx -> installHttp(ctx, backup, health, probeExecutor), backup::serveRaw));
+                        ch.pipeline().addLast(ConnectionLimit.NAME, limit)
+                                .addLast(RequestDeadline.NAME, new RequestDeadline(port.requestTimeout()));
+                        port.tls().ifPresent(tls -> ch.pipeline().addLast(TlsOnly.NAME, new TlsOnly(tls))
+                                .addLast("tls-handshake-log", new TlsHandshakeLog()));
+                        if (port.legacyWait().isPresent()) {
+                            ch.pipeline().addLast("sniffer", new FirstByteSniffer(port.legacyWait().get(),
+                                    ctx -> installHttp(ctx.pipeline(), backup, health, probeExecutor), backup::serveRaw));
+                        } else {
+                            installHttp(ch.pipeline(), backup, health, probeExecutor);
+                        }
                     }
                 });
         Channel serverChannel;
@@ -114,7 +128,7 @@ public final class AgentServer implements AutoCloseable {
             probeExecutor.shutdownNow();
             throw new IOException("cannot serve on " + listening.getLocalAddress() + ": " + e.getMessage(), e);
         }
-        return new AgentServer(group, serverChannel, connections, backup, probeExecutor);
+        return new AgentServer(group, serverChannel, connections, backup, probeExecutor, alsoClosed);
     }
 
     private static ServerSocketChannel listen(InetSocketAddress bind) throws IOException {
@@ -130,11 +144,11 @@ public final class AgentServer implements AutoCloseable {
         }
     }
 
-    private static void installHttp(ChannelHandlerContext ctx, BackupRoute backup, HealthEndpoints health,
+    private static void installHttp(ChannelPipeline pipeline, BackupRoute backup, HealthEndpoints health,
                                     ThreadPoolExecutor probeExecutor) {
-        ctx.pipeline().addLast("http-codec", new HttpServerCodec());
-        ctx.pipeline().addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-        ctx.pipeline().addLast("routes", new HttpRoutes(backup, health, probeExecutor));
+        pipeline.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_HEADER_BYTES));
+        pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
+        pipeline.addLast("routes", new HttpRoutes(backup, health, probeExecutor));
     }
 
     public InetSocketAddress address() {
@@ -166,6 +180,11 @@ public final class AgentServer implements AutoCloseable {
             connections.close().awaitUninterruptibly();
             probeExecutor.shutdownNow();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            try {
+                alsoClosed.close();
+            } catch (Exception e) {
+                log.warn("stopping: {}", e.toString());
+            }
             log.info("stopped listening on {}", serverChannel.localAddress());
         } finally {
             closed.countDown();

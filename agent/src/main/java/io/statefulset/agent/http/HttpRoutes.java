@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -45,8 +46,14 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (streaming) return; // a request pipelined behind /backup: the connection closes after the stream
+        RequestDeadline.stop(ctx.pipeline());
         if (!request.decoderResult().isSuccess()) {
-            reply(ctx, HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n", false), false);
+            Throwable cause = request.decoderResult().cause();
+            String why = cause instanceof TooLongFrameException
+                    ? "request line or headers too long (at most " + AgentServer.MAX_INITIAL_LINE + " and "
+                    + AgentServer.MAX_HEADER_BYTES + " bytes)\n"
+                    : "malformed HTTP request\n";
+            reply(ctx, HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, why, false), false);
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
@@ -124,6 +131,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static ChannelFuture reply(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         ChannelFuture f = ctx.writeAndFlush(response);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+        else f.addListener(done -> RequestDeadline.restart(ctx));
         return f;
     }
 }

@@ -12,15 +12,19 @@ import io.statefulset.agent.replication.setup.ReplicationSettings;
 import io.statefulset.agent.common.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.statefulset.agent.common.secret.SecretSource;
+import io.statefulset.agent.common.tls.TlsFiles;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SidecarTest {
     private static ServeOptions options(String hostname) {
         return new ServeOptions(PodIdentity.fromHostname(hostname, "mysql"), Path.of("/var/lib/mysql"), new HostPort("0.0.0.0", 3307),
-                new HostPort("127.0.0.1", 3306), "root", Optional.of(Secret.of("rootpw", "env MYSQL_PASSWORD")),
-                new HostPort("mysql-0.mysql", 3306), "repl", Optional.of(Secret.of("replpw", "env AGENT_REPLICATION_PASSWORD")),
-                "auto", Optional.empty(), Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofMillis(500));
+                new HostPort("127.0.0.1", 3306), "root", Optional.of(SecretSource.fixed(Secret.of("rootpw", "env MYSQL_PASSWORD"))),
+                new HostPort("mysql-0.mysql", 3306), "repl", Optional.of(SecretSource.fixed(Secret.of("replpw", "env AGENT_REPLICATION_PASSWORD"))),
+                "auto", Optional.empty(), Duration.ofMinutes(10), new TlsFiles(Optional.empty(), Optional.empty(), Optional.empty()),
+                Duration.ofSeconds(60), Duration.ofMinutes(10), false, Duration.ofMillis(500), Duration.ofSeconds(60),
+                Duration.ofSeconds(10), 512);
     }
 
     @Test

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pulls one backup from one donor into a directory: {@code GET /backup} over HTTP/1.1 (Netty's codec), or the raw
- * stream of a legacy donor, extracted as it arrives. Pipeline: stall timer, reply sniffer, HTTP codec, receiver.
+ * stream of a legacy donor, extracted as it arrives. Pipeline: stall timer, [TLS], reply sniffer, HTTP codec, receiver.
  */
 public final class DonorClient implements AutoCloseable {
     /**
@@ -45,13 +45,16 @@ public final class DonorClient implements AutoCloseable {
     private static final int MAX_CHUNK_BYTES = 1 << 20;
 
     private final Optional<Secret> token;
+    private final Optional<DonorTls> tls;
     private final Duration stallTimeout;
     private final Duration progressInterval;
     private final Duration connectTimeout;
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("donor-client", true));
 
-    public DonorClient(Optional<Secret> token, Duration stallTimeout, Duration progressInterval, Duration connectTimeout) {
+    public DonorClient(Optional<Secret> token, Optional<DonorTls> tls, Duration stallTimeout, Duration progressInterval,
+                       Duration connectTimeout) {
         this.token = token;
+        this.tls = tls;
         this.stallTimeout = stallTimeout;
         this.progressInterval = progressInterval;
         this.connectTimeout = connectTimeout;
@@ -80,9 +83,11 @@ public final class DonorClient implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(BackupReceiver.STALL_HANDLER,
+                                    new IdleStateHandler(stallTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                            tls.ifPresent(t -> ch.pipeline().addLast("tls", t.handler(ch.alloc(), donor))
+                                    .addLast("tls-handshake", new DonorTls.Handshake(donor)));
                             ch.pipeline()
-                                    .addLast(BackupReceiver.STALL_HANDLER,
-                                            new IdleStateHandler(stallTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                     .addLast("sniffer", new DonorReplySniffer(donor))
                                     .addLast(DonorReplySniffer.HTTP_CODEC,
                                             new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES))

@@ -8,6 +8,7 @@ import io.statefulset.agent.clone.CloneOutcome;
 import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.clone.DataDirState;
 import io.statefulset.agent.clone.DonorClient;
+import io.statefulset.agent.clone.DonorTls;
 import io.statefulset.agent.clone.DonorRounds;
 import io.statefulset.agent.clone.DonorTransfer;
 import io.statefulset.agent.clone.HandOver;
@@ -81,7 +82,7 @@ public final class InitCommand {
     private CloneOutcome clone(PodIdentity pod) throws CloneException, IOException, InterruptedException {
         List<HostPort> donors = options.donors().isEmpty() ? pod.defaultDonors(BackupProtocol.DEFAULT_PORT) : options.donors();
         DonorRounds rounds = new DonorRounds(donors, options.donorWait(), options.attempts(), POLL_BACKOFF, ROUND_BACKOFF);
-        try (DonorClient client = new DonorClient(options.token(), options.stallTimeout(), options.progressInterval(),
+        try (DonorClient client = new DonorClient(options.token(), options.tls().map(DonorTls::load), options.stallTimeout(), options.progressInterval(),
                 CONNECT_TIMEOUT)) {
             return new ReplicaClone(new CloneStaging(options.dataDir()), rounds, client,
                     () -> new BackupPrepare(BackupTool.resolve(options.backupTool(), env)), handOver).run();
