@@ -63,11 +63,12 @@ final class CurrentPasswordDataSource implements DataSource {
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         if (iface.isInstance(this)) return iface.cast(this);
+        if (iface.isInstance(driver)) return iface.cast(driver);
         return driver.unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || driver.isWrapperFor(iface);
+        return iface.isInstance(this) || iface.isInstance(driver) || driver.isWrapperFor(iface);
     }
 }

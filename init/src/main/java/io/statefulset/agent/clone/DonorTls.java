@@ -55,10 +55,22 @@ public final class DonorTls {
         return handler;
     }
 
-    /** After the {@link SslHandler}: a failed handshake becomes one clear {@link DonorFailedException}. */
+    /**
+     * After the {@link SslHandler}: a TLS failure before the donor's first answer becomes one clear
+     * {@link DonorFailedException}. With TLS 1.3 the donor judges init's certificate after init's side of the
+     * handshake is done, so its refusal arrives as an alert after the completion event: the first byte of the answer,
+     * not the event, ends this handler's watch.
+     */
     static final class Handshake extends ChannelInboundHandlerAdapter {
         private final HostPort donor;
         private boolean done;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            done = true;
+            ctx.pipeline().remove(this);
+            ctx.fireChannelRead(msg);
+        }
 
         Handshake(HostPort donor) {
             this.donor = donor;
@@ -66,12 +78,10 @@ public final class DonorTls {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof SslHandshakeCompletionEvent e && !done) {
+            if (evt instanceof SslHandshakeCompletionEvent e && !done && !e.isSuccess()) {
                 done = true;
-                if (!e.isSuccess()) {
-                    ctx.fireExceptionCaught(failure(e.cause()));
-                    return;
-                }
+                ctx.fireExceptionCaught(failure(e.cause()));
+                return;
             }
             ctx.fireUserEventTriggered(evt);
         }
