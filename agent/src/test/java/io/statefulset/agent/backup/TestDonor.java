@@ -72,10 +72,11 @@ final class TestDonor implements AutoCloseable {
         private Optional<SecretSource> token = Optional.empty();
         private String user = "root";
         private Optional<SecretSource> password = Optional.empty();
-        private boolean rawStream = true;
+        private boolean rawStream = false;
         private Duration sendStallTimeout = Duration.ofSeconds(60);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int maxConnections = 512;
+        private Duration tokenGrace = Duration.ofMinutes(10);
         private TlsFiles tls = new TlsFiles(Optional.empty(), Optional.empty(), Optional.empty());
         private int mysqlPort;
         private MysqlProbe probe;
@@ -89,9 +90,17 @@ final class TestDonor implements AutoCloseable {
         }
 
         Builder hostname(String h) { hostname = h; return this; }
-        Builder token(String t) { token = Optional.of(SecretSource.fixed(Secret.of(t, "test"))); rawStream = false; return this; }
+        /** The token in a file of the scratch dir, read as serve reads --token-file. */
+        Builder token(String t) throws IOException {
+            Path file = Files.createTempFile(scratchParent, "token-", "");
+            Files.writeString(file, t + "\n");
+            return tokenFile(file);
+        }
+        Builder tokenFile(Path file) { token = Optional.of(SecretSource.file(file, "the /backup token")); return this; }
+        Builder tokenGrace(Duration d) { tokenGrace = d; return this; }
+        Builder passwordFile(String u, Path file) { user = u; password = Optional.of(SecretSource.file(file, "the mysql password")); return this; }
         Builder user(String u, String pw) { user = u; password = Optional.of(SecretSource.fixed(Secret.of(pw, "test"))); return this; }
-        /** The tutorial's raw stream for silent clients: on by default here, as most tests of this package use ncat. */
+        /** The tutorial's raw stream for silent clients (--legacy-raw-stream). */
         Builder rawStream(boolean on) { rawStream = on; return this; }
         Builder sendStallTimeout(Duration d) { sendStallTimeout = d; return this; }
         Builder requestTimeout(Duration d) { requestTimeout = d; return this; }
@@ -104,7 +113,7 @@ final class TestDonor implements AutoCloseable {
         TestDonor start() throws IOException {
             ServeOptions options = new ServeOptions(PodIdentity.fromHostname(hostname, "mysql"), db.dataDir(),
                     new HostPort("127.0.0.1", 3307), new HostPort("127.0.0.1", mysqlPort), user, password,
-                    new HostPort("mysql-0.mysql", 3306), user, password, backupTool, token, Duration.ofMinutes(10), tls,
+                    new HostPort("mysql-0.mysql", 3306), user, password, backupTool, token, tokenGrace, tls,
                     Duration.ofSeconds(60), Duration.ofSeconds(30), rawStream, Duration.ofMillis(500), sendStallTimeout,
                     requestTimeout, maxConnections);
             Map<String, String> env = new HashMap<>(System.getenv());

@@ -48,6 +48,11 @@ public final class PausedDownload implements AutoCloseable {
         return new PausedDownload(s, line.toString().strip());
     }
 
+    /** This client's port, as the donor's log lines name it ("/127.0.0.1:<port>"). */
+    public String localPort() {
+        return Integer.toString(socket.getLocalPort());
+    }
+
     public String statusLine() {
         return statusLine;
     }
