@@ -18,6 +18,8 @@ public final class SecretMetrics {
                 .baseUnit("seconds")
                 .description("Unix time at which the secret in use was read from its file or env var")
                 .tag("secret", secret)
+                // The supplier is a lambda nobody else holds: a weak reference (the default) would lose it.
+                .strongReference(true)
                 .register(registry);
     }
 }
