@@ -113,9 +113,9 @@ public final class AgentServer implements AutoCloseable {
                                 .addLast("tls-handshake-log", new TlsHandshakeLog()));
                         if (port.legacyWait().isPresent()) {
                             ch.pipeline().addLast("sniffer", new FirstByteSniffer(port.legacyWait().get(),
-                                    ctx -> installHttp(ctx.pipeline(), backup, health, probeExecutor), backup::serveRaw));
+                                    ctx -> installHttp(ctx.pipeline(), backup, health, probeExecutor, false), backup::serveRaw));
                         } else {
-                            installHttp(ch.pipeline(), backup, health, probeExecutor);
+                            installHttp(ch.pipeline(), backup, health, probeExecutor, port.tls().map(ServerTls::mutual).orElse(false));
                         }
                     }
                 });
@@ -145,10 +145,10 @@ public final class AgentServer implements AutoCloseable {
     }
 
     private static void installHttp(ChannelPipeline pipeline, BackupRoute backup, HealthEndpoints health,
-                                    ThreadPoolExecutor probeExecutor) {
+                                    ThreadPoolExecutor probeExecutor, boolean mutualTls) {
         pipeline.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_HEADER_BYTES));
         pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-        pipeline.addLast("routes", new HttpRoutes(backup, health, probeExecutor));
+        pipeline.addLast("routes", new HttpRoutes(backup, health, probeExecutor, mutualTls));
     }
 
     public InetSocketAddress address() {

@@ -30,6 +30,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRoutes.class);
 
     private final BackupRoute backup;
+    private final boolean clientCertificateForBackup;
     private final HealthEndpoints health;
     private final Executor probeExecutor;
     private boolean streaming;
@@ -37,7 +38,8 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private int pendingAnswers;
     private boolean inputClosed;
 
-    HttpRoutes(BackupRoute backup, HealthEndpoints health, Executor probeExecutor) {
+    HttpRoutes(BackupRoute backup, HealthEndpoints health, Executor probeExecutor, boolean clientCertificateForBackup) {
+        this.clientCertificateForBackup = clientCertificateForBackup;
         this.backup = backup;
         this.health = health;
         this.probeExecutor = probeExecutor;
@@ -76,6 +78,12 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         switch (path) {
             case BackupProtocol.BACKUP_PATH -> {
+                if (clientCertificateForBackup && !ClientCertificate.verified(ctx.pipeline())) {
+                    log.warn("refused /backup from {}: no client certificate (mutual TLS)", ctx.channel().remoteAddress());
+                    reply(ctx, HttpAnswers.text(HttpResponseStatus.FORBIDDEN, "/backup requires a client certificate"
+                            + " signed by this agent's --tls-ca-file (init: --tls-cert-file, --tls-key-file)\n", false), false);
+                    return;
+                }
                 streaming = true;
                 backup.serveHttp(ctx, request);
             }

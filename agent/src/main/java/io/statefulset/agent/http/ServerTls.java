@@ -46,7 +46,9 @@ public final class ServerTls {
 
     private static SslContext build(PemCredentials own, java.security.cert.X509Certificate[] clientCa) throws Exception {
         SslContextBuilder b = SslContextBuilder.forServer(own.key(), own.chain()).protocols(PROTOCOLS);
-        if (clientCa != null) b.trustManager(clientCa).clientAuth(ClientAuth.REQUIRE);
+        // OPTIONAL, not REQUIRE: kubelet's HTTPS probes present no certificate and must still reach /healthz and
+        // /readyz; a certificate that is presented must be valid, and /backup demands one (HttpRoutes).
+        if (clientCa != null) b.trustManager(clientCa).clientAuth(ClientAuth.OPTIONAL);
         return b.build();
     }
 

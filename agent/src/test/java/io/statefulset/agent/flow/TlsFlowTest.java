@@ -88,16 +88,16 @@ class TlsFlowTest {
         TestPki.PemFiles expired = ca.expiredLeaf("mysql-1", List.of("mysql-1.mysql")).writeTo(dir.resolve("expired"));
         String token = dir.resolve("token").toString();
         try (LogCapture logs = LogCapture.start()) {
-            assertInitRefused(logs, "certificate from another CA", "--donor", donor(), "--token-file", token,
+            assertInitRefused(logs, "certificate from another CA", REFUSED_CERT, "--donor", donor(), "--token-file", token,
                     "--tls-ca-file", client.ca().toString(), "--tls-cert-file", foreign.cert().toString(), "--tls-key-file", foreign.key().toString());
-            assertInitRefused(logs, "expired certificate", "--donor", donor(), "--token-file", token,
+            assertInitRefused(logs, "expired certificate", REFUSED_CERT, "--donor", donor(), "--token-file", token,
                     "--tls-ca-file", client.ca().toString(), "--tls-cert-file", expired.cert().toString(), "--tls-key-file", expired.key().toString());
-            assertInitRefused(logs, "no client certificate", "--donor", donor(), "--token-file", token,
+            assertInitRefused(logs, "no client certificate", "requires a client certificate", "--donor", donor(), "--token-file", token,
                     "--tls-ca-file", client.ca().toString());
-            assertInitRefused(logs, "init trusting another CA", "--donor", donor(), "--token-file", token,
+            assertInitRefused(logs, "init trusting another CA", "TLS handshake with donor", "--donor", donor(), "--token-file", token,
                     "--tls-ca-file", foreign.ca().toString(), "--tls-cert-file", client.cert().toString(), "--tls-key-file", client.key().toString());
             // The certificate names localhost; dialled as 127.0.0.1 the name check fails.
-            assertInitRefused(logs, "a donor name the certificate does not hold", "--donor", "127.0.0.1:" + primary.serve.port(),
+            assertInitRefused(logs, "a donor name the certificate does not hold", "TLS handshake with donor", "--donor", "127.0.0.1:" + primary.serve.port(),
                     "--token-file", token, "--tls-ca-file", client.ca().toString(), "--tls-cert-file", client.cert().toString(),
                     "--tls-key-file", client.key().toString());
             assertTrue(logs.text().contains("TLS handshake from"), "serve logs the refused handshakes: " + logs.text());
@@ -113,15 +113,25 @@ class TlsFlowTest {
 
         HttpResponse<String> noToken = primary.serve.get("/backup");
         assertEquals(401, noToken.statusCode(), "mutual TLS alone is not enough when a token is configured");
+        HttpClient noCertificate = HttpClient.newBuilder().sslContext(trustOnly()).build();
+        HttpResponse<String> health = noCertificate.send(HttpRequest.newBuilder(URI.create("https://" + primary.serve.address()
+                + "/healthz")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), "a probe without a certificate (kubelet) reaches the health endpoints");
+        HttpResponse<String> backup = noCertificate.send(HttpRequest.newBuilder(URI.create("https://" + primary.serve.address()
+                + "/backup")).header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, backup.statusCode(), "but not /backup");
         assertEquals(before, backups(), "none of these started a backup");
     }
 
-    private static void assertInitRefused(LogCapture logs, String why, String... flags) throws Exception {
+    /** A presented client certificate the donor does not accept: refused in the handshake or, sent as none, with 403. */
+    private static final String REFUSED_CERT = "client certificate|TLS handshake with donor";
+
+    private static void assertInitRefused(LogCapture logs, String why, String expected, String... flags) throws Exception {
         int from = logs.text().length();
         Pod.Result r = Pod.create("mysql-1", Files.createTempDirectory(dir, "pod-")).init(flags);
         String log = logs.text().substring(from);
         assertEquals(1, r.exitCode(), why + ": " + log);
-        assertTrue(log.contains("TLS handshake with donor"), why + ": " + log);
+        assertTrue(java.util.regex.Pattern.compile(expected).matcher(log).find(), why + ": " + log);
     }
 
     @Test
@@ -141,6 +151,12 @@ class TlsFlowTest {
         }
         Eventually.until("the backup to be counted", Duration.ofSeconds(10),
                 () -> primary.serve.metric("mysql_agent_backups_total{status=\"success\"}").orElseThrow() == succeeded + 1);
+    }
+
+    private static javax.net.ssl.SSLContext trustOnly() throws Exception {
+        javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+        c.init(null, ca.trustManagers(), null);
+        return c;
     }
 
     private static javax.net.ssl.SSLContext client() throws Exception {

@@ -28,7 +28,7 @@ class OverlayRenderTest {
 
     /** Every overlay, and the migration kustomization, relative to the repository root. */
     static Stream<String> kustomizations() {
-        return Stream.concat(overlays().map(o -> "k8s/overlays/" + o), Stream.of("k8s/migration"));
+        return Stream.concat(overlays().map(o -> "k8s/overlays/" + o), Stream.of("k8s/migration", "k8s/tls"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -136,6 +136,11 @@ final class BackupReceiver extends ChannelInboundHandlerAdapter {
             fail(ctx, token.isPresent()
                     ? "token rejected by donor " + donor + " (HTTP 401): check --token-file on both sides, init and serve must hold the same secret"
                     : "donor " + donor + " requires a token (HTTP 401): give init the donor's secret with --token-file");
+        } else if (code == 403) {
+            fail(ctx, "donor " + donor + " requires a client certificate for " + BackupProtocol.BACKUP_PATH
+                    + " (HTTP 403, mutual TLS): give init --tls-cert-file and --tls-key-file signed by the donor's --tls-ca-file");
+        } else if (code == 400 && ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
+            fail(ctx, "donor " + donor + " answered HTTP 400 to plain HTTP: if it serves TLS, give init --tls-ca-file");
         } else if (code == 503) {
             Duration retryAfter = retryAfter(response.headers().get(HttpHeaderNames.RETRY_AFTER));
             busy(ctx, new DonorBusyException("donor " + donor + " is busy with another clone (HTTP 503), retry after "
