@@ -19,7 +19,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 usage() {
   cat <<EOF
 usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
-                                 [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile] [--keep-logs]
+                                 [--starts 5] [--only bash|agent] [--tls] [--no-ceilings] [--build] [--profile] [--keep-logs]
 
   --size SIZE    InnoDB data in the donor (bench.blobs, incompressible rows): 256M, 1G, 4G (default 4G).
                  Created once under --work and reused by later runs of the same size.
@@ -29,6 +29,8 @@ usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [-
   --starts N     extra 'serve' starts timed for start-to-accepting (default 5)
   --settle S     seconds to wait after dropping the page cache (default 10; see drop_caches)
   --only V       run only one variant (debugging); the ratio is then left empty
+  --tls          also run the agent with mutual TLS on the port (agent-tls), alternating with plain agent runs;
+                 the report gets a TLS vs plaintext table with the cipher (certificates made with openssl)
   --no-ceilings  skip the one-off ceilings (backup tool to /dev/null, dd writes)
   --build        rebuild agent/target/agent.jar even if present
   --keep-logs    keep every process's log and /usr/bin/time output under --work (kept anyway on failure)
@@ -46,7 +48,7 @@ EOF
 # would cost ~10 MiB of RSS that the pods, whose limits give a small default, do not spend.
 DEFAULT_JAVA_OPTS="$(tr '\n' ' ' < "$ROOT/docker/agent-jvm.options")"
 
-SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
+SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10 TLS=0
 while [ $# -gt 0 ]; do
   case $1 in
     --size) SIZE=$2; shift 2 ;;
@@ -57,6 +59,7 @@ while [ $# -gt 0 ]; do
     --settle) SETTLE=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --no-ceilings) CEILINGS=0; shift ;;
+    --tls) TLS=1; shift ;;
     --build) BUILD=1; shift ;;
     --profile) PROFILE=1; shift ;;
     --keep-logs) KEEP_LOGS=1; shift ;;
@@ -331,10 +334,25 @@ printf '[mysqld]\nread_only\n' > "$CM/replica.cnf"
 SERVE_ARGS=(serve --hostname mysql-0 --listen "127.0.0.1:$SERVE_PORT" --mysql-host 127.0.0.1 --mysql-port "$MYSQL_PORT"
             --mysql-user root --source-host 127.0.0.1 --source-port "$MYSQL_PORT" --data-dir "$DONOR/data")
 SERVE_TIME= SERVE_PID= SERVE_JVM= ACCEPT_MS=
-start_serve() {  # tag: starts serve under /usr/bin/time and times start -> first accepted connection
-  local t0 t1 deadline
+# --tls: one certificate (CA-signed, for 127.0.0.1, server and client use) presented by both sides, as the
+# k8s TLS component does; openssl writes PKCS#8 keys.
+TLS_DIR=$RUN/tls
+make_certificates() {
+  mkdir -p "$TLS_DIR"
+  ( cd "$TLS_DIR" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=bench-ca &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key -out tls.csr -subj /CN=bench &&
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n' > ext.cnf &&
+    openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out tls.crt -extfile ext.cnf ) \
+    > "$L/openssl.log" 2>&1 || { tail_log "$L/openssl.log"; die "openssl could not make the bench certificates"; }
+}
+TLS_FLAGS=()
+[ $TLS = 0 ] || TLS_FLAGS=(--tls-cert-file "$TLS_DIR/tls.crt" --tls-key-file "$TLS_DIR/tls.key" --tls-ca-file "$TLS_DIR/ca.crt")
+start_serve() {  # tag [tls]: starts serve under /usr/bin/time and times start -> first accepted connection
+  local t0 t1 deadline extra=()
+  [ "${2:-}" != tls ] || extra=("${TLS_FLAGS[@]}")
   t0=$(now); deadline=$(( ${t0%.*} + 60 ))
-  /usr/bin/time -v -o "$L/serve-$1.time" java $JAVA_OPTS -jar "$JAR" "${SERVE_ARGS[@]}" > "$L/serve-$1.log" 2>&1 &
+  /usr/bin/time -v -o "$L/serve-$1.time" java $JAVA_OPTS -jar "$JAR" "${SERVE_ARGS[@]}" "${extra[@]}" > "$L/serve-$1.log" 2>&1 &
   SERVE_TIME=$!; PIDS+=("$SERVE_TIME")
   until probe "$SERVE_PORT"; do
     kill -0 "$SERVE_TIME" 2>/dev/null || { tail_log "$L/serve-$1.log"; die "agent: serve exited before accepting on $SERVE_PORT"; }
@@ -359,21 +377,24 @@ stop_serve() {
 #   serve: "backup for C (http) succeeded: N bytes in T s (X MB/s), exit 0"
 init_says() { sed -n "/init done: cloned/s/.*$1.*/\\1/p" "$2" | tail -1; }
 serve_bytes() { sed -n 's/.*backup for .* succeeded: \([0-9]*\) bytes.*/\1/p' "$1" | tail -1; }
-run_agent() {
-  local rep=$1 d=$RUN/clone-agent/data p=$L/agent-$rep
+run_agent() {  # rep [tls]
+  local variant=agent extra=()
+  [ "${2:-}" != tls ] || { variant=agent-tls; extra=("${TLS_FLAGS[@]}"); }
+  local rep=$1 d=$RUN/clone-agent/data p=$L/$variant-$rep tag=$rep
+  [ $variant = agent ] || tag=tls-$rep
   rm -rf "$RUN/clone-agent" "$RUN/conf.d"; mkdir -p "$d" "$RUN/conf.d"
-  start_serve "$rep"
+  start_serve "$tag" "${2:-}"
   # serve sets replication up right after it listens; let that finish so the clone is measured alone.
-  wait_setup "$L/serve-$rep.log"
+  wait_setup "$L/serve-$tag.log"
   drop_caches
   local la0 t0 t1 t2 c0u c0s c1u c1s w0 w1
   read -r c0u c0s < <(cpu_of "$SERVE_JVM")
   w0=$(awk '/^wchar/{print $2}' "/proc/$SERVE_JVM/io")
   la0=$(load1); t0=$(now)
   /usr/bin/time -v -o "$p.init.time" java $JAVA_OPTS -jar "$JAR" init --hostname mysql-1 --donor "127.0.0.1:$SERVE_PORT" \
-      --data-dir "$d" --config-map-dir "$CM" --conf-dir "$RUN/conf.d" > "$p.init.log" 2>&1 &
+      --data-dir "$d" --config-map-dir "$CM" --conf-dir "$RUN/conf.d" "${extra[@]}" > "$p.init.log" 2>&1 &
   local it=$!; PIDS+=("$it")
-  profile_start "agent-$rep" serve="$SERVE_JVM" init="$it"
+  profile_start "$variant-$rep" serve="$SERVE_JVM" init="$it"
   # The JVM's own peak RSS (time -v reports the larger of it and the prepare child): sample VmHWM until exit.
   local jvm hwm=0 h; jvm=$(child_of "$it" || true)
   while kill -0 "$it" 2>/dev/null; do
@@ -382,28 +403,31 @@ run_agent() {
   done
   local rc=0; wait "$it" || rc=$?
   t1=$(now); sync; t2=$(now)
-  profile_stop "agent-$rep" "agent rep $rep: serve JVM (+ mariadb-backup child), init JVM (+ prepare child)"
-  [ $rc = 0 ] || { tail_log "$p.init.log" 30; tail_log "$L/serve-$rep.log"; die "agent: init exited with $rc"; }
+  profile_stop "$variant-$rep" "$variant rep $rep: serve JVM (+ mariadb-backup child), init JVM (+ prepare child)"
+  [ $rc = 0 ] || { tail_log "$p.init.log" 30; tail_log "$L/serve-$tag.log"; die "$variant: init exited with $rc"; }
   read -r c1u c1s < <(cpu_of "$SERVE_JVM")
   w1=$(awk '/^wchar/{print $2}' "/proc/$SERVE_JVM/io")
   local shwm; shwm=$(hwm_of "$SERVE_JVM")
   stop_serve
   check_clone "$d" agent
-  local bytes sbytes; bytes=$(init_says 'cloned \([0-9]*\) bytes' "$p.init.log"); sbytes=$(serve_bytes "$L/serve-$rep.log")
+  local bytes sbytes; bytes=$(init_says 'cloned \([0-9]*\) bytes' "$p.init.log"); sbytes=$(serve_bytes "$L/serve-$tag.log")
   [ -n "$bytes" ] || bytes=$sbytes
   [ -n "$bytes" ] || { bytes=$(( w1 - w0 )); log "agent: no byte count in the logs; using the serve JVM's written bytes ($bytes)"; }
   [ -z "$sbytes" ] || [ "$sbytes" = "$bytes" ] || die "agent: serve sent $sbytes bytes but init received $bytes"
   local iu is ir sr
   read -r iu is ir < <(tv "$p.init.time")
-  read -r _ _ sr < <(tv "$L/serve-$rep.time")
+  read -r _ _ sr < <(tv "$L/serve-$tag.time")
   local wall; wall=$(elapsed "$t0" "$t2")
-  row agent "$rep" "$(date -u +%FT%TZ)" "$la0" "$(load1)" "$CACHE" "$bytes" "$wall" \
+  row "$variant" "$rep" "$(date -u +%FT%TZ)" "$la0" "$(load1)" "$CACHE" "$bytes" "$wall" \
       "$(awk -v b="$bytes" -v w="$wall" 'BEGIN{printf "%.1f", b / w / 1e6}')" \
       "$(init_says 'transfer over \([0-9.]*\) s' "$p.init.log")" "$(init_says 'prepare \([0-9.]*\) s' "$p.init.log")" \
       "$(elapsed "$t1" "$t2")" \
       "$(awk -v a="$c0u" -v b="$c1u" 'BEGIN{printf "%.2f", b - a}')" "$(awk -v a="$c0s" -v b="$c1s" 'BEGIN{printf "%.2f", b - a}')" \
       "$iu" "$is" "$sr" "$ir" "$shwm" "$hwm" "$ACCEPT_MS"
-  log "agent rep $rep: $bytes bytes in $wall s ($(tail -1 "$CSV" | cut -d, -f9) MB/s), load $la0 -> $(load1); serve accepted in $ACCEPT_MS ms"
+  log "$variant rep $rep: $bytes bytes in $wall s ($(tail -1 "$CSV" | cut -d, -f9) MB/s), load $la0 -> $(load1); serve accepted in $ACCEPT_MS ms"
+  if [ $variant = agent-tls ] && [ ! -s "$RUN/tls-cipher" ]; then
+    sed -n 's/.*backup for .* (https \([^)]*\)) succeeded.*/\1/p' "$L/serve-$tag.log" | tail -1 > "$RUN/tls-cipher"
+  fi
   rm -rf "$RUN/clone-agent"
 }
 serve_starts() {
@@ -471,7 +495,15 @@ machine() {  # key=value lines for the report
   echo "cache_dropped=$CACHE"
 }
 
+# The agent's runs of one rep: plain, and with --tls also TLS, who goes first alternating with the rep.
+agent_runs() {
+  if [ $TLS = 0 ]; then run_agent "$1"
+  elif [ $(($1 % 2)) = 1 ]; then run_agent "$1"; run_agent "$1" tls
+  else run_agent "$1" tls; run_agent "$1"; fi
+}
+
 prepare_dataset
+[ $TLS = 0 ] || make_certificates
 machine > "$RUN/meta.txt"
 echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
 log "benchmark: $SIZE dataset, $REPS reps, page cache dropped: $CACHE, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -479,12 +511,13 @@ log "benchmark: $SIZE dataset, $REPS reps, page cache dropped: $CACHE, load $(cu
 for rep in $(seq 1 "$REPS"); do
   # Alternate who goes first so that drift in the machine's load does not favour one side.
   if [ "$ONLY" = bash ]; then run_bash "$rep"
-  elif [ "$ONLY" = agent ]; then run_agent "$rep"
-  elif [ $((rep % 2)) = 1 ]; then run_bash "$rep"; run_agent "$rep"
-  else run_agent "$rep"; run_bash "$rep"; fi
+  elif [ "$ONLY" = agent ]; then agent_runs "$rep"
+  elif [ $((rep % 2)) = 1 ]; then run_bash "$rep"; agent_runs "$rep"
+  else agent_runs "$rep"; run_bash "$rep"; fi
 done
 [ $CEILINGS = 0 ] || ceilings
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
+[ ! -s "$RUN/tls-cipher" ] || echo "tls_cipher=$(cat "$RUN/tls-cipher")" >> "$RUN/meta.txt"
 stop_mysqld
 
 mkdir -p "$OUT"
