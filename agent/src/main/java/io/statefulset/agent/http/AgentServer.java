@@ -2,7 +2,6 @@ package io.statefulset.agent.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -12,8 +11,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.statefulset.agent.health.HealthEndpoints;
@@ -32,10 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sidecar's port (default 3307): {@code /backup} (plus, for a migration, the tutorial's raw stream),
- * {@code /healthz}, {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs, optionally behind TLS.
- * Pipeline: connection limit, request deadline, [TLS], [silent-client sniffer], HTTP codec, aggregator, routes.
+ * {@code /healthz}, {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs, optionally behind TLS (handlers:
+ * {@link ServerPipeline}).
  *
- * It routes and answers; what a backup is and what health means live in {@code backup} and {@code health}.
+ * <p>It routes and answers; what a backup is and what health means live in {@code backup} and {@code health}.
  */
 public final class AgentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
@@ -43,10 +40,6 @@ public final class AgentServer implements AutoCloseable {
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** Outbound bytes queued per connection before the pump stops reading the tool's stdout. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
-    private static final int MAX_REQUEST_BYTES = 16 * 1024;
-    /** Request line and headers: ours are a few hundred bytes; a bigger one is an attack or a mistake (400). */
-    static final int MAX_INITIAL_LINE = 4096;
-    static final int MAX_HEADER_BYTES = 8192;
     private static final int PROBE_QUEUE = 64;
     private static final int BACKLOG = 128;
 
@@ -72,6 +65,7 @@ public final class AgentServer implements AutoCloseable {
     /**
      * Binds {@code bind} (port 0 picks a free port, see {@link #port()}) and serves until {@link #close()}.
      *
+     * @param port       TLS, the raw stream, the limits
      * @param alsoClosed closed with the server (the file poller of its certificates and secrets)
      * @throws IOException when the address cannot be bound
      */
@@ -95,7 +89,7 @@ public final class AgentServer implements AutoCloseable {
 
         EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("agent-net", true));
         ChannelGroup connections = new DefaultChannelGroup("backup-server", GlobalEventExecutor.INSTANCE);
-        ConnectionLimit limit = new ConnectionLimit(port.maxConnections());
+        ServerPipeline pipeline = new ServerPipeline(port, backup, health, probeExecutor);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channelFactory(() -> new NioServerSocketChannel(listening))
@@ -107,16 +101,7 @@ public final class AgentServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(ConnectionLimit.NAME, limit)
-                                .addLast(RequestDeadline.NAME, new RequestDeadline(port.requestTimeout()));
-                        port.tls().ifPresent(tls -> ch.pipeline().addLast(TlsOnly.NAME, new TlsOnly(tls))
-                                .addLast("tls-handshake-log", new TlsHandshakeLog()));
-                        if (port.legacyWait().isPresent()) {
-                            ch.pipeline().addLast("sniffer", new FirstByteSniffer(port.legacyWait().get(),
-                                    ctx -> installHttp(ctx.pipeline(), backup, health, probeExecutor, false), backup::serveRaw));
-                        } else {
-                            installHttp(ch.pipeline(), backup, health, probeExecutor, port.tls().map(ServerTls::mutual).orElse(false));
-                        }
+                        pipeline.install(ch.pipeline());
                     }
                 });
         Channel serverChannel;
@@ -142,13 +127,6 @@ public final class AgentServer implements AutoCloseable {
             throw new IOException("cannot listen on " + bind + ": " + e.getMessage()
                     + "; check that no other process holds the port, or pass another --listen", e);
         }
-    }
-
-    private static void installHttp(ChannelPipeline pipeline, BackupRoute backup, HealthEndpoints health,
-                                    ThreadPoolExecutor probeExecutor, boolean mutualTls) {
-        pipeline.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_HEADER_BYTES));
-        pipeline.addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-        pipeline.addLast("routes", new HttpRoutes(backup, health, probeExecutor, mutualTls));
     }
 
     public InetSocketAddress address() {

@@ -52,8 +52,8 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (!request.decoderResult().isSuccess()) {
             Throwable cause = request.decoderResult().cause();
             String why = cause instanceof TooLongFrameException
-                    ? "request line or headers too long (at most " + AgentServer.MAX_INITIAL_LINE + " and "
-                    + AgentServer.MAX_HEADER_BYTES + " bytes)\n"
+                    ? "request line or headers too long (at most " + ServerPipeline.MAX_INITIAL_LINE + " and "
+                    + ServerPipeline.MAX_HEADER_BYTES + " bytes)\n"
                     : "malformed HTTP request\n";
             reply(ctx, HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, why, false), false);
             return;
