@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.statefulset.agent.common.tls.PemCredentials;
 import io.statefulset.agent.common.tls.TlsFiles;
 import io.statefulset.agent.common.watch.Reloadable;
+import io.statefulset.agent.tls.TlsProvider;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -45,7 +46,8 @@ public final class ServerTls {
     }
 
     private static SslContext build(PemCredentials own, java.security.cert.X509Certificate[] clientCa) throws Exception {
-        SslContextBuilder b = SslContextBuilder.forServer(own.key(), own.chain()).protocols(PROTOCOLS);
+        SslContextBuilder b = SslContextBuilder.forServer(own.key(), own.chain())
+                .sslProvider(TlsProvider.get()).protocols(PROTOCOLS);
         // OPTIONAL, not REQUIRE: kubelet's HTTPS probes present no certificate and must still reach /healthz and
         // /readyz; a certificate that is presented must be valid, and /backup demands one (HttpRoutes).
         if (clientCa != null) b.trustManager(clientCa).clientAuth(ClientAuth.OPTIONAL);

@@ -16,9 +16,10 @@ final class TlsHandshakeLog extends ChannelInboundHandlerAdapter {
             if (e.isSuccess()) {
                 ctx.pipeline().remove(this);
             } else {
-                Throwable c = e.cause();
+                Throwable root = e.cause();
+                while (root.getCause() != null && root.getCause() != root) root = root.getCause();
                 log.info("TLS handshake from {} failed: {}", ctx.channel().remoteAddress(),
-                        c.getCause() != null ? c.getCause().getMessage() : c.getMessage());
+                        root.getMessage() != null ? root.getMessage() : root.toString());
                 ctx.close();
             }
         }

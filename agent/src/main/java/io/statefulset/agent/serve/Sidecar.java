@@ -15,6 +15,7 @@ import io.statefulset.agent.http.AgentServer;
 import io.statefulset.agent.http.PortSettings;
 import io.statefulset.agent.http.ServerTls;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
+import io.statefulset.agent.tls.TlsProvider;
 import io.statefulset.agent.replication.setup.PositioningPreference;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
 import io.statefulset.agent.replication.SourceEndpoint;
@@ -90,7 +91,8 @@ public final class Sidecar {
             log.info("listening on {}: {}, /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics; at most {}"
                             + " connections, {} s for a request, backups aborted after {} s without progress",
                     server.address(),
-                    tls.map(t -> t.mutual() ? "TLS with client certificates" : "TLS").orElse("plain HTTP"),
+                    tls.map(t -> (t.mutual() ? "TLS with client certificates" : "TLS") + " (" + TlsProvider.describe() + ")")
+                            .orElse("plain HTTP"),
                     options.token().isPresent() ? "bearer token required" : "no token",
                     options.legacyRawStream() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
                     primary ? "primary" : "replica", options.maxLag().toSeconds(), options.maxConnections(),

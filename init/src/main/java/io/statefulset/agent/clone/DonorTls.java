@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.tls.PemCredentials;
 import io.statefulset.agent.common.tls.TlsFiles;
+import io.statefulset.agent.tls.TlsProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -34,7 +35,7 @@ public final class DonorTls {
     /** @throws IllegalArgumentException a file is unreadable or unusable; the message names it */
     public static DonorTls load(TlsFiles files) {
         try {
-            SslContextBuilder b = SslContextBuilder.forClient().protocols(PROTOCOLS)
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(TlsProvider.get()).protocols(PROTOCOLS)
                     .trustManager(PemCredentials.certificates(Files.readAllBytes(files.ca().orElseThrow()), "--tls-ca-file"));
             if (files.presentsCertificate()) {
                 PemCredentials own = PemCredentials.parse(Files.readAllBytes(files.cert().get()), Files.readAllBytes(files.key().get()));
