@@ -136,6 +136,15 @@ final class InProcessServe implements AutoCloseable {
         return OptionalDouble.empty();
     }
 
+    /** Backups this serve finished, whatever their status. */
+    double backupsFinished() throws IOException {
+        double sum = 0;
+        for (String status : List.of("success", "failed", "aborted")) {
+            sum += metric("mysql_agent_backups_total{status=\"" + status + "\"}").orElseThrow();
+        }
+        return sum;
+    }
+
     /** SIGTERM's equivalent; returns serve's exit code. */
     int stop() throws Exception {
         if (!exit.isDone()) stop.request();
