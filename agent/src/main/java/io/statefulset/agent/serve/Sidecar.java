@@ -107,13 +107,14 @@ public final class Sidecar {
     private static void watchSecrets(ServeOptions o, PrometheusMeterRegistry registry, FilePoller poller) {
         watch(o.token(), "token", registry, poller);
         watch(o.mysqlPassword(), "mysql-password", registry, poller);
-        if (o.replicationPassword().isPresent() && o.replicationPassword() != o.mysqlPassword()) {
-            watch(o.replicationPassword(), "replication-password", registry, poller);
-        }
         o.mysqlPassword().ifPresent(p -> p.onRotation((before, after) ->
                 log.info("the mysql password in {} changed: the next connection and the next backup use the new one", p.origin())));
-        o.replicationPassword().filter(p -> o.mysqlPassword().filter(m -> m == p).isEmpty()).ifPresent(p -> p.onRotation((before, after) ->
-                log.info("the replication password in {} changed: used by the next replication setup (CHANGE MASTER keeps the one it was given)", p.origin())));
+        // Without a replication password of its own, the replication user shares the mysql password's source.
+        Optional<SecretSource> ownReplicationPassword = o.replicationPassword()
+                .filter(r -> o.mysqlPassword().map(m -> m != r).orElse(true));
+        watch(ownReplicationPassword, "replication-password", registry, poller);
+        ownReplicationPassword.ifPresent(p -> p.onRotation((before, after) -> log.info("the replication password in {}"
+                + " changed: used by the next replication setup (CHANGE MASTER keeps the one it was given)", p.origin())));
     }
 
     private static void watch(Optional<SecretSource> source, String name, PrometheusMeterRegistry registry, FilePoller poller) {
