@@ -179,7 +179,6 @@ write_my_cnf() {
     echo "log-error=$logs/mysqld.log"
     echo "skip-name-resolve"
     echo "innodb-buffer-pool-size=64M"
-    echo "innodb-log-file-size=32M"
     echo "performance-schema=OFF"
     echo
     if [ "$MODE" = netns ]; then echo '!includedir /etc/mysql/conf.d/'; else echo "!includedir $dir/conf.d"; fi

@@ -1,6 +1,7 @@
 package io.statefulset.agent.backup;
 
 import io.netty.channel.Channel;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,7 +24,7 @@ final class BackupRun {
     private final Channel channel;
     private final long startedNanos = System.nanoTime();
     private final AtomicLong bytes = new AtomicLong();
-    private final AtomicReference<String> abortReason = new AtomicReference<>();
+    private final AtomicReference<Abort> abort = new AtomicReference<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private final Object writable = new Object();
     private volatile OptionalLong sizeEstimate = OptionalLong.empty();
@@ -57,15 +58,17 @@ final class BackupRun {
         return bytes.get();
     }
 
+    private record Abort(FailureCause cause, String reason) {}
+
     /** The tool's process, once started; an abort that came first kills it at once. */
     synchronized void attach(BackupProcess p) {
         this.process = p;
-        if (abortReason.get() != null) p.killTree();
+        if (abort.get() != null) p.killTree();
     }
 
     /** Stops the backup: the first reason wins, the tool and its children are killed, the pump wakes up. */
-    void abort(String reason) {
-        if (!abortReason.compareAndSet(null, reason)) return;
+    void abort(FailureCause cause, String reason) {
+        if (!abort.compareAndSet(null, new Abort(cause, reason))) return;
         synchronized (this) {
             if (process != null) process.killTree();
         }
@@ -73,7 +76,11 @@ final class BackupRun {
     }
 
     Optional<String> abortReason() {
-        return Optional.ofNullable(abortReason.get());
+        return Optional.ofNullable(abort.get()).map(Abort::reason);
+    }
+
+    Optional<FailureCause> abortCause() {
+        return Optional.ofNullable(abort.get()).map(Abort::cause);
     }
 
     /** Called by the network thread when the channel's writability changes or it closes. */
@@ -92,7 +99,7 @@ final class BackupRun {
     boolean awaitWritable(Duration stallTimeout) throws InterruptedException {
         long deadline = System.nanoTime() + stallTimeout.toNanos();
         synchronized (writable) {
-            while (channel.isActive() && !channel.isWritable() && abortReason.get() == null) {
+            while (channel.isActive() && !channel.isWritable() && abort.get() == null) {
                 if (System.nanoTime() - deadline >= 0) {
                     stalled(stallTimeout);
                     return false;
@@ -101,7 +108,7 @@ final class BackupRun {
                 writable.wait(200);
             }
         }
-        return channel.isActive() && abortReason.get() == null;
+        return channel.isActive() && abort.get() == null;
     }
 
     /**
@@ -109,7 +116,7 @@ final class BackupRun {
      * the backup is aborted and the connection closed, so that it counts as {@code aborted} and the slot is free.
      */
     private void stalled(Duration stallTimeout) {
-        abort("client accepted no data for " + stallTimeout.toSeconds() + " s (--send-stall-timeout)");
+        abort(FailureCause.CLIENT_GONE, "client accepted no data for " + stallTimeout.toSeconds() + " s (--send-stall-timeout)");
         channel.close().awaitUninterruptibly();
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.Executor;
  * (requests are small, whole ones are routed) and {@code routes} ({@link HttpRoutes}). A silent client goes to
  * {@link BackupRoute#serveRaw} instead; a backup appends its own watch on the client.
  */
-final class ServerPipeline {
+public final class ServerPipeline {
     static final String CONNECTION_LIMIT = ConnectionLimit.NAME;
     static final String REQUEST_DEADLINE = RequestDeadline.NAME;
     static final String TLS = TlsOnly.NAME;
@@ -35,7 +35,7 @@ final class ServerPipeline {
     private final HealthEndpoints health;
     private final Executor probeExecutor;
 
-    ServerPipeline(PortSettings port, BackupRoute backup, HealthEndpoints health, Executor probeExecutor) {
+    public ServerPipeline(PortSettings port, BackupRoute backup, HealthEndpoints health, Executor probeExecutor) {
         this.port = port;
         this.limit = new ConnectionLimit(port.maxConnections());
         this.backup = backup;
@@ -44,7 +44,7 @@ final class ServerPipeline {
     }
 
     /** For a connection just accepted. */
-    void install(ChannelPipeline pipeline) {
+    public void install(ChannelPipeline pipeline) {
         pipeline.addLast(CONNECTION_LIMIT, limit).addLast(REQUEST_DEADLINE, new RequestDeadline(port.requestTimeout()));
         port.tls().ifPresent(tls -> pipeline.addLast(TLS, new TlsOnly(tls)).addLast(TLS_HANDSHAKE_LOG, new TlsHandshakeLog()));
         if (port.legacyWait().isPresent()) {

@@ -7,6 +7,7 @@ import io.statefulset.agent.backup.BackupSettings;
 import io.statefulset.agent.common.secret.SecretSource;
 import io.statefulset.agent.common.watch.FilePoller;
 import io.statefulset.agent.health.CachedProbe;
+import io.statefulset.agent.health.CloneFailureMetrics;
 import io.statefulset.agent.health.HealthEndpoints;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicationMetrics;
@@ -15,10 +16,10 @@ import io.statefulset.agent.http.AgentServer;
 import io.statefulset.agent.http.PortSettings;
 import io.statefulset.agent.http.ServerTls;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
+import io.statefulset.agent.replication.SourceEndpoint;
 import io.statefulset.agent.tls.TlsProvider;
 import io.statefulset.agent.replication.setup.PositioningPreference;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
-import io.statefulset.agent.replication.SourceEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -82,6 +83,7 @@ public final class Sidecar {
             BackupEndpoint backup = BackupEndpoint.create(backup(options), registry, env);
             CachedProbe cachedProbe = new CachedProbe(probe, PROBE_CACHE);
             ReplicationMetrics.register(registry, cachedProbe);
+            CloneFailureMetrics.register(registry, options.dataDir());
             boolean primary = options.pod().isPrimary();
             HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
             PortSettings port = new PortSettings(tls,

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.tls.PemCredentials;
 import io.statefulset.agent.common.tls.TlsFiles;
@@ -100,7 +101,7 @@ public final class DonorTls {
         private DonorFailedException failure(Throwable cause) {
             Throwable root = cause;
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            return new DonorFailedException("TLS handshake with donor " + donor + " failed (" + root.getMessage()
+            return new DonorFailedException(FailureCause.REFUSED, "TLS handshake with donor " + donor + " failed (" + root.getMessage()
                     + "): the donor's certificate must be signed by --tls-ca-file and name " + donor.host()
                     + "; with mutual TLS the donor must trust init's --tls-cert-file; a donor without TLS cannot be used", cause);
         }
