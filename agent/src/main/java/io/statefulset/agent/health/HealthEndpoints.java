@@ -4,22 +4,35 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 
 /**
- * /healthz, /readyz and /metrics. Each call may query mysqld (through the cache), so callers run it off the
- * network threads.
+ * /healthz, /readyz and /metrics. /healthz and /metrics may query mysqld (through the cache), so callers run them
+ * off the network threads; /readyz answers from the {@link ReplicationWatch}'s samples.
  */
-public final class HealthEndpoints {
+public final class HealthEndpoints implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final CachedProbe probe;
-    private final boolean primary;
-    private final Duration maxLag;
+    private final ReplicationWatch watch;
     private final PrometheusMeterRegistry registry;
 
-    public HealthEndpoints(CachedProbe probe, boolean primary, Duration maxLag, PrometheusMeterRegistry registry) {
+    private HealthEndpoints(CachedProbe probe, ReplicationWatch watch, PrometheusMeterRegistry registry) {
         this.probe = probe;
-        this.primary = primary;
-        this.maxLag = maxLag;
+        this.watch = watch;
         this.registry = registry;
+    }
+
+    /**
+     * The endpoints with their watch; {@link ReplicationWatch#start()} begins the sampling (until then /readyz takes
+     * a sample on request).
+     */
+    public static HealthEndpoints of(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck,
+                                     PrometheusMeterRegistry registry) {
+        return new HealthEndpoints(probe, new ReplicationWatch(probe, primary, maxLag, startCheck, registry), registry);
+    }
+
+    /** Starts sampling once a second. */
+    public HealthEndpoints start() {
+        watch.start();
+        return this;
     }
 
     public PlainResponse healthz() {
@@ -29,11 +42,17 @@ public final class HealthEndpoints {
     }
 
     public PlainResponse readyz() {
-        Readiness r = Readiness.of(probe.reading(), primary, maxLag);
+        Readiness r = watch.readiness();
         return PlainResponse.text(r.ready() ? 200 : 503, r.reason());
     }
 
     public PlainResponse metrics() {
         return new PlainResponse(200, PROMETHEUS_TEXT, registry.scrape());
+    }
+
+    /** Stops the watch's sampling. */
+    @Override
+    public void close() {
+        watch.close();
     }
 }

@@ -49,17 +49,19 @@ public final class AgentServer implements AutoCloseable {
     private final BackupRoute backup;
     private final ThreadPoolExecutor probeExecutor;
     private final AutoCloseable alsoClosed;
+    private final HealthEndpoints health;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private AgentServer(EventLoopGroup group, Channel serverChannel, ChannelGroup connections, BackupRoute backup,
-                         ThreadPoolExecutor probeExecutor, AutoCloseable alsoClosed) {
+                         ThreadPoolExecutor probeExecutor, HealthEndpoints health, AutoCloseable alsoClosed) {
         this.alsoClosed = alsoClosed;
         this.group = group;
         this.serverChannel = serverChannel;
         this.connections = connections;
         this.backup = backup;
         this.probeExecutor = probeExecutor;
+        this.health = health;
     }
 
     /**
@@ -111,9 +113,10 @@ public final class AgentServer implements AutoCloseable {
         } catch (Exception e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             probeExecutor.shutdownNow();
+            health.close();
             throw new IOException("cannot serve on " + listening.getLocalAddress() + ": " + e.getMessage(), e);
         }
-        return new AgentServer(group, serverChannel, connections, backup, probeExecutor, alsoClosed);
+        return new AgentServer(group, serverChannel, connections, backup, probeExecutor, health, alsoClosed);
     }
 
     private static ServerSocketChannel listen(InetSocketAddress bind) throws IOException {
@@ -157,6 +160,7 @@ public final class AgentServer implements AutoCloseable {
             }
             connections.close().awaitUninterruptibly();
             probeExecutor.shutdownNow();
+            health.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             try {
                 alsoClosed.close();

@@ -66,7 +66,7 @@ public final class MysqlStartupWait {
     }
 
     /** The innermost cause says what is wrong ("Connection refused"); the pool's wrapper only says it timed out. */
-    static String rootMessage(Throwable e) {
+    public static String rootMessage(Throwable e) {
         Throwable t = e;
         String message = e.getMessage();
         while (t.getCause() != null && t.getCause() != t) {

@@ -2,6 +2,7 @@ package io.statefulset.agent.mysql;
 
 import io.statefulset.agent.replication.dialect.ReplicationDialect;
 import io.statefulset.agent.health.ReplicaState;
+import io.statefulset.agent.health.ThreadError;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -18,11 +19,16 @@ import java.util.OptionalLong;
  * (MySQL 8.0.22 renamed {@code Master_*}/{@code Slave_*} to {@code Source_*}/{@code Replica_*}), so one reader
  * serves every version.
  *
- * @param sourceHost empty when the server has never been pointed at a source
- * @param ioState    {@code Yes}, {@code No}, {@code Connecting}, ... as the server says it
+ * @param sourceHost    empty when the server has never been pointed at a source
+ * @param ioState       {@code Yes}, {@code No}, {@code Connecting}, ... as the server says it
+ * @param sourceLogFile the source's binlog file the IO thread reads ({@code Master_Log_File})
+ * @param readSourcePos how far into it ({@code Read_Master_Log_Pos}): where the IO thread goes on from
+ * @param usingGtid     MariaDB {@code Using_Gtid} ({@code No}, {@code Slave_Pos}, {@code Current_Pos}); empty on MySQL
+ * @param autoPosition  MySQL {@code Auto_Position=1} (positioned by GTID); false on MariaDB
  */
 public record ReplicaStatus(String sourceHost, int sourcePort, String ioState, String sqlState, OptionalLong lagSeconds,
-                            String lastIoError, String lastSqlError) {
+                            ThreadError ioError, ThreadError sqlError, String sourceLogFile, long readSourcePos,
+                            String usingGtid, boolean autoPosition) {
 
     public static Optional<ReplicaStatus> read(Connection c, ReplicationDialect dialect, int timeoutSeconds) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -30,16 +36,19 @@ public record ReplicaStatus(String sourceHost, int sourcePort, String ioState, S
             try (ResultSet rs = s.executeQuery(dialect.showReplicaStatus())) {
                 if (!rs.next()) return Optional.empty();
                 Map<String, Integer> columns = columns(rs.getMetaData());
-                String portText = text(rs, columns, "Source_Port", "Master_Port");
                 String lag = text(rs, columns, "Seconds_Behind_Source", "Seconds_Behind_Master");
                 return Optional.of(new ReplicaStatus(
                         text(rs, columns, "Source_Host", "Master_Host"),
-                        portText.isEmpty() ? 0 : Integer.parseInt(portText),
+                        (int) number(rs, columns, "Source_Port", "Master_Port"),
                         text(rs, columns, "Replica_IO_Running", "Slave_IO_Running"),
                         text(rs, columns, "Replica_SQL_Running", "Slave_SQL_Running"),
                         lag.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lag)),
                         error(rs, columns, "Last_IO_Errno", "Last_IO_Error"),
-                        error(rs, columns, "Last_SQL_Errno", "Last_SQL_Error")));
+                        error(rs, columns, "Last_SQL_Errno", "Last_SQL_Error"),
+                        text(rs, columns, "Source_Log_File", "Master_Log_File"),
+                        number(rs, columns, "Read_Source_Log_Pos", "Read_Master_Log_Pos"),
+                        text(rs, columns, "Using_Gtid"),
+                        number(rs, columns, "Auto_Position") == 1));
             }
         }
     }
@@ -57,17 +66,20 @@ public record ReplicaStatus(String sourceHost, int sourcePort, String ioState, S
         return sqlState.equalsIgnoreCase("Yes");
     }
 
+    /** Positioned by GTID (MariaDB {@code Using_Gtid} other than {@code No}, MySQL {@code Auto_Position=1}). */
+    public boolean byGtid() {
+        return autoPosition || (!usingGtid.isEmpty() && !usingGtid.equalsIgnoreCase("No"));
+    }
+
     public ReplicaState toReplicaState() {
-        String error = lastIoError.isEmpty() ? lastSqlError
-                : lastSqlError.isEmpty() ? lastIoError : lastIoError + "; " + lastSqlError;
-        return new ReplicaState(ioRunning(), sqlRunning(), lagSeconds, error);
+        return new ReplicaState(ioState, sqlState, lagSeconds, ioError, sqlError);
     }
 
     /** {@code source 127.0.0.1:3306, IO Yes, SQL Yes, lag 0 s} */
     public String describe() {
         return "source " + sourceHost + ":" + sourcePort + ", IO " + ioState + ", SQL " + sqlState + ", lag "
                 + (lagSeconds.isPresent() ? lagSeconds.getAsLong() + " s" : "NULL")
-                + (lastIoError.isEmpty() ? "" : ", " + lastIoError) + (lastSqlError.isEmpty() ? "" : ", " + lastSqlError);
+                + (ioError.present() ? ", IO " + ioError : "") + (sqlError.present() ? ", SQL " + sqlError : "");
     }
 
     private static Map<String, Integer> columns(ResultSetMetaData md) throws SQLException {
@@ -87,11 +99,12 @@ public record ReplicaStatus(String sourceHost, int sourcePort, String ioState, S
         return "";
     }
 
-    private static String error(ResultSet rs, Map<String, Integer> columns, String errno, String message) throws SQLException {
-        String text = text(rs, columns, message);
-        if (text.isEmpty()) return "";
-        String code = text(rs, columns, errno);
-        String kind = errno.startsWith("Last_IO") ? "IO" : "SQL";
-        return kind + " error " + (code.isEmpty() ? "" : code + ": ") + text;
+    private static long number(ResultSet rs, Map<String, Integer> columns, String... names) throws SQLException {
+        String v = text(rs, columns, names);
+        return v.isEmpty() ? 0 : Long.parseLong(v);
+    }
+
+    private static ThreadError error(ResultSet rs, Map<String, Integer> columns, String errno, String message) throws SQLException {
+        return new ThreadError((int) number(rs, columns, errno), text(rs, columns, message));
     }
 }

@@ -3,6 +3,7 @@ package io.statefulset.agent.serve;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.statefulset.agent.health.StartCheck;
 import io.statefulset.agent.http.AgentServer;
 import io.statefulset.agent.mysql.JdbcMysqlProbe;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sidecar: the backup/health server first (so that probes and peers get answers while mysqld starts), then the
- * one-time replication setup, then serve until SIGTERM.
+ * replication setup (configured once; checked before start on every run), then serve until SIGTERM.
  */
 public final class ServeCommand {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -43,10 +44,11 @@ public final class ServeCommand {
         long started = System.nanoTime();
         HikariDataSource dataSource = Sidecar.localMysql(options);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        StartCheck startCheck = options.pod().isPrimary() ? StartCheck.notNeeded(registry) : StartCheck.pending(registry);
         AgentServer server;
         try {
             server = Sidecar.startServer(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
-                    registry, env);
+                    startCheck, registry, env);
         } catch (IOException | IllegalArgumentException e) {
             dataSource.close();
             log.error("serve failed: {}", e.getMessage());
@@ -60,7 +62,7 @@ public final class ServeCommand {
             try {
                 // The replication password is read here, when it is about to be used.
                 ReplicationSettings settings = Sidecar.replication(options);
-                new ReplicationSetup(settings, dataSource).run();
+                new ReplicationSetup(settings, dataSource, Sidecar.gateListener(startCheck)).run();
             } catch (ReplicationSetupException e) {
                 log.error("replication setup failed: {}", e.getMessage());
                 exitCode.set(1);

@@ -11,12 +11,17 @@ import io.statefulset.agent.health.CloneFailureMetrics;
 import io.statefulset.agent.health.HealthEndpoints;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicationMetrics;
+import io.statefulset.agent.health.ReplicationWatch;
 import io.statefulset.agent.health.SecretMetrics;
+import io.statefulset.agent.health.StartCheck;
+import io.statefulset.agent.health.SteadyReadiness;
 import io.statefulset.agent.http.AgentServer;
 import io.statefulset.agent.http.PortSettings;
 import io.statefulset.agent.http.ServerTls;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
 import io.statefulset.agent.replication.SourceEndpoint;
+import io.statefulset.agent.replication.preflight.PreflightVerdict;
+import io.statefulset.agent.replication.preflight.StartGate;
 import io.statefulset.agent.tls.TlsProvider;
 import io.statefulset.agent.replication.setup.PositioningPreference;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
@@ -58,20 +63,27 @@ public final class Sidecar {
     }
 
     /** Starts the port on {@code options.listen()}. */
-    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
-                                          Map<String, String> env) throws IOException {
-        return startServer(options, probe, registry, env,
+    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, StartCheck startCheck,
+                                          PrometheusMeterRegistry registry, Map<String, String> env) throws IOException {
+        return startServer(options, probe, startCheck, registry, env,
                 new InetSocketAddress(options.listen().host(), options.listen().port()));
     }
 
+    /** As above on {@code bind} (tests bind port 0), with no replication start checks (nothing sets them up). */
+    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
+                                          Map<String, String> env, InetSocketAddress bind) throws IOException {
+        return startServer(options, probe, StartCheck.notNeeded(registry), registry, env, bind);
+    }
+
     /**
-     * As {@link #startServer(ServeOptions, MysqlProbe, PrometheusMeterRegistry, Map)} on {@code bind}; tests bind
-     * port 0.
+     * The port on {@code bind}: backup, and health answered from a {@link ReplicationWatch} that samples mysqld
+     * from now on.
      *
      * @throws IllegalArgumentException when a secret or TLS file is unreadable or unusable
      */
-    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
-                                          Map<String, String> env, InetSocketAddress bind) throws IOException {
+    public static AgentServer startServer(ServeOptions options, MysqlProbe probe, StartCheck startCheck,
+                                          PrometheusMeterRegistry registry, Map<String, String> env,
+                                          InetSocketAddress bind) throws IOException {
         Optional<ServerTls> tls = options.tls().presentsCertificate() ? Optional.of(ServerTls.load(options.tls())) : Optional.empty();
         FilePoller poller = new FilePoller(FilePoller.INTERVAL);
         try {
@@ -85,19 +97,22 @@ public final class Sidecar {
             ReplicationMetrics.register(registry, cachedProbe);
             CloneFailureMetrics.register(registry, options.dataDir());
             boolean primary = options.pod().isPrimary();
-            HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
+            HealthEndpoints health = HealthEndpoints.of(cachedProbe, primary, options.maxLag(), startCheck, registry);
             PortSettings port = new PortSettings(tls,
                     options.legacyRawStream() ? Optional.of(options.legacyWait()) : Optional.empty(),
                     options.requestTimeout(), options.maxConnections());
             AgentServer server = AgentServer.start(bind, port, backup, health, poller);
-            log.info("listening on {}: {}, /backup ({}{}), /healthz, /readyz ({}, max lag {} s), /metrics; at most {}"
-                            + " connections, {} s for a request, backups aborted after {} s without progress",
+            health.start();
+            log.info("listening on {}: {}, /backup ({}{}), /healthz, /readyz ({}, max lag {} s, {} samples {} s apart"
+                            + " decide a change), /metrics; at most {} connections, {} s for a request, backups aborted"
+                            + " after {} s without progress",
                     server.address(),
                     tls.map(t -> (t.mutual() ? "TLS with client certificates" : "TLS") + " (" + TlsProvider.describe() + ")")
                             .orElse("plain HTTP"),
                     options.token().isPresent() ? "bearer token required" : "no token",
                     options.legacyRawStream() ? ", raw stream for silent clients after " + options.legacyWait().toMillis() + " ms" : "",
-                    primary ? "primary" : "replica", options.maxLag().toSeconds(), options.maxConnections(),
+                    primary ? "primary" : "replica", options.maxLag().toSeconds(), SteadyReadiness.SAMPLES,
+                    ReplicationWatch.INTERVAL.toSeconds(), options.maxConnections(),
                     options.requestTimeout().toSeconds(), options.sendStallTimeout().toSeconds());
             return server;
         } catch (IOException | RuntimeException e) {
@@ -124,5 +139,25 @@ public final class Sidecar {
             s.watched().ifPresent(poller::watch);
             SecretMetrics.register(registry, name, s::loadedAt);
         });
+    }
+
+    /** Tells readiness and metrics what the replication start checks found. */
+    public static StartGate.Listener gateListener(StartCheck startCheck) {
+        return new StartGate.Listener() {
+            @Override
+            public void waiting(String why) {
+                startCheck.waiting(why);
+            }
+
+            @Override
+            public void passed(PreflightVerdict verdict) {
+                startCheck.passed();
+            }
+
+            @Override
+            public void refused(PreflightVerdict verdict, String line) {
+                startCheck.refused(verdict.outcome().label(), line);
+            }
+        };
     }
 }

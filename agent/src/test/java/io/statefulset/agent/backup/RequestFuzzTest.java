@@ -22,6 +22,7 @@ import io.statefulset.agent.http.PortSettings;
 import io.statefulset.agent.http.ServerPipeline;
 import io.statefulset.agent.health.CachedProbe;
 import io.statefulset.agent.health.HealthEndpoints;
+import io.statefulset.agent.health.StartCheck;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicaState;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,8 @@ class RequestFuzzTest {
                 return false;
             }
         };
-        HEALTH = new HealthEndpoints(new CachedProbe(alive, Duration.ofHours(1)), true, Duration.ofSeconds(60), REGISTRY);
+        HEALTH = HealthEndpoints.of(new CachedProbe(alive, Duration.ofHours(1)), true, Duration.ofSeconds(60),
+                StartCheck.notNeeded(REGISTRY), REGISTRY);
     }
 
     @FuzzTest(maxDuration = "30s")

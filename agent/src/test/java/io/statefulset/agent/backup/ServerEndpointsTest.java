@@ -32,7 +32,14 @@ class ServerEndpointsTest {
             "mysql_agent_replication_lag_seconds",
             "mysql_agent_replication_io_running",
             "mysql_agent_replication_sql_running",
-            "mysql_agent_replication_configured");
+            "mysql_agent_replication_configured",
+            "mysql_agent_replication_last_error_number{thread=\"io\"}",
+            "mysql_agent_replication_last_error_number{thread=\"sql\"}",
+            "mysql_agent_replication_errors_total{thread=\"io\"}",
+            "mysql_agent_replication_errors_total{thread=\"sql\"}",
+            "mysql_agent_replication_start_refused_total{reason=\"binlog_purged\"}",
+            "mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}",
+            "mysql_agent_replication_start_blocked");
 
     @RegisterExtension
     final MariaDbExtension servers = new MariaDbExtension();
@@ -67,6 +74,7 @@ class ServerEndpointsTest {
 
             db.kill(); // only a dead port is needed: no clean InnoDB shutdown to wait for
             awaitStatus(donor, "/healthz", 503);
+            awaitStatus(donor, "/readyz", 503); // readiness changes after a few samples in a row, not on the first
             HttpResponse<String> notReady = get(donor, "/readyz");
             assertEquals(503, notReady.statusCode());
             assertEquals("not ready: mysqld does not answer\n", notReady.body());
@@ -101,7 +109,8 @@ class ServerEndpointsTest {
 
             replica.execute("STOP SLAVE SQL_THREAD");
             awaitStatus(donor, "/readyz", 503);
-            assertEquals("not ready: replication SQL thread is not running\n", get(donor, "/readyz").body());
+            assertEquals("not ready: replication SQL thread is not running (No): no error reported (stopped by hand? START SLAVE"
+                    + " starts it)\n", get(donor, "/readyz").body());
             String stopped = get(donor, "/metrics").body();
             assertEquals(1.0, sample(stopped, "mysql_agent_replication_io_running"));
             assertEquals(0.0, sample(stopped, "mysql_agent_replication_sql_running"));

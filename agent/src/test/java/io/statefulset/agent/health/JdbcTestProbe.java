@@ -41,9 +41,9 @@ public final class JdbcTestProbe implements MysqlProbe {
             if (!rs.next()) return Optional.empty();
             long lag = rs.getLong("Seconds_Behind_Master");
             OptionalLong lagSeconds = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(lag);
-            String error = rs.getString("Last_IO_Error") + " " + rs.getString("Last_SQL_Error");
-            return Optional.of(new ReplicaState("Yes".equals(rs.getString("Slave_IO_Running")),
-                    "Yes".equals(rs.getString("Slave_SQL_Running")), lagSeconds, error.strip()));
+            return Optional.of(new ReplicaState(rs.getString("Slave_IO_Running"), rs.getString("Slave_SQL_Running"), lagSeconds,
+                    new ThreadError(rs.getInt("Last_IO_Errno"), rs.getString("Last_IO_Error")),
+                    new ThreadError(rs.getInt("Last_SQL_Errno"), rs.getString("Last_SQL_Error"))));
         } catch (SQLException e) {
             return Optional.empty();
         }

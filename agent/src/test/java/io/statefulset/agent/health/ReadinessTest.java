@@ -12,8 +12,12 @@ import org.junit.jupiter.api.Test;
 class ReadinessTest {
     private static final Duration MAX_LAG = Duration.ofSeconds(60);
 
-    private static ProbeReading replica(boolean io, boolean sql, OptionalLong lag, String error) {
-        return new ProbeReading(true, Optional.of(new ReplicaState(io, sql, lag, error)), true);
+    private static ProbeReading replica(String io, String sql, OptionalLong lag, ThreadError ioError, ThreadError sqlError) {
+        return new ProbeReading(true, Optional.of(new ReplicaState(io, sql, lag, ioError, sqlError)), true);
+    }
+
+    private static ProbeReading replica(String io, String sql, OptionalLong lag) {
+        return replica(io, sql, lag, ThreadError.NONE, ThreadError.NONE);
     }
 
     @Test
@@ -40,33 +44,44 @@ class ReadinessTest {
     }
 
     @Test
-    void stoppedThreadsAreNamedWithTheLastError() {
-        Readiness io = Readiness.of(replica(false, true, OptionalLong.empty(), "error connecting to master"), false, MAX_LAG);
-        assertFalse(io.ready());
-        assertEquals("not ready: replication IO thread is not running (last error: error connecting to master)", io.reason());
-        Readiness sql = Readiness.of(replica(true, false, OptionalLong.empty(), ""), false, MAX_LAG);
+    void stoppedThreadsAreNamedWithTheServersOwnErrorNumberAndText() {
+        Readiness sql = Readiness.of(replica("Yes", "No", OptionalLong.empty(), ThreadError.NONE,
+                new ThreadError(1062, "Could not execute Write_rows_v1 event; Duplicate entry '61'")), false, MAX_LAG);
         assertFalse(sql.ready());
-        assertEquals("not ready: replication SQL thread is not running", sql.reason());
+        assertEquals("not ready: replication SQL thread is not running (No): error 1062: Could not execute Write_rows_v1 event;"
+                + " Duplicate entry '61'", sql.reason());
+        Readiness io = Readiness.of(replica("No", "Yes", OptionalLong.empty(),
+                new ThreadError(1236, "Got fatal error 1236 from master"), ThreadError.NONE), false, MAX_LAG);
+        assertEquals("not ready: replication IO thread is not running (No): error 1236: Got fatal error 1236 from master", io.reason());
+        Readiness byHand = Readiness.of(replica("Yes", "No", OptionalLong.empty()), false, MAX_LAG);
+        assertTrue(byHand.reason().endsWith("no error reported (stopped by hand? START SLAVE starts it)"), byHand.reason());
     }
 
     @Test
-    void unknownLagIsNotReady() {
-        Readiness r = Readiness.of(replica(true, true, OptionalLong.empty(), ""), false, MAX_LAG);
-        assertFalse(r.ready());
-        assertEquals("not ready: replication lag is unknown", r.reason());
+    void lagIsUnknownWhileTheIoThreadConnectsOrTheServerSaysNull() {
+        // A replica whose source is down: the server may still print a lag, which means nothing then.
+        Readiness connecting = Readiness.of(replica("Connecting", "Yes", OptionalLong.of(0),
+                new ThreadError(2003, "error reconnecting to master"), ThreadError.NONE), false, MAX_LAG);
+        assertFalse(connecting.ready());
+        assertEquals("not ready: replication lag is unknown: the IO thread is connecting to the source (error 2003: error"
+                + " reconnecting to master)", connecting.reason());
+        Readiness nullLag = Readiness.of(replica("Yes", "Yes", OptionalLong.empty()), false, MAX_LAG);
+        assertEquals("not ready: replication lag is unknown (Seconds_Behind_Master is NULL)", nullLag.reason());
+        assertEquals(OptionalLong.empty(), new ReplicaState("Connecting", "Yes", OptionalLong.of(0), ThreadError.NONE,
+                ThreadError.NONE).knownLag(), "the metric's lag: unknown, not 0");
     }
 
     @Test
     void lagAtTheLimitIsReadyAndOneSecondMoreIsNot() {
-        assertTrue(Readiness.of(replica(true, true, OptionalLong.of(60), ""), false, MAX_LAG).ready());
-        Readiness over = Readiness.of(replica(true, true, OptionalLong.of(61), ""), false, MAX_LAG);
+        assertTrue(Readiness.of(replica("Yes", "Yes", OptionalLong.of(60)), false, MAX_LAG).ready());
+        Readiness over = Readiness.of(replica("Yes", "Yes", OptionalLong.of(61)), false, MAX_LAG);
         assertFalse(over.ready());
         assertEquals("not ready: replica is 61 s behind the source (max 60 s, --max-lag)", over.reason());
     }
 
     @Test
     void runningReplicaSaysHowFarBehindItIs() {
-        Readiness r = Readiness.of(replica(true, true, OptionalLong.of(3), ""), false, MAX_LAG);
+        Readiness r = Readiness.of(replica("Yes", "Yes", OptionalLong.of(3)), false, MAX_LAG);
         assertTrue(r.ready());
         assertEquals("ready: replica, IO and SQL threads running, 3 s behind the source", r.reason());
     }

@@ -9,6 +9,7 @@ import io.statefulset.agent.health.CachedProbe;
 import io.statefulset.agent.health.HealthEndpoints;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicaState;
+import io.statefulset.agent.health.StartCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,10 @@ final class FakeRoutes implements BackupRoute {
                 return false;
             }
         };
-        return new HealthEndpoints(new CachedProbe(alive, Duration.ofMinutes(1)), true, Duration.ofSeconds(30),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        CachedProbe probe = new CachedProbe(alive, Duration.ofMinutes(1));
+        // Not started: /readyz takes its first sample on the first request.
+        return HealthEndpoints.of(probe, true, Duration.ofSeconds(30), StartCheck.notNeeded(registry), registry);
     }
 
     @Override

@@ -51,7 +51,8 @@ class JdbcMysqlProbeTest {
             Await.until("IO and SQL threads running with a lag reading", ReplicaFixture.ARRIVAL, () -> onReplica.replicaState()
                     .filter(s -> s.running() && s.lagSeconds().isPresent()).isPresent());
             ReplicaState healthy = onReplica.replicaState().orElseThrow();
-            assertEquals("", healthy.lastError());
+            assertFalse(healthy.ioError().present(), healthy.toString());
+            assertFalse(healthy.sqlError().present(), healthy.toString());
 
             // A row written on the replica by hand makes the same row from the primary fail: the SQL thread stops.
             replica.execute("INSERT INTO app.messages VALUES (61, 'written on the replica')");
@@ -61,8 +62,9 @@ class JdbcMysqlProbeTest {
             ReplicaState broken = onReplica.replicaState().orElseThrow();
             assertTrue(broken.ioRunning());
             assertFalse(broken.running());
-            assertTrue(broken.lastError().startsWith("SQL error 1062: "), broken.lastError());
-            assertTrue(broken.lastError().contains("Duplicate entry '61'"), broken.lastError());
+            assertEquals(1062, broken.sqlError().errno(), broken.toString());
+            assertTrue(broken.sqlError().message().contains("Duplicate entry '61'"), broken.toString());
+            assertFalse(broken.ioError().present(), broken.toString());
 
             replica.kill();
             assertFalse(onReplica.alive());

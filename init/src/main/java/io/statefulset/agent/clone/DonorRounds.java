@@ -99,10 +99,12 @@ public final class DonorRounds {
     private final class Round<T> {
         private final Attempt<T> attempt;
         private final Map<HostPort, String> lastFailure;
-        private final long deadline = clock.nanoTime() + donorWait.toNanos();
+        private final long start = clock.nanoTime();
+        private final long deadline = start + donorWait.toNanos();
         private final Set<HostPort> failed = new HashSet<>();
         private final Map<HostPort, Long> busyUntil = new HashMap<>();
         private final Map<HostPort, String> waitingFor = new LinkedHashMap<>();
+        private final WaitNotice<HostPort> notice = new WaitNotice<>(WaitNotice.EVERY);
         private boolean reachedAny;
 
         Round(Attempt<T> attempt, Map<HostPort, String> lastFailure) {
@@ -134,6 +136,7 @@ public final class DonorRounds {
                         reachedAny = true;
                         failed.add(donor);
                         waitingFor.remove(donor);
+                        notice.forget(donor);
                         FailureCause cause = e instanceof DonorFailedException f ? f.failureCause() : FailureCause.AGENT;
                         lastFailure.put(donor, "[" + cause + "] " + e.getMessage());
                         synchronized (DonorRounds.this) {
@@ -154,11 +157,18 @@ public final class DonorRounds {
             }
         }
 
-        /** Logs a donor's waiting reason only when it changes, not on every poll. */
+        /** Logs a donor's waiting reason when it changes, then once a minute with the time waited and left. */
         private void waiting(HostPort donor, String reason) {
-            if (!reason.equals(waitingFor.put(donor, reason))) {
-                long left = Math.max(0, deadline - clock.nanoTime());
-                log.info("waiting for donor {}: {} (polling with backoff, {} left)", donor, reason, human(Duration.ofNanos(left)));
+            waitingFor.put(donor, reason);
+            long now = clock.nanoTime();
+            boolean again = notice.saidBefore(donor, reason);
+            if (!notice.due(donor, reason, now)) return;
+            String left = human(Duration.ofNanos(Math.max(0, deadline - now)));
+            if (again) {
+                log.info("still waiting for donor {}: {} ({} waited, {} left of --donor-wait)", donor, reason,
+                        human(Duration.ofNanos(now - start)), left);
+            } else {
+                log.info("waiting for donor {}: {} (polling with backoff, {} left)", donor, reason, left);
             }
         }
 

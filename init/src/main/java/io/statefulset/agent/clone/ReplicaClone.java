@@ -145,7 +145,8 @@ public final class ReplicaClone {
         } catch (DonorException e) {
             long debris = FileTree.size(staging.data());
             staging.resetData();
-            log.info("wiped the staging area ({} of unusable data)", TransferProgress.megabytes(debris));
+            // A donor that was not there (or busy) left nothing: the wait is logged by DonorRounds, not here.
+            if (debris > 0) log.info("wiped the staging area ({} of unusable data)", TransferProgress.megabytes(debris));
             throw e;
         }
     }

@@ -2,6 +2,7 @@ package io.statefulset.agent.clone;
 
 import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.testing.LogCapture;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -159,4 +160,19 @@ class DonorRoundsTest {
         assertEquals("no donors to clone from: pass --donor host:port", none.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DonorRounds(List.of(A), Duration.ofSeconds(1), 0, POLL, ROUND));
     }
+
+    @Test
+    void aDonorThatStaysAwayIsSaidOnceThenOnceAMinuteWithTheTimeLeft() {
+        donors.answer(A, refused());
+        String text;
+        try (LogCapture logs = LogCapture.start()) {
+            assertThrows(CloneException.class, () -> rounds(Duration.ofMinutes(10), 1, A).run(donors));
+            text = logs.text();
+        }
+        assertTrue(donors.calls.size() > 500, "polled about once a second: " + donors.calls.size());
+        assertEquals(1, LogCapture.occurrences(text, "waiting for donor " + A + ": nothing listens (connection refused) (polling with backoff, 10 min 0 s left)"), text);
+        assertEquals(9, LogCapture.occurrences(text, "still waiting for donor " + A + ": nothing listens (connection refused) ("), text);
+        assertTrue(text.contains("(61 s waited, 9 min 0 s left of --donor-wait)"), text);
+    }
+
 }

@@ -44,6 +44,17 @@ public final class LogCapture implements AutoCloseable {
         }
     }
 
+    /** How many times {@code part} was logged so far: a condition is said once, not on every poll. */
+    public int count(String part) {
+        return occurrences(text(), part);
+    }
+
+    public static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) n++;
+        return n;
+    }
+
     @Override
     public void close() {
         System.err.flush();

@@ -1,6 +1,7 @@
 package io.statefulset.agent.replication.setup;
 
 import io.statefulset.agent.replication.dialect.SqlCommand;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -8,11 +9,20 @@ import java.util.List;
  * after a crash before the next (the GTID settings are absolute values, and {@code CHANGE MASTER} is only reached
  * when the server has no source yet).
  *
+ * @param configure   everything before the start: GTID state, {@code CHANGE MASTER}
+ * @param start       {@code START SLAVE} / {@code START REPLICA}, run only once the checks before start passed
  * @param positioning what the replica starts from, for logs and the marker ({@code GTID 0-100-5},
  *                    {@code mysql-bin.000001:1240})
  */
-public record ReplicationPlan(List<SqlCommand> steps, String positioning) {
+public record ReplicationPlan(List<SqlCommand> configure, SqlCommand start, String positioning) {
     public ReplicationPlan {
-        steps = List.copyOf(steps);
+        configure = List.copyOf(configure);
+    }
+
+    /** Every statement in order, the start last. */
+    public List<SqlCommand> steps() {
+        List<SqlCommand> all = new ArrayList<>(configure);
+        all.add(start);
+        return List.copyOf(all);
     }
 }

@@ -31,8 +31,7 @@ public final class ReplicationPlanner {
         if (!useGtid) {
             BinlogPosition at = clone.binlog().orElseThrow();
             steps.add(dialect.changeSource(source, at));
-            steps.add(dialect.startReplica());
-            return new ReplicationPlan(steps, "binlog " + at);
+            return new ReplicationPlan(steps, dialect.startReplica(), "binlog " + at);
         }
         Optional<GtidPosition> gtid = clone.gtid();
         if (gtid.isPresent() && needsGtidSet(server, gtid.get())) {
@@ -43,8 +42,7 @@ public final class ReplicationPlanner {
             if (lift) steps.add(SqlCommand.of("SET GLOBAL super_read_only = ON"));
         }
         steps.add(dialect.changeSourceByGtid(source));
-        steps.add(dialect.startReplica());
-        return new ReplicationPlan(steps, "GTID " + gtid.map(GtidPosition::text).orElse("(as restored)"));
+        return new ReplicationPlan(steps, dialect.startReplica(), "GTID " + gtid.map(GtidPosition::text).orElse("(as restored)"));
     }
 
     /**

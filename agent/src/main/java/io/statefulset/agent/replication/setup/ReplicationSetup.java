@@ -12,6 +12,8 @@ import io.statefulset.agent.replication.dialect.SqlCommand;
 import io.statefulset.agent.replication.infofile.BackupInfoFiles;
 import io.statefulset.agent.replication.infofile.ClonePosition;
 import io.statefulset.agent.replication.ReplicationMarker.Entry;
+import io.statefulset.agent.replication.preflight.PreflightVerdict;
+import io.statefulset.agent.replication.preflight.StartGate;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,8 +31,11 @@ import org.slf4j.LoggerFactory;
  *       it was stopped, start the replica and record it; otherwise someone else set it up: leave it alone and
  *       record that;</li>
  *   <li>no info file in the data dir: nothing to configure from (logged, not an error);</li>
- *   <li>else: record "pending", run the plan (GTID state, CHANGE MASTER, START), write the marker, drop "pending".</li>
+ *   <li>else: record "pending", run the plan (GTID state, CHANGE MASTER), the checks before start, START, write the
+ *       marker, drop "pending".</li>
  * </ol>
+ * Wherever the server has a source, on every run, the {@link StartGate} checks the position against the source
+ * before anything is started or trusted; a refusal starts nothing and is one line in the log.
  * Every point where the process can die leads a rerun to one of these branches, and none of them repeats a
  * statement that would fail or move the replica's position. The info files stay in the data dir: they are what
  * the position came from (useful when something looks wrong), and renaming them could not be atomic with START
@@ -50,15 +55,24 @@ public final class ReplicationSetup {
 
     private final ReplicationSettings settings;
     private final DataSource dataSource;
+    private final StartGate.Listener gateListener;
+    private final StartGate gate;
     private final Checkpoints checkpoints;
 
     public ReplicationSetup(ReplicationSettings settings, DataSource dataSource) {
-        this(settings, dataSource, Checkpoints.NONE);
+        this(settings, dataSource, StartGate.Listener.NONE);
     }
 
-    ReplicationSetup(ReplicationSettings settings, DataSource dataSource, Checkpoints checkpoints) {
+    /** @param gateListener told what the checks before start found (serve's readiness and metrics) */
+    public ReplicationSetup(ReplicationSettings settings, DataSource dataSource, StartGate.Listener gateListener) {
+        this(settings, dataSource, gateListener, Checkpoints.NONE);
+    }
+
+    ReplicationSetup(ReplicationSettings settings, DataSource dataSource, StartGate.Listener gateListener, Checkpoints checkpoints) {
         this.settings = settings;
         this.dataSource = dataSource;
+        this.gateListener = gateListener;
+        this.gate = new StartGate(settings.source(), gateListener);
         this.checkpoints = checkpoints;
     }
 
@@ -73,7 +87,11 @@ public final class ReplicationSetup {
         try (Connection c = dataSource.getConnection()) {
             BackslashEscapes.ensure(c);
             SetupOutcome outcome = settings.primary() ? primary(c) : replica(c, dialect);
-            log.info("replication setup: {}", outcome);
+            if (outcome.kind() == SetupOutcome.Kind.REFUSED) {
+                log.error("replication setup: {}", outcome);
+            } else {
+                log.info("replication setup: {}", outcome);
+            }
             return outcome;
         } catch (SQLException e) {
             throw new ReplicationSetupException("replication setup on " + settings.mysqlTarget() + " (" + dialect.describe()
@@ -97,7 +115,7 @@ public final class ReplicationSetup {
                 + (created ? "created" : "already existed"));
     }
 
-    private SetupOutcome replica(Connection c, ReplicationDialect dialect) throws SQLException {
+    private SetupOutcome replica(Connection c, ReplicationDialect dialect) throws SQLException, InterruptedException {
         ReplicaServerState server = ReplicaServerState.read(c, dialect.version());
         ReplicationMarker done = ReplicationMarker.configured(settings.dataDir());
         ReplicationMarker pending = ReplicationMarker.pending(settings.dataDir());
@@ -106,6 +124,13 @@ public final class ReplicationSetup {
         if (doneEntry.isPresent()) {
             if (doneEntry.get().belongsTo(server.serverId())) {
                 pending.delete();
+                Optional<ReplicaStatus> st = status(c, dialect);
+                if (st.isPresent()) {
+                    PreflightVerdict v = gate.check(c, dialect, st.get());
+                    if (!v.passed()) return refused(v, st.get());
+                } else {
+                    nothingToCheck("the server has no source");
+                }
                 return new SetupOutcome(SetupOutcome.Kind.ALREADY_CONFIGURED, "marker " + done.path() + " ("
                         + describe(doneEntry.get()) + "); replication left as it is");
             }
@@ -114,11 +139,14 @@ public final class ReplicationSetup {
             done.delete();
         }
 
-        Optional<ReplicaStatus> status = ReplicaStatus.read(c, dialect, STATUS_TIMEOUT_SECONDS);
+        Optional<ReplicaStatus> status = status(c, dialect);
         Optional<Entry> ours = pending.read().filter(e -> e.belongsTo(server.serverId()));
-        if (status.isPresent() && status.get().configured()) {
+        if (status.isPresent()) {
             ReplicaStatus st = status.get();
             if (ours.isPresent()) {
+                // Stopped after CHANGE MASTER last time (or refused by the checks): check, then start.
+                PreflightVerdict v = gate.check(c, dialect, st);
+                if (!v.passed()) return refused(v, st);
                 if (!st.ioRunning() || !st.sqlRunning()) execute(c, dialect.startReplica());
                 done.write(Entry.of(server.serverId(), ours.get().source(), ours.get().position()));
                 checkpoints.reached("marker-written");
@@ -127,6 +155,8 @@ public final class ReplicationSetup {
                         + ours.get().position() + ", source " + ours.get().source() + ")");
             }
             done.write(Entry.of(server.serverId(), st.sourceHost() + ":" + st.sourcePort(), "set up outside the agent"));
+            PreflightVerdict v = gate.check(c, dialect, st);
+            if (!v.passed()) return refused(v, st);
             return new SetupOutcome(SetupOutcome.Kind.ALREADY_REPLICATING, "the server already has a source ("
                     + st.describe() + "); left alone, marker written");
         }
@@ -136,6 +166,7 @@ public final class ReplicationSetup {
             log.warn("no {} or {} in {}: this data dir was not cloned by a backup tool, so there is no position to replicate"
                     + " from; replication not configured (re-clone the replica, or configure it by hand)",
                     BackupInfoFiles.SLAVE_INFO, BackupInfoFiles.BINLOG_INFO, settings.dataDir());
+            nothingToCheck("no replication configured");
             return new SetupOutcome(SetupOutcome.Kind.NO_INFO_FILE, "no info file in " + settings.dataDir());
         }
         ReplicationPlan plan = ReplicationPlanner.plan(dialect, server, clone.get(), settings.source(), settings.positioning());
@@ -146,17 +177,46 @@ public final class ReplicationSetup {
         String source = settings.source().address().toString();
         pending.write(Entry.of(server.serverId(), source, plan.positioning() + " from " + clone.get().infoFile()));
         checkpoints.reached("pending-written");
-        for (int i = 0; i < plan.steps().size(); i++) {
-            execute(c, plan.steps().get(i));
-            checkpoints.reached("step-" + (i + 1));
+        int step = 0;
+        for (SqlCommand cmd : plan.configure()) {
+            execute(c, cmd);
+            checkpoints.reached("step-" + ++step);
         }
+        // Checked on the server as configured: the position it would ask the source for, its own GTIDs.
+        ReplicaStatus configured = status(c, dialect).orElseThrow(() -> new ReplicationSetupException(
+                "after CHANGE MASTER the server on " + settings.mysqlTarget() + " reports no replication source"));
+        PreflightVerdict v = gate.check(c, dialect, configured);
+        // Refused: the pending record stays, so the next start checks again (and starts, once it passes).
+        if (!v.passed()) return refused(v, configured);
+        execute(c, plan.start());
+        checkpoints.reached("step-" + ++step);
         done.write(Entry.of(server.serverId(), source, plan.positioning() + " from " + clone.get().infoFile()));
         checkpoints.reached("marker-written");
         pending.delete();
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        String state = ReplicaStatus.read(c, dialect, STATUS_TIMEOUT_SECONDS).map(ReplicaStatus::describe).orElse("no status");
+        String state = status(c, dialect).map(ReplicaStatus::describe).orElse("no status");
         return new SetupOutcome(SetupOutcome.Kind.CONFIGURED, plan.positioning() + " from " + clone.get().infoFile()
                 + ", source " + source + ", " + plan.steps().size() + " statements in " + ms + " ms; " + state);
+    }
+
+    /** The server's replication status, when it has a source. */
+    private static Optional<ReplicaStatus> status(Connection c, ReplicationDialect dialect) throws SQLException {
+        return ReplicaStatus.read(c, dialect, STATUS_TIMEOUT_SECONDS).filter(ReplicaStatus::configured);
+    }
+
+    private void nothingToCheck(String why) {
+        gateListener.passed(PreflightVerdict.passed(why + ": nothing to check before start"));
+    }
+
+    /**
+     * On a restart mysqld may have started the threads itself before the agent looked: they are left as they are
+     * (stopping them would undo nothing), and readiness fails with the same line.
+     */
+    private SetupOutcome refused(PreflightVerdict v, ReplicaStatus st) {
+        String line = v.refusal(settings.dataDir()) + (st.ioRunning() || st.sqlRunning() ? " (mysqld started the replication threads itself:"
+                + " left as they are, not trusted: IO " + st.ioState() + ", SQL " + st.sqlState() + ")" : "");
+        gateListener.refused(v, line);
+        return new SetupOutcome(SetupOutcome.Kind.REFUSED, line);
     }
 
     private static void execute(Connection c, SqlCommand cmd) throws SQLException {

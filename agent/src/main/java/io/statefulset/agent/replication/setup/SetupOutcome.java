@@ -18,7 +18,12 @@ public record SetupOutcome(Kind kind, String detail) {
         /** The server already had a source that this agent did not set: left alone, marker written. */
         ALREADY_REPLICATING,
         /** No info file in the data dir (it was not cloned by a backup tool): nothing to configure from. */
-        NO_INFO_FILE
+        NO_INFO_FILE,
+        /**
+         * The checks before start refused (binlogs purged on the source, errant transactions): replication was not
+         * started by the agent; the detail says what was found and what to do.
+         */
+        REFUSED
     }
 
     /** Replication is set up on this replica (now or before). */

@@ -2,6 +2,7 @@ package io.statefulset.agent.replication.setup;
 
 import io.statefulset.agent.replication.ReplicationMarker;
 import io.statefulset.agent.replication.ReplicationSetupException;
+import io.statefulset.agent.replication.preflight.PreflightVerdict;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.assertRowArrives;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.dataSource;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;
 import java.io.ByteArrayOutputStream;
@@ -183,5 +185,58 @@ class MariaDbReplicationSetupTest {
         assertEquals(SetupOutcome.Kind.CONFIGURED, o.kind(), o.toString());
         assertEquals(101, ReplicationMarker.configured(replica.dataDir()).read().orElseThrow().serverId().getAsLong());
         assertRowArrives(primary, 50, replica);
+    }
+
+    @Test
+    void aBinlogFileThePrimaryPurgedIsRefusedBeforeStartAndCheckedAgainOnTheNextStart() throws Exception {
+        MariaDb primary = primaryWithRows();
+        MariaDb replica = clone(primary, 101, false);
+        primary.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (70, 'after the clone')");
+        ReplicaFixture.purgeBinlogsBefore(primary, "mysql-bin.000002");
+
+        SetupOutcome o = setUp(replica, primary, PositioningPreference.FILE_POSITION);
+        assertEquals(SetupOutcome.Kind.REFUSED, o.kind(), o.toString());
+        assertTrue(o.detail().startsWith("replication not started: the source 127.0.0.1:" + primary.port()
+                + " has purged binlog file mysql-bin.000001 that this replica needs (position mysql-bin.000001:"), o.detail());
+        assertTrue(o.detail().contains("(it has mysql-bin.000002 .. mysql-bin.000002); " + PreflightVerdict.reclone(replica.dataDir())), o.detail());
+        assertFalse(o.replicationConfigured());
+        assertEquals("No", slaveStatus(replica).get("Slave_IO_Running"), "not started");
+        assertFalse(Files.exists(replica.dataDir().resolve(ReplicationMarker.CONFIGURED)), "no marker for a refused replica");
+        assertTrue(Files.exists(replica.dataDir().resolve(ReplicationMarker.PENDING)), "the next start checks again");
+
+        SetupOutcome again = setUp(replica, primary, PositioningPreference.FILE_POSITION);
+        assertEquals(SetupOutcome.Kind.REFUSED, again.kind(), "a restart does not get past the check: " + again);
+    }
+
+    @Test
+    void aPositionBeyondTheEndOfTheSourcesFileIsRefusedAsAhead() throws Exception {
+        MariaDb primary = primaryWithRows();
+        MariaDb replica = clone(primary, 101, false);
+        replica.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
+                + ", MASTER_USER='root', MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS=99999999, MASTER_USE_GTID=no");
+
+        SetupOutcome o = setUp(replica, primary, PositioningPreference.FILE_POSITION);
+        assertEquals(SetupOutcome.Kind.REFUSED, o.kind(), o.toString());
+        assertTrue(o.detail().contains("this replica reads from mysql-bin.000001:99999999 but that file on the source 127.0.0.1:"
+                + primary.port() + " is only "), o.detail());
+        assertTrue(o.detail().contains("the replica is ahead of the source"), o.detail());
+    }
+
+    @Test
+    void anAccountWithoutReplicationClientStartsWithAWarningInsteadOfWaitingForever() throws Exception {
+        MariaDb primary = primaryWithRows();
+        primary.execute("CREATE USER 'slaveonly'@'%' IDENTIFIED BY 'pw'", "GRANT REPLICATION SLAVE ON *.* TO 'slaveonly'@'%'");
+        MariaDb replica = clone(primary, 101, false);
+        SetupOutcome o;
+        try (LogCapture logs = LogCapture.start(); HikariDataSource ds = dataSource(replica)) {
+            o = new ReplicationSetup(settings(false, replica, primary, "slaveonly", Optional.of(Secret.of("pw", "test")),
+                    PositioningPreference.GTID_WHEN_AVAILABLE), ds).run();
+            assertTrue(logs.text().contains("replication start checks not done, starting anyway: the source 127.0.0.1:"
+                    + primary.port() + " refused the questions to slaveonly ("), logs.text());
+            assertTrue(logs.text().contains("GRANT REPLICATION CLIENT ON *.* TO 'slaveonly'@'%'"), logs.text());
+            assertFalse(logs.text().contains("pw)"), "no password in the log");
+        }
+        assertEquals(SetupOutcome.Kind.CONFIGURED, o.kind(), o.toString());
+        assertRowArrives(primary, 80, replica);
     }
 }

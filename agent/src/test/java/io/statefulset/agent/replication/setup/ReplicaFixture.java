@@ -63,6 +63,18 @@ public final class ReplicaFixture {
         }
     }
 
+    /**
+     * {@code PURGE BINARY LOGS TO file}, until the server's list starts there: MariaDB keeps (silently) a binlog whose
+     * commits InnoDB has not checkpointed yet, so one PURGE right after the writes may leave it.
+     */
+    public static void purgeBinlogsBefore(MariaDb db, String file) throws InterruptedException {
+        Await.until("binlogs before " + file + " purged on port " + db.port() + " (" + db.query("SHOW BINARY LOGS") + ")", ARRIVAL,
+                () -> {
+                    db.execute("PURGE BINARY LOGS TO '" + file + "'");
+                    return db.query("SHOW BINARY LOGS").get(0).equals(file);
+                });
+    }
+
     /** The first row of SHOW SLAVE STATUS as column -> value; empty when the server has none. */
     static Map<String, String> slaveStatus(MariaDb db) {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {

@@ -1,6 +1,7 @@
 package io.statefulset.agent.replication.setup;
 
 import io.statefulset.agent.replication.ReplicationMarker;
+import io.statefulset.agent.replication.preflight.StartGate;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.assertRowArrives;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.dataSource;
@@ -90,7 +91,7 @@ class ReplicationSetupRestartTest {
         MariaDb replica = servers.startOn(dataDir, serverId);
 
         try (HikariDataSource ds = dataSource(replica)) {
-            ReplicationSetup interrupted = new ReplicationSetup(replicaSettings(replica, primary, positioning), ds, name -> {
+            ReplicationSetup interrupted = new ReplicationSetup(replicaSettings(replica, primary, positioning), ds, StartGate.Listener.NONE, name -> {
                 if (name.equals(stopAt)) throw new Killed(name);
             });
             assertEquals("stopped at " + stopAt, assertThrows(Killed.class, interrupted::run).getMessage());

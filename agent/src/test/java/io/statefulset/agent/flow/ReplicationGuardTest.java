@@ -1,0 +1,273 @@
+package io.statefulset.agent.flow;
+
+import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statefulset.agent.replication.preflight.PreflightVerdict;
+import io.statefulset.agent.replication.setup.BackupToolClone;
+import io.statefulset.agent.replication.setup.ReplicaFixture;
+import io.statefulset.agent.testing.LogCapture;
+import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.MariaDbExtension;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.nio.file.Files;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Replication that is never silently broken, on real servers: {@code serve} against a replica cloned by the real
+ * mariadb-backup, with what /readyz, /metrics and the log say in each case.
+ */
+class ReplicationGuardTest {
+    static final Duration WAIT = Duration.ofSeconds(40);
+
+    @RegisterExtension
+    final MariaDbExtension servers = new MariaDbExtension();
+
+    private MariaDb primary;
+    private Pod pod;
+
+    /** The primary with rows, and pod mysql-1's data dir cloned from it (mysqld not started yet). */
+    private void primaryAndClone() throws Exception {
+        primary = servers.start(100);
+        createSchema(primary);
+        pod = Pod.create("mysql-1", servers);
+        BackupToolClone.cloneFrom(primary, pod.data, false);
+    }
+
+    /** {@link #primaryAndClone()}, and mariadbd started on the clone. */
+    private MariaDb clonedReplica() throws Exception {
+        primaryAndClone();
+        return servers.startOn(pod.data, 101);
+    }
+
+    /** serve for the replica, once its /readyz answers 200. */
+    private InProcessServe readyServe(MariaDb replica, String... flags) throws Exception {
+        InProcessServe serve = pod.serve(replica, primary.port(), flags);
+        try {
+            serve.awaitStatus("/readyz", 200, WAIT);
+            return serve;
+        } catch (Exception | Error e) {
+            serve.close();
+            throw e;
+        }
+    }
+
+    private String source() {
+        return "127.0.0.1:" + primary.port();
+    }
+
+    @Test
+    void binlogsPurgedOnTheSourceBeforeTheReplicaStartsAreRefused() throws Exception {
+        primaryAndClone();
+        primary.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (100, 'after the clone')", "FLUSH BINARY LOGS",
+                "INSERT INTO app.messages VALUES (101, 'after the clone')");
+        ReplicaFixture.purgeBinlogsBefore(primary, "mysql-bin.000003");
+        String oldestStart = primary.queryOne("SELECT BINLOG_GTID_POS('mysql-bin.000003', 4)");
+        MariaDb replica = servers.startOn(pod.data, 101);
+
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
+            String refusal = "replication setup: REFUSED: replication not started: the source " + source()
+                    + " has purged binlogs this replica needs: domain 0: the replica is at 0-100-";
+            Eventually.logged(logs, refusal, WAIT);
+            assertTrue(logs.text().contains("the source's binlogs start after " + oldestStart + " (oldest binlog mysql-bin.000003"),
+                    logs.text());
+            assertTrue(logs.text().contains(PreflightVerdict.reclone(pod.data)), logs.text());
+
+            HttpResponse<String> ready = serve.get("/readyz");
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().startsWith("not ready: replication not started: the source " + source() + " has purged binlogs"),
+                    ready.body());
+            assertTrue(ready.body().contains(PreflightVerdict.reclone(pod.data)), ready.body());
+            assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"binlog_purged\"}").orElseThrow());
+            assertEquals(0.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
+            assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
+
+            Map<String, String> status = AppTable.slaveStatus(replica);
+            assertEquals("No", status.get("Slave_IO_Running"), "replication must not be started: " + status);
+            assertEquals("No", status.get("Slave_SQL_Running"), status.toString());
+            assertEquals(1, logs.count("REFUSED"), "one line, not one per poll: " + logs.text());
+        }
+    }
+
+    @Test
+    void theAdvisedRecloneHealsAReplicaWhoseBinlogsWerePurged() throws Exception {
+        try (Primary mysql0 = Primary.start(100)) {
+            Pod pod1 = Pod.create("mysql-1", servers);
+            assertEquals(0, pod1.init(mysql0.donorFlag()).exitCode());
+            // The row after the clone lives in binlog 2 only; binlog 3 starts after it.
+            mysql0.db.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (1000, 'after the clone')", "FLUSH BINARY LOGS");
+            ReplicaFixture.purgeBinlogsBefore(mysql0.db, "mysql-bin.000003");
+            MariaDb replica = pod1.startMysqld(servers);
+            try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod1.serve(replica, mysql0.db.port())) {
+                Eventually.logged(logs, "replication setup: REFUSED: ", WAIT);
+                assertEquals(503, serve.get("/readyz").statusCode());
+            }
+            // What the line says to do: the marker file, then the pod restarts (init, mysqld, serve).
+            Files.createFile(pod1.data.resolve(".agent-reclone"));
+            replica.stop();
+            Pod.Result again = pod1.init(mysql0.donorFlag());
+            assertEquals(0, again.exitCode(), again.err());
+            MariaDb recloned = pod1.startMysqld(servers);
+            try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod1.serve(recloned, mysql0.db.port())) {
+                serve.awaitStatus("/readyz", 200, WAIT);
+                Eventually.logged(logs, "position check passed: ", WAIT);
+                assertEquals("1", recloned.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = 1000"));
+                AppTable.writeAndAwait(mysql0.db, 1001, recloned);
+            }
+        }
+    }
+
+    @Test
+    void anErrantTransactionOnTheReplicaIsRefusedOnTheNextStart() throws Exception {
+        MariaDb replica = clonedReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
+            Eventually.logged(logs, "position check passed: the source " + source() + " still has every binlog after '0-100-", WAIT);
+            AppTable.writeAndAwait(primary, 200, replica);
+        }
+        // Someone writes on the replica: its binlog now holds a GTID with the replica's server id.
+        replica.execute("INSERT INTO app.messages VALUES (201, 'written on the replica')");
+        String errant = replica.queryOne("SELECT @@GLOBAL.gtid_binlog_pos");
+        assertTrue(errant.startsWith("0-101-"), errant);
+
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
+            String refusal = "replication setup: REFUSED: replication not started: this replica has GTIDs the source " + source()
+                    + " never had: '" + errant + "'";
+            Eventually.logged(logs, refusal, WAIT);
+            HttpResponse<String> ready = serve.get("/readyz");
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().contains("this replica has GTIDs the source " + source() + " never had: '" + errant + "'"),
+                    ready.body());
+            assertTrue(ready.body().contains("mysqld started the replication threads itself: left as they are"), ready.body());
+            assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
+            assertEquals(1.0, serve.metric("mysql_agent_replication_io_running").orElseThrow(), "the threads run, yet it is not ready");
+            assertEquals(1, logs.count("REFUSED"), logs.text());
+        }
+    }
+
+    @Test
+    void theSourceStoppedAndStartedMakesLagUnknownAndBack() throws Exception {
+        MariaDb replica = clonedReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
+            Eventually.logged(logs, "now ready: replica, IO and SQL threads running", WAIT);
+            assertEquals(0.0, serve.metric("mysql_agent_replication_lag_seconds").orElseThrow());
+
+            primary.stop();
+            serve.awaitStatus("/readyz", 503, WAIT);
+            HttpResponse<String> ready = serve.get("/readyz");
+            assertTrue(ready.body().startsWith("not ready: replication lag is unknown: the IO thread is connecting to the source"),
+                    ready.body());
+            assertTrue(Double.isNaN(serve.metric("mysql_agent_replication_lag_seconds").orElseThrow()), "unknown lag is NaN, not 0");
+            Eventually.logged(logs, "now not ready: replication lag is unknown: the IO thread is connecting", WAIT);
+            Eventually.until("an IO error number in the metrics", WAIT,
+                    () -> serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow() > 0);
+            int errno = (int) serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow();
+            Eventually.logged(logs, "replication IO thread error " + errno + " started (IO thread Connecting)", WAIT);
+            assertTrue(ready.body().contains("error " + errno) || serve.get("/readyz").body().contains("error " + errno),
+                    "the server's own error number in /readyz");
+            assertEquals(1.0, serve.metric("mysql_agent_replication_errors_total{thread=\"io\"}").orElseThrow());
+
+            primary.start();
+            serve.awaitStatus("/readyz", 200, WAIT);
+            Eventually.logged(logs, "replication IO thread error " + errno + " cleared after", WAIT);
+            Eventually.logged(logs, "now ready: replica, IO and SQL threads running", WAIT);
+            AppTable.writeAndAwait(primary, 300, replica);
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
+            String text = logs.text();
+            assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " started"), text);
+            assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " cleared"), text);
+            assertEquals(1, LogCapture.occurrences(text, "now not ready: "), text);
+        }
+    }
+
+    @Test
+    void aSourceThatIsDownWhenServeStartsIsWaitedForBeforeAnythingStarts() throws Exception {
+        primaryAndClone();
+        primary.stop();
+        MariaDb replica = servers.startOn(pod.data, 101);
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
+            String waiting = "replication start checks wait for the source " + source() + " (as root): ";
+            Eventually.logged(logs, waiting, WAIT);
+            serve.awaitStatus("/readyz", 503, WAIT);
+            Eventually.until("/readyz to name the wait", WAIT, () -> serve.get("/readyz").body().startsWith("not ready: " + waiting));
+            assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
+            assertEquals("No", AppTable.slaveStatus(replica).get("Slave_IO_Running"), "nothing started before the check");
+
+            primary.start();
+            Eventually.logged(logs, "source " + source() + " answered after ", WAIT);
+            serve.awaitStatus("/readyz", 200, WAIT);
+            assertEquals(0.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
+            AppTable.writeAndAwait(primary, 500, replica);
+            assertEquals(1, logs.count(waiting), "said once, not per retry: " + logs.text());
+        }
+    }
+
+    @Test
+    void theSqlThreadStoppedByADuplicateKeyIsReportedWithTheServersError() throws Exception {
+        MariaDb replica = clonedReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
+            replica.execute("INSERT INTO app.messages VALUES (61, 'written on the replica')");
+            primary.execute("INSERT INTO app.messages VALUES (61, 'written on the primary')");
+
+            serve.awaitStatus("/readyz", 503, WAIT);
+            String body = serve.get("/readyz").body();
+            assertTrue(body.startsWith("not ready: replication SQL thread is not running (No): error 1062: "), body);
+            assertTrue(body.contains("Duplicate entry '61'"), body);
+            assertEquals(1062.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
+            String info = metricLine(serve, "mysql_agent_replication_last_error_info{");
+            assertTrue(info.contains("errno=\"1062\"") && info.contains("thread=\"sql\"") && info.contains("Duplicate entry"), info);
+            Eventually.logged(logs, "replication SQL thread error 1062 started (SQL thread No): ", WAIT);
+
+            // The operator's fix: remove the conflicting row on the replica and start the SQL thread again.
+            replica.execute("SET SESSION sql_log_bin = 0", "DELETE FROM app.messages WHERE id = 61", "START SLAVE SQL_THREAD");
+            serve.awaitStatus("/readyz", 200, WAIT);
+            Eventually.logged(logs, "replication SQL thread error 1062 cleared after", WAIT);
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
+            assertEquals("", metricLine(serve, "mysql_agent_replication_last_error_info{"), "no error, no info series");
+            assertEquals("written on the primary", replica.queryOne("SELECT message FROM app.messages WHERE id = 61"));
+            String text = logs.text();
+            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 started"), text);
+            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 cleared"), text);
+            assertEquals(1.0, serve.metric("mysql_agent_replication_errors_total{thread=\"sql\"}").orElseThrow());
+        }
+    }
+
+    @Test
+    void aLaggingReplicaIsNotReadyUntilItCatchesUp() throws Exception {
+        MariaDb replica = clonedReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica, "--max-lag", "2s")) {
+            Eventually.logged(logs, "now ready: replica", WAIT);
+            // A table lock held on the replica: the SQL thread waits for it, the row's event ages.
+            try (Connection lock = replica.connect(); Statement s = lock.createStatement()) {
+                s.execute("LOCK TABLES app.messages WRITE");
+                primary.execute("INSERT INTO app.messages VALUES (400, 'held up on the replica')");
+                serve.awaitStatus("/readyz", 503, WAIT);
+                String body = serve.get("/readyz").body();
+                assertTrue(body.matches("not ready: replica is \\d+ s behind the source \\(max 2 s, --max-lag\\)\\n"), body);
+                assertTrue(serve.metric("mysql_agent_replication_lag_seconds").orElseThrow() > 2.0);
+                assertEquals(1.0, serve.metric("mysql_agent_replication_sql_running").orElseThrow(), "lagging, not broken");
+                Eventually.logged(logs, "now not ready: replica is ", WAIT);
+                s.execute("UNLOCK TABLES");
+            }
+            serve.awaitStatus("/readyz", 200, WAIT);
+            assertEquals("1", replica.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = 400"));
+            Eventually.until("readiness back, logged once", WAIT, () -> logs.count("now ready: replica") == 2, logs::text);
+            assertEquals(1, logs.count("now not ready: "), logs.text());
+        }
+    }
+
+    private static String metricLine(InProcessServe serve, String prefix) throws Exception {
+        for (String line : serve.get("/metrics").body().split("\n")) {
+            if (line.startsWith(prefix)) return line;
+        }
+        return "";
+    }
+
+}
