@@ -142,7 +142,10 @@ init_once() {
     # No UTS namespace, volumes or DNS: say explicitly what the pod spec would have given.
     args+=(--hostname "mysql-$n" --config-map-dir "$BASE/config-map" --conf-dir "$dir/conf.d" --data-dir "$dir/data")
     local d
+    # Earlier peers first (the tutorial's order), then the later ones that exist (a rebuild, or a replica whose
+    # primary is gone); in netns mode init finds them by their names.
     for ((d = n - 1; d >= 0; d--)); do args+=(--donor "127.0.0.1:$(pod_agent_port "$d")"); done
+    for ((d = n + 1; d < $(replicas); d++)); do args+=(--donor "127.0.0.1:$(pod_agent_port "$d")"); done
   fi
   log_banner "$logs/init.log" "starting init: agent.jar ${args[*]}"
   # shellcheck disable=SC2046

@@ -96,6 +96,19 @@ pod_delete() {
   rm -rf "$(pod_dir "$n")/conf.d" "$(pod_dir "$n")/run"
 }
 
+# Like losing the pod's volume (a node's local disk, a deleted PVC): the pod goes, its data dir is wiped, and the
+# StatefulSet starts it again on an empty volume, with the same name and ordinal.
+pod_lose_volume() {
+  local n=$1 data
+  data=$(pod_dir "$n")/data
+  pod_delete "$n"
+  rm -rf "$data"
+  mkdir -p "$data"
+  say "mysql-$n: volume lost ($data wiped); starting the pod again"
+  pod_create "$n" "$(pod_kind "$n")"
+  pod_start "$n"
+}
+
 pod_running() { [ -d "$(pod_dir "$1")/run" ] && sandbox_alive "$1"; }
 
 # ---- demo: a row written on the primary, read on the last replica ----------------------------------------

@@ -113,6 +113,11 @@ public final class BackupEndpoint implements BackupRoute {
 
     /** Aborts a running backup, telling its client why, and waits for it to end and flush. */
     @Override
+    public boolean running() {
+        return slot.current().isPresent();
+    }
+
+    @Override
     public void shutdown(long graceMillis) throws InterruptedException {
         Optional<BackupRun> current = slot.current();
         if (current.isEmpty()) return;

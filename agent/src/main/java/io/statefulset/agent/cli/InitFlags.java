@@ -43,4 +43,13 @@ final class InitFlags {
     @Option(names = "--progress-interval", defaultValue = "5s", converter = DurationConverter.class,
             description = "how often a clone logs bytes, MB/s and ETA")
     Duration progressInterval;
+
+    @Option(names = "--rebuild-primary", arity = "1", defaultValue = "true",
+            description = "true: the primary with an empty data dir clones from the most advanced peer that holds data;"
+                    + " false: it always starts empty (the tutorial)")
+    boolean rebuildPrimary;
+
+    @Option(names = "--rebuild-wait", defaultValue = "10s", converter = DurationConverter.class,
+            description = "how long the primary with an empty data dir looks for peers that hold data")
+    Duration rebuildWait;
 }

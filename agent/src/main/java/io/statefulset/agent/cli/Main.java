@@ -112,7 +112,9 @@ public final class Main {
                 f.donorWait,
                 f.stallTimeout,
                 f.cloneAttempts,
-                f.progressInterval);
+                f.progressInterval,
+                f.rebuildPrimary,
+                f.rebuildWait);
     }
 
     private static Optional<TlsFiles> initTls(TlsFiles tls) throws UsageException {

@@ -35,7 +35,8 @@ public final class CachedProbe {
         try {
             boolean alive = probe.alive();
             Optional<ReplicaState> replica = alive ? probe.replicaState() : Optional.empty();
-            return new ProbeReading(alive, replica, probe.replicationConfigured());
+            Optional<String> gtid = alive ? probe.gtidPosition() : Optional.empty();
+            return new ProbeReading(alive, replica, probe.replicationConfigured(), gtid);
         } catch (RuntimeException e) {
             // A probe bug must not take /healthz down with a 500 loop: report mysqld as unreachable, say why.
             log.warn("mysql probe failed, reporting mysqld as not answering: {}", e.toString());

@@ -1,21 +1,26 @@
 package io.statefulset.agent.health;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.statefulset.agent.common.protocol.PeerStatus;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * /healthz, /readyz and /metrics. /healthz and /metrics may query mysqld (through the cache), so callers run them
- * off the network threads; /readyz answers from the {@link ReplicationWatch}'s samples.
+ * /healthz, /readyz, /status and /metrics. /healthz, /status and /metrics may query mysqld (through the cache), so
+ * callers run them off the network threads; /readyz answers from the {@link ReplicationWatch}'s samples.
  */
 public final class HealthEndpoints implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final CachedProbe probe;
+    private final boolean primary;
     private final ReplicationWatch watch;
     private final PrometheusMeterRegistry registry;
 
-    private HealthEndpoints(CachedProbe probe, ReplicationWatch watch, PrometheusMeterRegistry registry) {
+    private HealthEndpoints(CachedProbe probe, boolean primary, ReplicationWatch watch, PrometheusMeterRegistry registry) {
         this.probe = probe;
+        this.primary = primary;
         this.watch = watch;
         this.registry = registry;
     }
@@ -26,7 +31,7 @@ public final class HealthEndpoints implements AutoCloseable {
      */
     public static HealthEndpoints of(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck,
                                      PrometheusMeterRegistry registry) {
-        return new HealthEndpoints(probe, new ReplicationWatch(probe, primary, maxLag, startCheck, registry), registry);
+        return new HealthEndpoints(probe, primary, new ReplicationWatch(probe, primary, maxLag, startCheck, registry), registry);
     }
 
     /** Starts sampling once a second. */
@@ -44,6 +49,17 @@ public final class HealthEndpoints implements AutoCloseable {
     public PlainResponse readyz() {
         Readiness r = watch.readiness();
         return PlainResponse.text(r.ready() ? 200 : 503, r.reason());
+    }
+
+    /** {@code GET /status}: what a peer that picks a donor needs ({@link PeerStatus}). */
+    public PlainResponse status(boolean backupRunning) {
+        ProbeReading r = probe.reading();
+        Optional<ReplicaState> replica = r.replica();
+        PeerStatus status = new PeerStatus(primary ? PeerStatus.PRIMARY : PeerStatus.REPLICA, r.alive(),
+                replica.map(ReplicaState::running).orElse(false),
+                replica.map(ReplicaState::lagSeconds).orElse(OptionalLong.empty()), r.gtidPosition().orElse(""),
+                backupRunning);
+        return PlainResponse.text(200, status.text());
     }
 
     public PlainResponse metrics() {

@@ -15,4 +15,10 @@ public interface MysqlProbe {
 
     /** Whether the agent has configured replication on this server (the once-marker exists). */
     boolean replicationConfigured();
+
+    /**
+     * How far this server has come, for peers that pick a donor: MariaDB {@code gtid_current_pos}, MySQL
+     * {@code gtid_executed}; empty when mysqld does not answer or has no GTID yet.
+     */
+    Optional<String> gtidPosition();
 }

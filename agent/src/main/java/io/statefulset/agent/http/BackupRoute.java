@@ -15,6 +15,9 @@ public interface BackupRoute {
     /** A client that sent nothing within the legacy wait (the tutorial's {@code ncat --recv-only}). */
     void serveRaw(Channel channel);
 
+    /** A backup is being streamed now (what {@code /status} tells peers that pick a donor). */
+    boolean running();
+
     /** Aborts a running backup, telling its client why, and waits up to {@code graceMillis} for it to end. */
     void shutdown(long graceMillis) throws InterruptedException;
 }

@@ -61,13 +61,13 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = new QueryStringDecoder(request.uri()).path();
         boolean known = switch (path) {
             case BackupProtocol.BACKUP_PATH, BackupProtocol.HEALTHZ_PATH, BackupProtocol.READYZ_PATH,
-                    BackupProtocol.METRICS_PATH -> true;
+                    BackupProtocol.METRICS_PATH, BackupProtocol.STATUS_PATH -> true;
             default -> false;
         };
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (!known) {
             reply(ctx, HttpAnswers.text(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path
-                    + " (try /backup, /healthz, /readyz, /metrics)\n", keepAlive), keepAlive);
+                    + " (try /backup, /healthz, /readyz, /status, /metrics)\n", keepAlive), keepAlive);
             return;
         }
         if (!HttpMethod.GET.equals(request.method())) {
@@ -89,6 +89,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case BackupProtocol.HEALTHZ_PATH -> answer(ctx, health::healthz, keepAlive);
             case BackupProtocol.READYZ_PATH -> answer(ctx, health::readyz, keepAlive);
+            case BackupProtocol.STATUS_PATH -> answer(ctx, () -> health.status(backup.running()), keepAlive);
             default -> answer(ctx, health::metrics, keepAlive);
         }
     }

@@ -68,6 +68,22 @@ public final class JdbcMysqlProbe implements MysqlProbe {
         return marker.exists();
     }
 
+    @Override
+    public Optional<String> gtidPosition() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(timeoutSeconds);
+            String variable = dialect(c).version().isMariaDb() ? "@@GLOBAL.gtid_current_pos" : "@@GLOBAL.gtid_executed";
+            try (ResultSet rs = s.executeQuery("SELECT " + variable)) {
+                String v = rs.next() ? rs.getString(1) : null;
+                return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.replaceAll("\\s+", ""));
+            }
+        } catch (SQLException e) {
+            dialect.set(null);
+            log.debug("cannot read the GTID position: {}", MysqlStartupWait.rootMessage(e));
+            return Optional.empty();
+        }
+    }
+
     /** Detected on first use and after a failure, not on every probe. */
     private ReplicationDialect dialect(Connection c) throws SQLException {
         ReplicationDialect d = dialect.get();

@@ -104,7 +104,7 @@ public final class Sidecar {
             AgentServer server = AgentServer.start(bind, port, backup, health, poller);
             health.start();
             log.info("listening on {}: {}, /backup ({}{}), /healthz, /readyz ({}, max lag {} s, {} samples {} s apart"
-                            + " decide a change), /metrics; at most {} connections, {} s for a request, backups aborted"
+                            + " decide a change), /status, /metrics; at most {} connections, {} s for a request, backups aborted"
                             + " after {} s without progress",
                     server.address(),
                     tls.map(t -> (t.mutual() ? "TLS with client certificates" : "TLS") + " (" + TlsProvider.describe() + ")")

@@ -4,11 +4,13 @@ import static io.statefulset.agent.common.protocol.BackupProtocol.BYTES_TRAILER;
 import static io.statefulset.agent.common.protocol.BackupProtocol.CRC32C_TRAILER;
 import static io.statefulset.agent.common.protocol.BackupProtocol.ERROR_TRAILER;
 import static io.statefulset.agent.common.protocol.BackupProtocol.STATUS_TRAILER;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.ExternalCommand;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,20 +23,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A backup that cannot finish: the client vanishes, or the donor is told to stop. */
 class BackupAbortTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     /** A real curl whose stdout nobody reads yet, so the stream stalls mid-way with the tool running. */
     static Process stalledCurl(Path dir, TestDonor donor) throws Exception {
         Process curl = new ProcessBuilder("curl", "-sS", "-D", "headers.txt", donor.url("/backup"))
                 .directory(dir.toFile()).redirectError(dir.resolve("curl.err").toFile()).start();
-        Poll.until("the first megabyte to be sent", Duration.ofSeconds(30), () -> donor.bytesSent() > 1_000_000);
+        await("the first megabyte to be sent").atMost(Duration.ofSeconds(30)).until(() -> donor.bytesSent() > 1_000_000);
         assertEquals(1, BackupToolProcesses.running().size());
         return curl;
     }
 
     @Test
     void clientKilledMidStreamLeavesNoToolProcessAndNoScratchDir() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 30_000);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             Process curl = stalledCurl(servers.tempDir("curl-"), donor);
@@ -43,10 +45,9 @@ class BackupAbortTest {
 
             curl.destroyForcibly().waitFor();
 
-            Poll.until("the backup tool to be killed", Duration.ofSeconds(30), () -> tools.stream().noneMatch(ProcessHandle::isAlive));
-            Poll.until("the scratch dir to go", Duration.ofSeconds(30), () -> donor.scratchDirs().isEmpty());
-            Poll.until("the aborted backup to be counted", Duration.ofSeconds(30),
-                    () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"aborted\"} 1.0"));
+            await("the backup tool to be killed").atMost(Duration.ofSeconds(30)).until(() -> tools.stream().noneMatch(ProcessHandle::isAlive));
+            await("the scratch dir to go").atMost(Duration.ofSeconds(30)).until(() -> donor.scratchDirs().isEmpty());
+            await("the aborted backup to be counted").atMost(Duration.ofSeconds(30)).until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"aborted\"} 1.0"));
             assertTrue(BackupToolProcesses.running().isEmpty());
             assertTrue(donor.registry.scrape().contains("mysql_agent_backup_in_progress 0.0"));
         }
@@ -54,7 +55,7 @@ class BackupAbortTest {
 
     @Test
     void stopAbortsARunningBackupWithAFailedTrailer() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 30_000);
         Path work = servers.tempDir("curl-");
         TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start();
@@ -62,7 +63,7 @@ class BackupAbortTest {
         List<ProcessHandle> tools = BackupToolProcesses.running();
 
         CompletableFuture<Void> stop = CompletableFuture.runAsync(donor::close);
-        Poll.until("the backup tool to be killed", Duration.ofSeconds(30), () -> tools.stream().noneMatch(ProcessHandle::isAlive));
+        await("the backup tool to be killed").atMost(Duration.ofSeconds(30)).until(() -> tools.stream().noneMatch(ProcessHandle::isAlive));
         StreamDigest body = StreamDigest.of(curl.getInputStream());
         assertEquals(0, curl.waitFor(), Files.readString(work.resolve("curl.err")));
         stop.get(30, TimeUnit.SECONDS);

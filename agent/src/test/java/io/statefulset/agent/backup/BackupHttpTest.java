@@ -6,12 +6,14 @@ import static io.statefulset.agent.common.protocol.BackupProtocol.CRC32C_TRAILER
 import static io.statefulset.agent.common.protocol.BackupProtocol.ERROR_TRAILER;
 import static io.statefulset.agent.common.protocol.BackupProtocol.SIZE_ESTIMATE_HEADER;
 import static io.statefulset.agent.common.protocol.BackupProtocol.STATUS_TRAILER;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.ExternalCommand;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,9 +29,9 @@ class BackupHttpTest {
     private static final String PASSWORD = "p\"a\\ss #w0rd";
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
-    private static void createBackupUser(MariaDb db) {
+    private static void createBackupUser(DatabaseServer db) {
         db.execute("CREATE USER 'backup'@'%' IDENTIFIED BY '" + PASSWORD.replace("\\", "\\\\").replace("'", "''") + "'",
                 "GRANT ALL ON *.* TO 'backup'@'%'");
     }
@@ -43,7 +45,7 @@ class BackupHttpTest {
 
     @Test
     void curlWithTheTokenPullsABackupThatRestores() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 2000);
         createBackupUser(db);
         Path work = servers.tempDir("curl-");
@@ -67,13 +69,13 @@ class BackupHttpTest {
         }
         ExternalCommand prepare = ExternalCommand.run(work, List.of("mariadb-backup", "--prepare", "--target-dir=" + work.resolve("clone"), "--tmpdir=" + work));
         assertEquals(0, prepare.exitCode(), prepare.output());
-        MariaDb restored = servers.startOn(work.resolve("clone"), 2);
+        DatabaseServer restored = servers.startOn(work.resolve("clone"), 2);
         assertEquals(Shop.fingerprint(db), Shop.fingerprint(restored));
     }
 
     @Test
     void wrongOrMissingTokenGets401AndNoBytes() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Path work = servers.tempDir("token-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).token(TOKEN).start()) {
             for (String header : List.of("X-None: 1", "Authorization: Bearer wrong-token", "Authorization: Basic " + TOKEN,
@@ -100,14 +102,14 @@ class BackupHttpTest {
 
     @Test
     void secondClientGets503WhileTheFirstCompletesIntact() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 30_000); // bigger than every buffer between the tool and a client that stops reading
         createBackupUser(db);
         Path first = servers.tempDir("first-");
         Path second = servers.tempDir("second-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).user("backup", PASSWORD).start()) {
             Process slow = curl(first, donor.url("/backup")); // its stdout is not read yet: the stream stalls
-            Poll.until("the backup tool to start", Duration.ofSeconds(30), () -> !BackupToolProcesses.running().isEmpty());
+            await("the backup tool to start").atMost(Duration.ofSeconds(30)).until(() -> !BackupToolProcesses.running().isEmpty());
 
             ProcessHandle tool = BackupToolProcesses.running().get(0);
             List<String> args = List.of(tool.info().arguments().orElseThrow());
@@ -131,13 +133,13 @@ class BackupHttpTest {
             assertEquals(Long.toString(body.bytes()), dump.trailer(BYTES_TRAILER).orElseThrow());
             assertEquals(body.crc32c(), dump.trailer(CRC32C_TRAILER).orElseThrow());
             assertTrue(body.bytes() > 30_000_000L, "stream of " + body.bytes() + " bytes");
-            Poll.until("the scratch dir to go", Duration.ofSeconds(10), () -> donor.scratchDirs().isEmpty());
+            await("the scratch dir to go").atMost(Duration.ofSeconds(10)).until(() -> donor.scratchDirs().isEmpty());
         }
     }
 
     @Test
     void deadMysqldReachesTheClientAsAFailedTrailer() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         db.kill(); // only a dead port is needed: no clean InnoDB shutdown to wait for
         Path work = servers.tempDir("dead-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
@@ -159,7 +161,7 @@ class BackupHttpTest {
 
     @Test
     void http10ClientGetsThePlainStreamUntilClose() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Path work = servers.tempDir("http10-");
         Files.createDirectory(work.resolve("clone"));
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
@@ -176,7 +178,7 @@ class BackupHttpTest {
 
     @Test
     void missingBackupToolIs500SayingWhatToInstall() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Path work = servers.tempDir("notool-");
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).backupTool("/nonexistent/xtrabackup").start()) {
             ExternalCommand c = ExternalCommand.run(work, List.of("curl", "-sS", "-D", "headers.txt", "-o", "body", donor.url("/backup")));
@@ -185,8 +187,7 @@ class BackupHttpTest {
             String body = Files.readString(work.resolve("body"));
             assertTrue(body.contains("no backup tool found") && body.contains("--backup-tool"), body);
             assertTrue(donor.scratchDirs().isEmpty());
-            Poll.until("the failure to be counted", Duration.ofSeconds(10),
-                    () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"failed\"} 1.0"));
+            await("the failure to be counted").atMost(Duration.ofSeconds(10)).until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"failed\"} 1.0"));
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.statefulset.agent.backup;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.PausedDownload;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,11 +31,11 @@ class PortLimitsTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @Test
     void connectAndCloseProbesAndASilentClientStartNoBackup() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).requestTimeout(Duration.ofSeconds(1)).start()) {
             for (int i = 0; i < 3; i++) {
                 try (Socket probe = connect(donor)) {
@@ -55,7 +57,7 @@ class PortLimitsTest {
 
     @Test
     void aSlowlorisClientIsCutOffWhileHealthAnswers() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).requestTimeout(Duration.ofSeconds(2)).start();
              Socket slow = connect(donor)) {
             byte[] request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ".getBytes(StandardCharsets.US_ASCII);
@@ -79,7 +81,7 @@ class PortLimitsTest {
 
     @Test
     void twoHundredIdleConnectionsAndReadyzStillAnswers() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         List<Socket> idle = new ArrayList<>();
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             for (int i = 0; i < 200; i++) idle.add(connect(donor));
@@ -92,7 +94,7 @@ class PortLimitsTest {
 
     @Test
     void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         List<Socket> held = new ArrayList<>();
         try (LogCapture logs = LogCapture.start();
              TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).maxConnections(5).start()) {
@@ -103,7 +105,7 @@ class PortLimitsTest {
             }
             for (Socket s : held) s.close();
             held.clear();
-            Poll.until("the port to accept again", Duration.ofSeconds(10), () -> {
+            await("the port to accept again").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
                 try {
                     return get(donor, "/healthz").statusCode() == 200;
                 } catch (IOException closedStill) {
@@ -119,7 +121,7 @@ class PortLimitsTest {
 
     @Test
     void oversizedHeadersGetA400() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start(); Socket s = connect(donor)) {
             String request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(10_000) + "\r\n\r\n";
             s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
@@ -132,7 +134,7 @@ class PortLimitsTest {
 
     @Test
     void aClientThatStopsReadingIsCutOffAndTheNextCloneSucceeds() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         Shop.fill(db, 30_000); // bigger than every buffer between the tool and a client that stops reading
         Path work = servers.tempDir("next-");
         try (LogCapture logs = LogCapture.start();
@@ -147,11 +149,10 @@ class PortLimitsTest {
                     assertTrue(retry >= 1 && retry <= BackupRun.MAX_RETRY_AFTER_SECONDS, "Retry-After " + retry);
                 }
                 assertEquals(200, get(donor, "/readyz").statusCode(), "health answers while a backup runs");
-                Poll.until("the stalled backup to be aborted", Duration.ofSeconds(60),
-                        () -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"aborted\"} 1.0"));
+                await("the stalled backup to be aborted").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"aborted\"} 1.0"));
             }
-            Poll.until("the backup tool to be killed", Duration.ofSeconds(30), () -> BackupToolProcesses.running().isEmpty());
-            Poll.until("the scratch dir to go", Duration.ofSeconds(30), () -> donor.scratchDirs().isEmpty());
+            await("the backup tool to be killed").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> BackupToolProcesses.running().isEmpty());
+            await("the scratch dir to go").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> donor.scratchDirs().isEmpty());
             List<String> lines = logs.text().lines().filter(l -> l.contains("client accepted no data for 2 s")).toList();
             assertEquals(1, lines.size(), logs.text());
             assertTrue(lines.get(0).contains(":" + client), "the line names the client: " + lines.get(0));

@@ -72,6 +72,11 @@ class RequestFuzzTest {
             public boolean replicationConfigured() {
                 return false;
             }
+
+            @Override
+            public Optional<String> gtidPosition() {
+                return Optional.of("0-100-1");
+            }
         };
         HEALTH = HealthEndpoints.of(new CachedProbe(alive, Duration.ofHours(1)), true, Duration.ofSeconds(60),
                 StartCheck.notNeeded(REGISTRY), REGISTRY);

@@ -1,11 +1,14 @@
 package io.statefulset.agent.backup;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.health.JdbcTestProbe;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.common.protocol.PeerStatus;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +45,7 @@ class ServerEndpointsTest {
             "mysql_agent_replication_start_blocked");
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -58,12 +61,12 @@ class ServerEndpointsTest {
     }
 
     private void awaitStatus(TestDonor donor, String path, int status) throws Exception {
-        Poll.until(path + " to answer " + status, Duration.ofSeconds(30), () -> get(donor, path).statusCode() == status);
+        await(path + " to answer " + status).atMost(Duration.ofSeconds(30)).until(() -> get(donor, path).statusCode() == status);
     }
 
     @Test
     void primaryIsHealthyAndReadyWhileMysqldAnswers() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).hostname("mysql-0").start()) {
             HttpResponse<String> healthz = get(donor, "/healthz");
             assertEquals(200, healthz.statusCode());
@@ -84,8 +87,8 @@ class ServerEndpointsTest {
 
     @Test
     void replicaIsReadyOnlyWhileBothThreadsRun() throws Exception {
-        MariaDb primary = servers.start(1);
-        MariaDb replica = servers.start(2);
+        DatabaseServer primary = servers.start(1);
+        DatabaseServer replica = servers.start(2);
         JdbcTestProbe probe = new JdbcTestProbe(replica);
         try (TestDonor donor = TestDonor.on(replica, servers.tempDir("scratch-")).hostname("mysql-1").probe(probe).start()) {
             HttpResponse<String> unconfigured = get(donor, "/readyz");
@@ -120,7 +123,7 @@ class ServerEndpointsTest {
 
     @Test
     void metricsListEveryMeterAndCountABackup() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             HttpResponse<String> before = get(donor, "/metrics");
             assertEquals(200, before.statusCode());
@@ -131,8 +134,7 @@ class ServerEndpointsTest {
             HttpResponse<byte[]> backup = http.send(HttpRequest.newBuilder(URI.create(donor.url("/backup"))).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, backup.statusCode());
-            Poll.until("the backup to be counted", Duration.ofSeconds(10),
-                    () -> sample(get(donor, "/metrics").body(), "mysql_agent_backups_total{status=\"success\"}") == 1.0);
+            await("the backup to be counted").atMost(Duration.ofSeconds(10)).until(() -> sample(get(donor, "/metrics").body(), "mysql_agent_backups_total{status=\"success\"}") == 1.0);
 
             String after = get(donor, "/metrics").body();
             assertEquals(backup.body().length, sample(after, "mysql_agent_backup_bytes_total"));
@@ -145,11 +147,16 @@ class ServerEndpointsTest {
 
     @Test
     void unknownPathsAre404AndOtherMethods405() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
             HttpResponse<String> missing = get(donor, "/backups");
             assertEquals(404, missing.statusCode());
-            assertTrue(missing.body().contains("/backup, /healthz, /readyz, /metrics"));
+            assertTrue(missing.body().contains("/backup, /healthz, /readyz, /status, /metrics"), missing.body());
+            HttpResponse<String> status = get(donor, "/status");
+            assertEquals(200, status.statusCode());
+            PeerStatus peer = PeerStatus.parse(status.body()).orElseThrow(() -> new AssertionError(status.body()));
+            assertTrue(peer.mysqlUp() && !peer.backupRunning(), status.body());
+            assertEquals(db.queryOne("SELECT @@GLOBAL.gtid_current_pos"), peer.gtidPosition(), "the real server's position");
             for (String path : List.of("/backup", "/healthz", "/metrics")) {
                 HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(donor.url(path)))
                         .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());

@@ -12,7 +12,7 @@ import io.statefulset.agent.common.tls.TlsFiles;
 import io.statefulset.agent.serve.ServeOptions;
 import io.statefulset.agent.serve.Sidecar;
 import io.statefulset.agent.common.identity.PodIdentity;
-import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.DatabaseServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ final class TestDonor implements AutoCloseable {
         this.scratchParent = scratchParent;
     }
 
-    static Builder on(MariaDb db, Path scratchParent) {
+    static Builder on(DatabaseServer db, Path scratchParent) {
         return new Builder(db, scratchParent);
     }
 
@@ -66,7 +66,7 @@ final class TestDonor implements AutoCloseable {
     }
 
     static final class Builder {
-        private final MariaDb db;
+        private final DatabaseServer db;
         private final Path scratchParent;
         private String hostname = "mysql-0";
         private Optional<SecretSource> token = Optional.empty();
@@ -82,7 +82,7 @@ final class TestDonor implements AutoCloseable {
         private MysqlProbe probe;
         private String backupTool = "mariadb-backup";
 
-        private Builder(MariaDb db, Path scratchParent) {
+        private Builder(DatabaseServer db, Path scratchParent) {
             this.db = db;
             this.scratchParent = scratchParent;
             this.mysqlPort = db.port();

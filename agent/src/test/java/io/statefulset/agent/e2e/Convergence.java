@@ -1,5 +1,7 @@
 package io.statefulset.agent.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * "The replicas have what the primary has": a marker row written on the primary must arrive on every replica, and
@@ -36,9 +39,8 @@ final class Convergence {
 
     void awaitMarker(List<Pod> replicas, String marker, Duration timeout) {
         for (Pod r : replicas) {
-            Eventually.until("row '" + marker + "' on " + r.name(), timeout,
-                    () -> r.queryOne("SELECT COUNT(*) FROM " + TABLE + " WHERE note = '" + marker + "'").equals("1"),
-                    cluster::diagnostics);
+            await("row '" + marker + "' on " + r.name()).atMost(timeout).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(r.queryOne("SELECT COUNT(*) FROM " + TABLE + " WHERE note = '" + marker + "'").equals("1"), cluster::diagnostics));
         }
     }
 
@@ -50,12 +52,17 @@ final class Convergence {
     }
 
     String awaitEqualChecksums(Pod primary, List<Pod> replicas, String table, Duration timeout) {
-        return Eventually.await("CHECKSUM TABLE " + table + " equal on " + primary.name() + " and " + names(replicas), timeout, () -> {
-            String expected = primary.checksum(table);
-            Map<String, String> all = new LinkedHashMap<>();
-            for (Pod r : replicas) all.put(r.name(), r.checksum(table));
-            return all.values().stream().allMatch(expected::equals) ? java.util.Optional.of(expected) : java.util.Optional.empty();
-        }, () -> checksums(primary, replicas, table) + "\n" + cluster.diagnostics());
+        AtomicReference<String> agreed = new AtomicReference<>();
+        await("CHECKSUM TABLE " + table + " equal on " + primary.name() + " and " + names(replicas)).atMost(timeout)
+                .ignoreExceptionsInstanceOf(Exception.class).untilAsserted(() -> {
+                    String expected = primary.checksum(table);
+                    Map<String, String> all = new LinkedHashMap<>();
+                    for (Pod r : replicas) all.put(r.name(), r.checksum(table));
+                    assertTrue(all.values().stream().allMatch(expected::equals),
+                            () -> checksums(primary, replicas, table) + "\n" + cluster.diagnostics());
+                    agreed.set(expected);
+                });
+        return agreed.get();
     }
 
     private static String checksums(Pod primary, List<Pod> replicas, String table) {

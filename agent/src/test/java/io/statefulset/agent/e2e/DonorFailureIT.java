@@ -1,5 +1,6 @@
 package io.statefulset.agent.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -54,11 +56,11 @@ class DonorFailureIT {
         Path out = Files.createTempFile("lc-it-scale-", ".txt");
         Process scale = cluster.start(out, Map.of("AGENT_PROGRESS_INTERVAL", "500ms"), "scale", "3");
         try {
-            Pod newPod = Eventually.await("mysql-2 exists", Duration.ofSeconds(60),
-                    () -> cluster.podIfCreated(2), cluster::diagnostics);
+            Pod newPod = await("mysql-2 exists").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class)
+                    .until(() -> cluster.podIfCreated(2), Optional::isPresent).orElseThrow();
             String donorAddress = cluster.peerName(1, donor.agentPort());
-            Eventually.until("mysql-2's init reports clone progress from " + donorAddress, Duration.ofSeconds(90),
-                    () -> new InitLog(newPod.lastRunLog("init")).progressFrom(donorAddress), cluster::diagnostics);
+            await("mysql-2's init reports clone progress from " + donorAddress).atMost(Duration.ofSeconds(90)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(new InitLog(newPod.lastRunLog("init")).progressFrom(donorAddress), cluster::diagnostics));
             int logLengthAtKill = newPod.log("init").length();
             cluster.ok("kill-agent", "1");
             // The kubelet restarts a dead sidecar; the retry may go to it again or to mysql-0.
@@ -87,7 +89,8 @@ class DonorFailureIT {
             assertEquals("mysql-0.mysql", newPod.slaveStatus().get("Master_Host"));
             convergence.awaitEqualChecksums(primary, List.of(donor, newPod), "e2e.blobs", Duration.ofSeconds(60));
             assertEquals(Integer.toString(ROWS), newPod.queryOne("SELECT COUNT(*) FROM e2e.blobs"));
-            Eventually.until("mysql-2 ready", Duration.ofSeconds(60), () -> newPod.http("/readyz") == 200, cluster::diagnostics);
+            await("mysql-2 ready").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(newPod.http("/readyz") == 200, cluster::diagnostics));
         } catch (AssertionError | Exception e) {
             e.addSuppressed(new AssertionError("output of `scale 3` so far:\n" + Files.readString(out)));
             throw e;

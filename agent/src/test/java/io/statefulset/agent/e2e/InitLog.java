@@ -7,6 +7,19 @@ import java.util.regex.Pattern;
 /** What {@code agent.jar init} logged about its clone, read from a pod's init.log (the agent's own wording). */
 record InitLog(String text) {
     private static final Pattern CLONED = Pattern.compile("init done: cloned [0-9]+ bytes \\([0-9]+ files\\) from (\\S+) in ");
+    private static final Pattern REBUILT = Pattern.compile("rebuild: data dir was empty and [0-9]+ of [0-9]+ peers hold data:"
+            + " cloned the primary from (\\S+) \\(");
+
+    /** The donor the primary was rebuilt from, if it was. */
+    Optional<String> rebuiltFrom() {
+        Matcher m = REBUILT.matcher(text);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** The primary found no peer with data and started empty (a new cluster). */
+    boolean startedEmpty() {
+        return text.contains("rebuild: no peer holds data") && text.contains("mysqld initialises an empty data dir");
+    }
 
     /** The donor of the clone that completed, if init cloned at all. */
     Optional<String> clonedFrom() {

@@ -1,5 +1,6 @@
 package io.statefulset.agent.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,12 +119,12 @@ class ReplicatedClusterIT {
         Pod replica = cluster.pod(1);
         assertEquals(200, replica.http("/readyz"), replica.httpBody("/readyz"));
         replica.execute("STOP SLAVE");
-        Eventually.until("/readyz of a stopped replica fails", Duration.ofSeconds(30),
-                () -> replica.http("/readyz") == 503, cluster::diagnostics);
+        await("/readyz of a stopped replica fails").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(replica.http("/readyz") == 503, cluster::diagnostics));
         assertEquals(200, replica.http("/healthz"), "mysqld still answers, so /healthz stays true: " + replica.httpBody("/healthz"));
         replica.execute("START SLAVE");
-        Eventually.until("/readyz true again after START SLAVE", Duration.ofSeconds(30),
-                () -> replica.http("/readyz") == 200, cluster::diagnostics);
+        await("/readyz true again after START SLAVE").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(replica.http("/readyz") == 200, cluster::diagnostics));
     }
 
     @Test
@@ -132,16 +133,16 @@ class ReplicatedClusterIT {
         cluster.okWith(Map.of("AGENT_MAX_LAG", "1s"), "restart-agent", "2");
         Pod primary = cluster.pod(0);
         Pod replica = cluster.pod(2);
-        Eventually.until("mysql-2 ready after its agent restarted with --max-lag 1s", Duration.ofSeconds(30),
-                () -> replica.http("/readyz") == 200, cluster::diagnostics);
+        await("mysql-2 ready after its agent restarted with --max-lag 1s").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(replica.http("/readyz") == 200, cluster::diagnostics));
         String marker;
         // A session on the replica holds a read lock on the table: the SQL thread keeps running but cannot apply
         // the primary's insert, so the replica falls behind while both replication threads say Yes.
         try (Connection lock = replica.connect(); Statement s = lock.createStatement()) {
             s.execute("LOCK TABLES " + Convergence.TABLE + " READ");
             marker = convergence.writeMarker(primary, "lag");
-            Eventually.until("/readyz of a replica lagging over 1 s fails", Duration.ofSeconds(30),
-                    () -> replica.http("/readyz") == 503, cluster::diagnostics);
+            await("/readyz of a replica lagging over 1 s fails").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(replica.http("/readyz") == 503, cluster::diagnostics));
             Map<String, String> st = replica.slaveStatus();
             assertEquals("Yes", st.get("Slave_IO_Running"), "lag, not a stopped thread, must be the reason: " + st);
             assertEquals("Yes", st.get("Slave_SQL_Running"), "lag, not a stopped thread, must be the reason: " + st);
@@ -149,8 +150,8 @@ class ReplicatedClusterIT {
                     "the row must still be held back by the lock");
             s.execute("UNLOCK TABLES");
         }
-        Eventually.until("/readyz true again once mysql-2 caught up", Duration.ofSeconds(30),
-                () -> replica.http("/readyz") == 200, cluster::diagnostics);
+        await("/readyz true again once mysql-2 caught up").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(replica.http("/readyz") == 200, cluster::diagnostics));
         convergence.awaitMarker(List.of(replica), marker, REPLICATION);
     }
 
@@ -234,7 +235,8 @@ class ReplicatedClusterIT {
 
     private void awaitAllReady(List<Pod> pods) {
         for (Pod p : pods) {
-            Eventually.until(p.name() + " ready", Duration.ofSeconds(90), () -> p.http("/readyz") == 200, cluster::diagnostics);
+            await(p.name() + " ready").atMost(Duration.ofSeconds(90)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(p.http("/readyz") == 200, cluster::diagnostics));
         }
     }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.statefulset.agent.clone.CloneFailureRecord;
 import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.SteadyWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ class BusyDonorTest {
     static Primary small;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startDonors() throws Exception {
@@ -77,7 +77,7 @@ class BusyDonorTest {
         assertTrue(redo > 4L << 20, "the load produced " + redo + " bytes of redo during the clone, more than the small"
                 + " donor's whole log (" + written + " bytes written at " + (long) rate + " B/s)");
 
-        MariaDb replica = pod.startMysqld(servers);
+        DatabaseServer replica = pod.startMysqld(servers);
         long cloned = SteadyWriter.maxId(replica);
         assertTrue(cloned >= SEED_ROWS, "the clone has the seeded rows: " + cloned);
         assertEquals(SteadyWriter.fingerprint(shipped.db, cloned), SteadyWriter.fingerprint(replica, cloned),
@@ -111,7 +111,7 @@ class BusyDonorTest {
         }
         assertEquals(1.0, small.serve.metric("mysql_agent_backup_failures_total{cause=\"redo-wrap\"}").orElseThrow());
         assertEquals(Map.of(FailureCause.REDO_WRAP, 1), CloneFailureRecord.read(pod.data), "what serve will export for this clone");
-        MariaDb replica = pod.startMysqld(servers);
+        DatabaseServer replica = pod.startMysqld(servers);
         assertEquals(AppTable.fingerprint(shipped.db), AppTable.fingerprint(replica), "cloned from the next donor");
     }
 }

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.statefulset.agent.cli.FlagCatalog;
 import io.statefulset.agent.cli.FlagSpec;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CliContractTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     private static Pod.Result run(Map<String, String> env, String... args) {
         return Pod.Result.of(List.of(args), env);
@@ -108,7 +108,7 @@ class CliContractTest {
         }
         assertEquals(List.of(), Files.list(pod.conf).toList(), "no config written for a pod without an identity");
 
-        int port = MariaDb.freePort();
+        int port = DatabaseServer.freePort();
         Pod.Result serve = run(pod.env(), "serve", "--hostname", "db-primary", "--listen", "127.0.0.1:" + port);
         assertEquals(1, serve.exitCode());
         assertTrue(serve.err().contains("agent serve failed: hostname 'db-primary' is not <statefulset>-<ordinal>"), serve.err());
@@ -142,11 +142,11 @@ class CliContractTest {
 
     @Test
     void serveTakesEveryFlagFromItsEnvMirror() throws Exception {
-        MariaDb db = servers.start(100);
+        DatabaseServer db = servers.start(100);
         Pod pod = Pod.create("mysql-0", servers);
         Path token = pod.base.resolve("token");
         Files.writeString(token, "env-t0ken\n");
-        int port = MariaDb.freePort();
+        int port = DatabaseServer.freePort();
         Map<String, String> env = new HashMap<>(pod.env());
         env.put("AGENT_HOSTNAME", "mysql-0");
         env.put("AGENT_LISTEN", "127.0.0.1:" + port);

@@ -1,11 +1,12 @@
 package io.statefulset.agent.flow;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.abort;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("image")
 class ImageIT {
-    private static final MariaDb.Account MYSQL = new MariaDb.Account(999, 999);
+    private static final DatabaseServer.Account MYSQL = new DatabaseServer.Account(999, 999);
     private static final String TOKEN = "image-it-" + UUID.randomUUID();
     private static final Duration START = Duration.ofSeconds(90);
     /** Named by monitoring/ (an alert rule) ahead of the agent; empty while the agent exports all of them. */
@@ -103,10 +104,10 @@ class ImageIT {
         String serve = "image-it-serve-" + suffix;
         String dataVolume = "image-it-data-" + suffix;
         String confVolume = "image-it-conf-" + suffix;
-        MariaDb primary = null;
-        MariaDb clone = null;
+        DatabaseServer primary = null;
+        DatabaseServer clone = null;
         try {
-            primary = MariaDb.freshAs(MYSQL, Files.createDirectories(base.resolve("primary")), 100);
+            primary = DatabaseServer.freshAs(MYSQL, Files.createDirectories(base.resolve("primary")), 100);
             AppTable.create(primary, 500);
             Path secrets = Files.createDirectories(base.resolve("secrets"));
             Files.writeString(secrets.resolve("token"), TOKEN);
@@ -119,7 +120,7 @@ class ImageIT {
 
             // The sidecar: mariadb-backup inside the container reads the server's data dir at the path the server
             // reports, so the dir is mounted at that same path.
-            int agentPort = MariaDb.freePort();
+            int agentPort = DatabaseServer.freePort();
             Path dataDir = primary.dataDir();
             podman.podman(START, "run", "-d", "--name", serve, "--network", "host", "--read-only",
                     "-v", dataDir + ":" + dataDir, "-v", secrets + ":/etc/agent:ro", image,
@@ -128,8 +129,8 @@ class ImageIT {
                     "--token-file", "/etc/agent/token", "--mysql-wait", "60s").orFail();
             String agent = "http://127.0.0.1:" + agentPort;
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            Eventually.until("serve's /readyz in container " + serve + " to answer 200", START,
-                    () -> get(http, agent + "/readyz").statusCode() == 200, () -> logs(serve));
+            await("serve's /readyz in container " + serve + " to answer 200").atMost(START).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(get(http, agent + "/readyz").statusCode() == 200, () -> logs(serve)));
             String scrape = get(http, agent + "/metrics").body();
             assertTrue(scrape.contains("mysql_agent_mysql_up 1.0"), logs(serve));
             assertMonitoringUsesTheseMetrics(scrape);
@@ -166,7 +167,7 @@ class ImageIT {
             assertTrue(Files.isDirectory(replica.data.resolve("mysql")), "no mysql/ in the cloned data dir");
             assertTrue(Files.readString(replica.conf.resolve("server-id.cnf")).contains("server-id=101"));
 
-            clone = MariaDb.onDataDirAs(MYSQL, replica.data, base.resolve("mysql-1-run"), 101,
+            clone = DatabaseServer.onDataDirAs(MYSQL, replica.data, base.resolve("mysql-1-run"), 101,
                     replica.mysqldOptions().toArray(String[]::new));
             clone.start();
             assertEquals(AppTable.fingerprint(primary), AppTable.fingerprint(clone));
@@ -178,7 +179,7 @@ class ImageIT {
             if (clone != null) clone.kill();
             if (primary != null) primary.kill();
             podman.podman(START, "volume", "rm", "-f", dataVolume, confVolume);
-            MariaDbExtension.deleteTree(base);
+            DatabaseServerExtension.deleteTree(base);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.statefulset.agent.flow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.awaitility.Awaitility.await;
 import io.statefulset.agent.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -66,11 +68,18 @@ final class InProcessServe implements AutoCloseable {
     }
 
     private static InProcessServe awaitAnswer(InProcessServe serve) throws Exception {
-        Eventually.until("serve to answer on 127.0.0.1:" + serve.port, START, () -> {
+        await("serve to answer on 127.0.0.1:" + serve.port).atMost(START).ignoreExceptionsInstanceOf(Exception.class).until(() -> {
             if (serve.exit.isDone()) throw new AssertionError("serve ended with " + serve.exit.get() + ": " + serve.errText());
             return serve.status("/healthz").isPresent();
         });
         return serve;
+    }
+
+    /** Runs {@code agent serve --listen 127.0.0.1:<port> <flags>} without waiting for it (for serve that must exit). */
+    static InProcessServe launch(int port, Map<String, String> env, String... flags) {
+        List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port));
+        args.addAll(List.of(flags));
+        return launch(port, env, args, HTTP, "http");
     }
 
     private static InProcessServe launch(int port, Map<String, String> env, List<String> serveArgs, HttpClient http, String scheme) {
@@ -119,13 +128,11 @@ final class InProcessServe implements AutoCloseable {
 
     /** Polls {@code GET path} until it answers {@code status}; the failure shows the last body. */
     void awaitStatus(String path, int status, Duration timeout) throws Exception {
-        StringBuilder last = new StringBuilder();
-        Eventually.until(path + " on " + address() + " to answer " + status, timeout, () -> {
-            HttpResponse<String> r = get(path);
-            last.setLength(0);
-            last.append("(last: ").append(r.statusCode()).append(' ').append(r.body().strip()).append(')');
-            return r.statusCode() == status;
-        }, last::toString);
+        await(path + " on " + address() + " to answer " + status).atMost(timeout).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> {
+                    HttpResponse<String> r = get(path);
+                    assertEquals(status, r.statusCode(), () -> "last body: " + r.body().strip());
+                });
     }
 
     /** One sample from {@code /metrics}, e.g. {@code mysql_agent_backup_in_progress}; empty when it is not listed. */

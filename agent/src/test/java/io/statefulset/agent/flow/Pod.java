@@ -1,8 +1,8 @@
 package io.statefulset.agent.flow;
 
 import io.statefulset.agent.cli.Main;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,7 +43,7 @@ final class Pod {
         Files.writeString(configMap.resolve("replica.cnf"), REPLICA_CNF);
     }
 
-    static Pod create(String hostname, MariaDbExtension servers) throws Exception {
+    static Pod create(String hostname, DatabaseServerExtension servers) throws Exception {
         return new Pod(hostname, servers.tempDir(hostname + "-"));
     }
 
@@ -71,7 +71,7 @@ final class Pod {
     }
 
     /** mariadbd on the data dir, with every {@code [mysqld]} option init left in conf.d (server-id, report_host, role). */
-    MariaDb startMysqld(MariaDbExtension servers) throws Exception {
+    DatabaseServer startMysqld(DatabaseServerExtension servers) throws Exception {
         List<String> options = mysqldOptions();
         int serverId = options.stream().filter(o -> o.startsWith("--server-id=")).map(o -> Integer.parseInt(o.substring(12)))
                 .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("init wrote no server-id to " + conf));
@@ -107,12 +107,12 @@ final class Pod {
      * {@code agent serve} for this pod: the local mysqld, this data dir, replication from {@code sourcePort} on
      * 127.0.0.1 (a replica; the primary ignores it).
      */
-    InProcessServe serve(MariaDb local, int sourcePort, String... flags) throws Exception {
+    InProcessServe serve(DatabaseServer local, int sourcePort, String... flags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--hostname", hostname, "--mysql-port", Integer.toString(local.port()),
                 "--data-dir", data.toString(), "--source-host", "127.0.0.1", "--source-port", Integer.toString(sourcePort),
                 "--mysql-wait", "30s"));
         args.addAll(List.of(flags));
-        return InProcessServe.start(MariaDb.freePort(), env(), args.toArray(String[]::new));
+        return InProcessServe.start(DatabaseServer.freePort(), env(), args.toArray(String[]::new));
     }
 
     /** Top-level names in the data dir, sorted. */

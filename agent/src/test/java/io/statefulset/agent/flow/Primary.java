@@ -1,7 +1,7 @@
 package io.statefulset.agent.flow;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,11 +13,11 @@ import java.util.List;
  */
 final class Primary implements AutoCloseable {
     final Path base;
-    final MariaDb db;
+    final DatabaseServer db;
     final Pod pod;
     InProcessServe serve;
 
-    private Primary(Path base, MariaDb db, Pod pod) {
+    private Primary(Path base, DatabaseServer db, Pod pod) {
         this.base = base;
         this.db = db;
         this.pod = pod;
@@ -41,18 +41,15 @@ final class Primary implements AutoCloseable {
 
     /** A seeded primary whose mariadbd also gets {@code mysqldArgs} (they win over the test defaults). */
     static Primary startWithoutServe(int rows, String... mysqldArgs) throws Exception {
-        if (!MariaDb.installed()) {
-            throw new IllegalStateException("mariadbd is not on PATH: run `apt-get install -y mariadb-server mariadb-backup`");
-        }
         Path base = Files.createTempDirectory("flow-primary-");
-        MariaDb db = null;
+        DatabaseServer db = null;
         try {
-            db = MariaDb.fresh(base, 100, mysqldArgs);
+            db = DatabaseServer.fresh(base, 100, mysqldArgs);
             AppTable.create(db, rows);
             return new Primary(base, db, Pod.create("mysql-0", base.resolve("pod")));
         } catch (Exception | Error e) {
             if (db != null) db.kill();
-            MariaDbExtension.deleteTree(base);
+            DatabaseServerExtension.deleteTree(base);
             throw e;
         }
     }
@@ -62,7 +59,7 @@ final class Primary implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--hostname", "mysql-0", "--mysql-port", Integer.toString(db.port()),
                 "--data-dir", db.dataDir().toString(), "--mysql-wait", "30s"));
         args.addAll(List.of(flags));
-        return InProcessServe.start(MariaDb.freePort(), pod.env(), args.toArray(String[]::new));
+        return InProcessServe.start(DatabaseServer.freePort(), pod.env(), args.toArray(String[]::new));
     }
 
     /** As {@link #startServe}, with TLS flags among {@code flags}; endpoints are asked over https with {@code client}. */
@@ -70,7 +67,7 @@ final class Primary implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--hostname", "mysql-0", "--mysql-port", Integer.toString(db.port()),
                 "--data-dir", db.dataDir().toString(), "--mysql-wait", "30s"));
         args.addAll(List.of(flags));
-        return InProcessServe.startTls(MariaDb.freePort(), pod.env(), client, args.toArray(String[]::new));
+        return InProcessServe.startTls(DatabaseServer.freePort(), pod.env(), client, args.toArray(String[]::new));
     }
 
     /** The {@code --donor} flag pointing at this primary's serve. */
@@ -84,7 +81,7 @@ final class Primary implements AutoCloseable {
             if (serve != null) serve.close();
         } finally {
             db.kill();
-            MariaDbExtension.deleteTree(base);
+            DatabaseServerExtension.deleteTree(base);
         }
     }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.replication.ReplicationMarker;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +27,7 @@ class ReplicaChainTest {
     static Primary primary;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -48,7 +48,7 @@ class ReplicaChainTest {
         assertEquals(Pod.REPLICA_CNF, Files.readString(pod1.conf.resolve("replica.cnf")));
         assertTrue(pod1.dataDirEntries().contains("xtrabackup_binlog_info"), pod1.dataDirEntries().toString());
 
-        MariaDb replica1 = pod1.startMysqld(servers);
+        DatabaseServer replica1 = pod1.startMysqld(servers);
         assertEquals("101", replica1.queryOne("SELECT @@server_id"), "mysqld runs with the server-id init wrote");
         assertEquals("mysql-1.mysql", replica1.queryOne("SELECT @@report_host"));
         assertEquals("1", replica1.queryOne("SELECT @@read_only"), "replica.cnf from the config map applies");
@@ -56,7 +56,7 @@ class ReplicaChainTest {
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve1 = pod1.serve(replica1, primary.db.port())) {
             serve1.awaitStatus("/readyz", 200, READY);
-            Eventually.logged(logs, "replication setup: CONFIGURED: GTID 0-100-", READY);
+            logs.awaitLine("replication setup: CONFIGURED: GTID 0-100-", READY);
             Map<String, String> status = AppTable.slaveStatus(replica1);
             assertEquals("Slave_Pos", status.get("Using_Gtid"), status.toString());
             assertEquals(String.valueOf(primary.db.port()), status.get("Master_Port"));
@@ -72,11 +72,11 @@ class ReplicaChainTest {
             assertTrue(slaveInfo.startsWith("SET GLOBAL gtid_slave_pos = '0-100-"), slaveInfo);
             assertTrue(slaveInfo.contains("CHANGE MASTER TO master_use_gtid = slave_pos"), slaveInfo);
 
-            MariaDb replica2 = pod2.startMysqld(servers);
+            DatabaseServer replica2 = pod2.startMysqld(servers);
             assertEquals("102", replica2.queryOne("SELECT @@server_id"));
             try (InProcessServe serve2 = pod2.serve(replica2, primary.db.port())) {
                 serve2.awaitStatus("/readyz", 200, READY);
-                Eventually.logged(logs, "from xtrabackup_slave_info", READY);
+                logs.awaitLine("from xtrabackup_slave_info", READY);
                 Map<String, String> status2 = AppTable.slaveStatus(replica2);
                 assertEquals("Slave_Pos", status2.get("Using_Gtid"), status2.toString());
                 assertEquals(String.valueOf(primary.db.port()), status2.get("Master_Port"),
@@ -94,7 +94,7 @@ class ReplicaChainTest {
     void filePositionChainFromAReplicaTheTutorialSetUp() throws Exception {
         Pod pod1 = Pod.create("mysql-1", servers);
         assertEquals(0, pod1.init(primary.donorFlag()).exitCode());
-        MariaDb replica1 = pod1.startMysqld(servers);
+        DatabaseServer replica1 = pod1.startMysqld(servers);
         // What the tutorial's bash sidecar runs on a fresh clone: the binlog coordinates, no GTID.
         String[] binlog = Files.readString(pod1.data.resolve("xtrabackup_binlog_info")).strip().split("\t");
         replica1.execute("CHANGE MASTER TO MASTER_LOG_FILE='" + binlog[0] + "', MASTER_LOG_POS=" + binlog[1]
@@ -104,7 +104,7 @@ class ReplicaChainTest {
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve1 = pod1.serve(replica1, primary.db.port())) {
             serve1.awaitStatus("/readyz", 200, READY);
-            Eventually.logged(logs, "replication setup: ALREADY_REPLICATING", READY);
+            logs.awaitLine("replication setup: ALREADY_REPLICATING", READY);
             assertEquals("No", AppTable.slaveStatus(replica1).get("Using_Gtid"), "a replica set up by someone else is left alone");
             AppTable.writeAndAwait(primary.db, 200_001, replica1);
 
@@ -114,10 +114,10 @@ class ReplicaChainTest {
             assertTrue(slaveInfo.startsWith("CHANGE MASTER TO MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS="), slaveInfo);
             assertFalse(slaveInfo.contains("gtid"), slaveInfo);
 
-            MariaDb replica2 = pod2.startMysqld(servers);
+            DatabaseServer replica2 = pod2.startMysqld(servers);
             try (InProcessServe serve2 = pod2.serve(replica2, primary.db.port())) {
                 serve2.awaitStatus("/readyz", 200, READY);
-                Eventually.logged(logs, "replication setup: CONFIGURED: binlog mysql-bin.000001:", READY);
+                logs.awaitLine("replication setup: CONFIGURED: binlog mysql-bin.000001:", READY);
                 Map<String, String> status2 = AppTable.slaveStatus(replica2);
                 assertEquals("No", status2.get("Using_Gtid"), status2.toString());
                 assertEquals(String.valueOf(primary.db.port()), status2.get("Master_Port"));
@@ -129,10 +129,10 @@ class ReplicaChainTest {
         }
     }
 
-    private static void assertSameData(MariaDb... replicas) throws Exception {
+    private static void assertSameData(DatabaseServer... replicas) throws Exception {
         String checksum = AppTable.checksum(primary.db);
         String fingerprint = AppTable.fingerprint(primary.db);
-        for (MariaDb r : replicas) {
+        for (DatabaseServer r : replicas) {
             assertEquals(checksum, AppTable.checksum(r), "CHECKSUM TABLE on port " + r.port());
             assertEquals(fingerprint, AppTable.fingerprint(r), "rows on port " + r.port());
         }

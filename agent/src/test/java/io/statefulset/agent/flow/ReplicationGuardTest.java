@@ -1,5 +1,6 @@
 package io.statefulset.agent.flow;
 
+import static org.awaitility.Awaitility.await;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,8 +10,8 @@ import io.statefulset.agent.replication.preflight.PreflightVerdict;
 import io.statefulset.agent.replication.setup.BackupToolClone;
 import io.statefulset.agent.replication.setup.ReplicaFixture;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.nio.file.Files;
@@ -28,9 +29,9 @@ class ReplicationGuardTest {
     static final Duration WAIT = Duration.ofSeconds(40);
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
-    private MariaDb primary;
+    private DatabaseServer primary;
     private Pod pod;
 
     /** The primary with rows, and pod mysql-1's data dir cloned from it (mysqld not started yet). */
@@ -42,13 +43,13 @@ class ReplicationGuardTest {
     }
 
     /** {@link #primaryAndClone()}, and mariadbd started on the clone. */
-    private MariaDb clonedReplica() throws Exception {
+    private DatabaseServer clonedReplica() throws Exception {
         primaryAndClone();
         return servers.startOn(pod.data, 101);
     }
 
     /** serve for the replica, once its /readyz answers 200. */
-    private InProcessServe readyServe(MariaDb replica, String... flags) throws Exception {
+    private InProcessServe readyServe(DatabaseServer replica, String... flags) throws Exception {
         InProcessServe serve = pod.serve(replica, primary.port(), flags);
         try {
             serve.awaitStatus("/readyz", 200, WAIT);
@@ -70,12 +71,12 @@ class ReplicationGuardTest {
                 "INSERT INTO app.messages VALUES (101, 'after the clone')");
         ReplicaFixture.purgeBinlogsBefore(primary, "mysql-bin.000003");
         String oldestStart = primary.queryOne("SELECT BINLOG_GTID_POS('mysql-bin.000003', 4)");
-        MariaDb replica = servers.startOn(pod.data, 101);
+        DatabaseServer replica = servers.startOn(pod.data, 101);
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
             String refusal = "replication setup: REFUSED: replication not started: the source " + source()
                     + " has purged binlogs this replica needs: domain 0: the replica is at 0-100-";
-            Eventually.logged(logs, refusal, WAIT);
+            logs.awaitLine(refusal, WAIT);
             assertTrue(logs.text().contains("the source's binlogs start after " + oldestStart + " (oldest binlog mysql-bin.000003"),
                     logs.text());
             assertTrue(logs.text().contains(PreflightVerdict.reclone(pod.data)), logs.text());
@@ -104,9 +105,9 @@ class ReplicationGuardTest {
             // The row after the clone lives in binlog 2 only; binlog 3 starts after it.
             mysql0.db.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (1000, 'after the clone')", "FLUSH BINARY LOGS");
             ReplicaFixture.purgeBinlogsBefore(mysql0.db, "mysql-bin.000003");
-            MariaDb replica = pod1.startMysqld(servers);
+            DatabaseServer replica = pod1.startMysqld(servers);
             try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod1.serve(replica, mysql0.db.port())) {
-                Eventually.logged(logs, "replication setup: REFUSED: ", WAIT);
+                logs.awaitLine("replication setup: REFUSED: ", WAIT);
                 assertEquals(503, serve.get("/readyz").statusCode());
             }
             // What the line says to do: the marker file, then the pod restarts (init, mysqld, serve).
@@ -114,10 +115,10 @@ class ReplicationGuardTest {
             replica.stop();
             Pod.Result again = pod1.init(mysql0.donorFlag());
             assertEquals(0, again.exitCode(), again.err());
-            MariaDb recloned = pod1.startMysqld(servers);
+            DatabaseServer recloned = pod1.startMysqld(servers);
             try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod1.serve(recloned, mysql0.db.port())) {
                 serve.awaitStatus("/readyz", 200, WAIT);
-                Eventually.logged(logs, "position check passed: ", WAIT);
+                logs.awaitLine("position check passed: ", WAIT);
                 assertEquals("1", recloned.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = 1000"));
                 AppTable.writeAndAwait(mysql0.db, 1001, recloned);
             }
@@ -126,9 +127,9 @@ class ReplicationGuardTest {
 
     @Test
     void anErrantTransactionOnTheReplicaIsRefusedOnTheNextStart() throws Exception {
-        MariaDb replica = clonedReplica();
+        DatabaseServer replica = clonedReplica();
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
-            Eventually.logged(logs, "position check passed: the source " + source() + " still has every binlog after '0-100-", WAIT);
+            logs.awaitLine("position check passed: the source " + source() + " still has every binlog after '0-100-", WAIT);
             AppTable.writeAndAwait(primary, 200, replica);
         }
         // Someone writes on the replica: its binlog now holds a GTID with the replica's server id.
@@ -139,7 +140,7 @@ class ReplicationGuardTest {
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
             String refusal = "replication setup: REFUSED: replication not started: this replica has GTIDs the source " + source()
                     + " never had: '" + errant + "'";
-            Eventually.logged(logs, refusal, WAIT);
+            logs.awaitLine(refusal, WAIT);
             HttpResponse<String> ready = serve.get("/readyz");
             assertEquals(503, ready.statusCode());
             assertTrue(ready.body().contains("this replica has GTIDs the source " + source() + " never had: '" + errant + "'"),
@@ -153,9 +154,9 @@ class ReplicationGuardTest {
 
     @Test
     void theSourceStoppedAndStartedMakesLagUnknownAndBack() throws Exception {
-        MariaDb replica = clonedReplica();
+        DatabaseServer replica = clonedReplica();
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
-            Eventually.logged(logs, "now ready: replica, IO and SQL threads running", WAIT);
+            logs.awaitLine("now ready: replica, IO and SQL threads running", WAIT);
             assertEquals(0.0, serve.metric("mysql_agent_replication_lag_seconds").orElseThrow());
 
             primary.stop();
@@ -164,19 +165,18 @@ class ReplicationGuardTest {
             assertTrue(ready.body().startsWith("not ready: replication lag is unknown: the IO thread is connecting to the source"),
                     ready.body());
             assertTrue(Double.isNaN(serve.metric("mysql_agent_replication_lag_seconds").orElseThrow()), "unknown lag is NaN, not 0");
-            Eventually.logged(logs, "now not ready: replication lag is unknown: the IO thread is connecting", WAIT);
-            Eventually.until("an IO error number in the metrics", WAIT,
-                    () -> serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow() > 0);
+            logs.awaitLine("now not ready: replication lag is unknown: the IO thread is connecting", WAIT);
+            await("an IO error number in the metrics").atMost(WAIT).ignoreExceptionsInstanceOf(Exception.class).until(() -> serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow() > 0);
             int errno = (int) serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow();
-            Eventually.logged(logs, "replication IO thread error " + errno + " started (IO thread Connecting)", WAIT);
+            logs.awaitLine("replication IO thread error " + errno + " started (IO thread Connecting)", WAIT);
             assertTrue(ready.body().contains("error " + errno) || serve.get("/readyz").body().contains("error " + errno),
                     "the server's own error number in /readyz");
             assertEquals(1.0, serve.metric("mysql_agent_replication_errors_total{thread=\"io\"}").orElseThrow());
 
             primary.start();
             serve.awaitStatus("/readyz", 200, WAIT);
-            Eventually.logged(logs, "replication IO thread error " + errno + " cleared after", WAIT);
-            Eventually.logged(logs, "now ready: replica, IO and SQL threads running", WAIT);
+            logs.awaitLine("replication IO thread error " + errno + " cleared after", WAIT);
+            logs.awaitLine("now ready: replica, IO and SQL threads running", WAIT);
             AppTable.writeAndAwait(primary, 300, replica);
             assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
             String text = logs.text();
@@ -190,17 +190,17 @@ class ReplicationGuardTest {
     void aSourceThatIsDownWhenServeStartsIsWaitedForBeforeAnythingStarts() throws Exception {
         primaryAndClone();
         primary.stop();
-        MariaDb replica = servers.startOn(pod.data, 101);
+        DatabaseServer replica = servers.startOn(pod.data, 101);
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
             String waiting = "replication start checks wait for the source " + source() + " (as root): ";
-            Eventually.logged(logs, waiting, WAIT);
+            logs.awaitLine(waiting, WAIT);
             serve.awaitStatus("/readyz", 503, WAIT);
-            Eventually.until("/readyz to name the wait", WAIT, () -> serve.get("/readyz").body().startsWith("not ready: " + waiting));
+            await("/readyz to name the wait").atMost(WAIT).ignoreExceptionsInstanceOf(Exception.class).until(() -> serve.get("/readyz").body().startsWith("not ready: " + waiting));
             assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
             assertEquals("No", AppTable.slaveStatus(replica).get("Slave_IO_Running"), "nothing started before the check");
 
             primary.start();
-            Eventually.logged(logs, "source " + source() + " answered after ", WAIT);
+            logs.awaitLine("source " + source() + " answered after ", WAIT);
             serve.awaitStatus("/readyz", 200, WAIT);
             assertEquals(0.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
             AppTable.writeAndAwait(primary, 500, replica);
@@ -210,7 +210,7 @@ class ReplicationGuardTest {
 
     @Test
     void theSqlThreadStoppedByADuplicateKeyIsReportedWithTheServersError() throws Exception {
-        MariaDb replica = clonedReplica();
+        DatabaseServer replica = clonedReplica();
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
             replica.execute("INSERT INTO app.messages VALUES (61, 'written on the replica')");
             primary.execute("INSERT INTO app.messages VALUES (61, 'written on the primary')");
@@ -223,12 +223,12 @@ class ReplicationGuardTest {
             assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
             String info = metricLine(serve, "mysql_agent_replication_last_error_info{");
             assertTrue(info.contains("errno=\"1062\"") && info.contains("thread=\"sql\"") && info.contains("Duplicate entry"), info);
-            Eventually.logged(logs, "replication SQL thread error 1062 started (SQL thread No): ", WAIT);
+            logs.awaitLine("replication SQL thread error 1062 started (SQL thread No): ", WAIT);
 
             // The operator's fix: remove the conflicting row on the replica and start the SQL thread again.
             replica.execute("SET SESSION sql_log_bin = 0", "DELETE FROM app.messages WHERE id = 61", "START SLAVE SQL_THREAD");
             serve.awaitStatus("/readyz", 200, WAIT);
-            Eventually.logged(logs, "replication SQL thread error 1062 cleared after", WAIT);
+            logs.awaitLine("replication SQL thread error 1062 cleared after", WAIT);
             assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
             assertEquals("", metricLine(serve, "mysql_agent_replication_last_error_info{"), "no error, no info series");
             assertEquals("written on the primary", replica.queryOne("SELECT message FROM app.messages WHERE id = 61"));
@@ -241,9 +241,9 @@ class ReplicationGuardTest {
 
     @Test
     void aLaggingReplicaIsNotReadyUntilItCatchesUp() throws Exception {
-        MariaDb replica = clonedReplica();
+        DatabaseServer replica = clonedReplica();
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica, "--max-lag", "2s")) {
-            Eventually.logged(logs, "now ready: replica", WAIT);
+            logs.awaitLine("now ready: replica", WAIT);
             // A table lock held on the replica: the SQL thread waits for it, the row's event ages.
             try (Connection lock = replica.connect(); Statement s = lock.createStatement()) {
                 s.execute("LOCK TABLES app.messages WRITE");
@@ -253,12 +253,13 @@ class ReplicationGuardTest {
                 assertTrue(body.matches("not ready: replica is \\d+ s behind the source \\(max 2 s, --max-lag\\)\\n"), body);
                 assertTrue(serve.metric("mysql_agent_replication_lag_seconds").orElseThrow() > 2.0);
                 assertEquals(1.0, serve.metric("mysql_agent_replication_sql_running").orElseThrow(), "lagging, not broken");
-                Eventually.logged(logs, "now not ready: replica is ", WAIT);
+                logs.awaitLine("now not ready: replica is ", WAIT);
                 s.execute("UNLOCK TABLES");
             }
             serve.awaitStatus("/readyz", 200, WAIT);
             assertEquals("1", replica.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = 400"));
-            Eventually.until("readiness back, logged once", WAIT, () -> logs.count("now ready: replica") == 2, logs::text);
+            await("readiness back, logged once").atMost(WAIT).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(logs.count("now ready: replica") == 2, logs::text));
             assertEquals(1, logs.count("now not ready: "), logs.text());
         }
     }

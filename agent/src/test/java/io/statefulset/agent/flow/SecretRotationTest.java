@@ -1,11 +1,13 @@
 package io.statefulset.agent.flow;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.PausedDownload;
 import io.statefulset.agent.testing.SecretVolume;
 import java.net.URI;
@@ -27,7 +29,7 @@ class SecretRotationTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @Test
     void aRotatedTokenIsRequiredAfterTheGraceAndABackupStartedWithTheOldOneFinishes() throws Exception {
@@ -44,9 +46,8 @@ class SecretRotationTest {
 
                 volume.update(Map.of("token", bytes(NEW)));
                 // 503 means the token passed and the one slot is busy; 401 means the token was refused.
-                Eventually.until("the new token to be accepted", Duration.ofSeconds(30), () -> backup(serve, NEW) == 503);
-                Eventually.until("the old token to be refused after the grace period", Duration.ofSeconds(30),
-                        () -> backup(serve, OLD) == 401);
+                await("the new token to be accepted").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> backup(serve, NEW) == 503);
+                await("the old token to be refused after the grace period").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> backup(serve, OLD) == 401);
                 assertEquals(503, backup(serve, NEW));
                 assertEquals(1.0, serve.metric("mysql_agent_backup_in_progress").orElseThrow(), "the first backup still runs");
 
@@ -76,8 +77,7 @@ class SecretRotationTest {
 
             primary.db.execute("ALTER USER 'agent'@'127.0.0.1' IDENTIFIED BY 'second-pw'");
             volume.update(Map.of("password", bytes("second-pw")));
-            Eventually.until("serve to load the new password", Duration.ofSeconds(30),
-                    () -> serve.metric("mysql_agent_secret_loaded_timestamp_seconds{secret=\"mysql-password\"}").orElseThrow() > loaded);
+            await("serve to load the new password").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> serve.metric("mysql_agent_secret_loaded_timestamp_seconds{secret=\"mysql-password\"}").orElseThrow() > loaded);
 
             assertEquals(200, curlBackup(serve, null), "the next backup's defaults file holds the new password");
             serve.awaitStatus("/readyz", 200, Duration.ofSeconds(30));
@@ -102,13 +102,13 @@ class SecretRotationTest {
         Path work = Files.createTempDirectory("rotation-curl-");
         try {
             String auth = token == null ? "" : " -H 'Authorization: Bearer " + token + "'";
-            ShellPipeline.succeed("curl -sS -D " + work.resolve("headers") + auth + " -o /dev/null http://" + serve.address() + "/backup",
-                    work.resolve("curl.log"));
+            ExternalCommand.succeed(ExternalCommand.bash("curl -sS -D " + work.resolve("headers") + auth + " -o /dev/null http://"
+                    + serve.address() + "/backup"), work.resolve("curl.log"));
             String headers = Files.readString(work.resolve("headers"));
             if (!headers.contains("X-Backup-Status: success")) throw new AssertionError(headers);
             return Integer.parseInt(headers.lines().findFirst().orElseThrow().split(" ")[1]);
         } finally {
-            MariaDbExtension.deleteTree(work);
+            DatabaseServerExtension.deleteTree(work);
         }
     }
 }

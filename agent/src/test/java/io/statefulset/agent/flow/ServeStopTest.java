@@ -1,13 +1,14 @@
 package io.statefulset.agent.flow;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.cli.Main;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +37,7 @@ class ServeStopTest {
     static Path tool;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -57,8 +58,7 @@ class ServeStopTest {
             CompletableFuture<Pod.Result> init = new CompletableFuture<>();
             Thread initThread = new Thread(() -> init.complete(pod.init("--donor", stalling.address())), "init-mysql-1");
             initThread.start();
-            Eventually.until("the backup to be streaming", Duration.ofSeconds(60),
-                    () -> stalling.metric("mysql_agent_backup_bytes_total").orElse(0) >= StalledBackupTool.BYTES_BEFORE_STALL);
+            await("the backup to be streaming").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> stalling.metric("mysql_agent_backup_bytes_total").orElse(0) >= StalledBackupTool.BYTES_BEFORE_STALL);
             List<ProcessHandle> backupTree = StalledBackupTool.runningUnder(ProcessHandle.current(), tool);
             assertFalse(backupTree.isEmpty(), "the backup tool runs");
 
@@ -68,15 +68,15 @@ class ServeStopTest {
             assertTrue(logs.text().contains("donor " + stalling.address() + " reported its backup failed: donor shutting down"),
                     logs.text());
             assertEquals(List.of(), pod.dataDirEntries(), "no mysql/, no staging: nothing that looks initialised");
-            Eventually.until("the backup's processes to be gone", Duration.ofSeconds(10),
-                    () -> backupTree.stream().noneMatch(ProcessHandle::isAlive), backupTree::toString);
+            await("the backup's processes to be gone").atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(backupTree.stream().noneMatch(ProcessHandle::isAlive), backupTree::toString));
             assertEquals(List.of(), entries(primary.pod.tmp), "the backup's scratch dir is deleted");
         }
 
         try (InProcessServe restarted = primary.startServe()) {
             Pod.Result rerun = pod.init("--donor", restarted.address());
             assertEquals(0, rerun.exitCode(), rerun.err());
-            MariaDb replica = pod.startMysqld(servers);
+            DatabaseServer replica = pod.startMysqld(servers);
             assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(replica));
         }
     }
@@ -85,15 +85,14 @@ class ServeStopTest {
     void aServeProcessThatGetsSigtermDuringABackupTellsItsClientAndExitsZero() throws Exception {
         Path work = servers.tempDir("sigterm-");
         Path tmp = Files.createDirectories(work.resolve("tmp"));
-        int port = MariaDb.freePort();
+        int port = DatabaseServer.freePort();
         Process serve = serveProcess(port, work.resolve("serve.log"), tmp);
         try {
             awaitHealthy(serve, port, work.resolve("serve.log"));
             Path headers = work.resolve("headers.txt");
             Process curl = new ProcessBuilder("curl", "-sS", "-D", headers.toString(), "-o", work.resolve("body").toString(),
                     "http://127.0.0.1:" + port + "/backup").redirectErrorStream(true).redirectOutput(work.resolve("curl.log").toFile()).start();
-            Eventually.until("the backup to be streaming", Duration.ofSeconds(60),
-                    () -> bytesSent(port) >= StalledBackupTool.BYTES_BEFORE_STALL);
+            await("the backup to be streaming").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> bytesSent(port) >= StalledBackupTool.BYTES_BEFORE_STALL);
             List<ProcessHandle> backupTree = StalledBackupTool.runningUnder(serve.toHandle(), tool);
             assertFalse(backupTree.isEmpty(), "the backup tool runs");
 
@@ -105,8 +104,8 @@ class ServeStopTest {
             assertTrue(trailers.contains("X-Backup-Status: failed"), trailers);
             assertTrue(trailers.contains("X-Backup-Error: donor shutting down"), trailers);
             assertTrue(trailers.contains("X-Backup-Bytes: " + Files.size(work.resolve("body"))), trailers);
-            Eventually.until("the backup's processes to be gone", Duration.ofSeconds(10),
-                    () -> backupTree.stream().noneMatch(ProcessHandle::isAlive), backupTree::toString);
+            await("the backup's processes to be gone").atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(backupTree.stream().noneMatch(ProcessHandle::isAlive), backupTree::toString));
             assertEquals(List.of(), entries(tmp), "the backup's scratch dir is deleted");
             assertTrue(Files.readString(work.resolve("serve.log")).contains("stopped listening"));
         } finally {
@@ -138,7 +137,7 @@ class ServeStopTest {
     }
 
     private static void awaitHealthy(Process serve, int port, Path log) throws Exception {
-        Eventually.until("the serve process to answer /healthz with 200", Duration.ofSeconds(60), () -> {
+        await("the serve process to answer /healthz with 200").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> {
             if (!serve.isAlive()) throw new AssertionError("serve exited " + serve.exitValue() + ": " + Files.readString(log));
             return get(port, "/healthz").statusCode() == 200;
         });

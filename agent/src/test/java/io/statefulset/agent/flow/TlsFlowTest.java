@@ -1,12 +1,13 @@
 package io.statefulset.agent.flow;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.PausedDownload;
 import io.statefulset.agent.testing.SecretVolume;
 import io.statefulset.agent.testing.TestPki;
@@ -40,7 +41,7 @@ class TlsFlowTest {
     static Primary primary;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -60,7 +61,7 @@ class TlsFlowTest {
     @AfterAll
     static void stopPrimary() throws Exception {
         if (primary != null) primary.close();
-        if (dir != null) MariaDbExtension.deleteTree(dir);
+        if (dir != null) DatabaseServerExtension.deleteTree(dir);
     }
 
     private String donor() {
@@ -77,7 +78,7 @@ class TlsFlowTest {
             assertEquals(0, r.exitCode(), logs.text());
             assertFalse(logs.text().contains(TOKEN));
         }
-        MariaDb replica = pod.startMysqld(servers);
+        DatabaseServer replica = pod.startMysqld(servers);
         assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(replica));
     }
 
@@ -142,15 +143,13 @@ class TlsFlowTest {
              PausedDownload running = PausedDownload.start(client(), "localhost", primary.serve.port(), "Authorization: Bearer " + TOKEN)) {
             assertEquals("HTTP/1.1 200 OK", running.statusLine());
             serverVolume.update(renewed.secretFiles());
-            Eventually.until("new connections to present the renewed certificate", Duration.ofSeconds(30),
-                    () -> presented().getSerialNumber().equals(renewed.cert().getSerialNumber()));
+            await("new connections to present the renewed certificate").atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> presented().getSerialNumber().equals(renewed.cert().getSerialNumber()));
             assertEquals(1.0, primary.serve.metric("mysql_agent_backup_in_progress").orElseThrow(), "the backup still runs");
             PausedDownload.Finished done = running.finish();
             assertTrue(done.succeeded(), done.toString());
             assertTrue(logs.text().contains("TLS certificate reloaded"), logs.text());
         }
-        Eventually.until("the backup to be counted", Duration.ofSeconds(10),
-                () -> primary.serve.metric("mysql_agent_backups_total{status=\"success\"}").orElseThrow() == succeeded + 1);
+        await("the backup to be counted").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> primary.serve.metric("mysql_agent_backups_total{status=\"success\"}").orElseThrow() == succeeded + 1);
     }
 
     private static javax.net.ssl.SSLContext trustOnly() throws Exception {

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +23,7 @@ class TokenFlowTest {
     static Primary primary;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -36,7 +37,7 @@ class TokenFlowTest {
     @AfterAll
     static void stopPrimary() throws Exception {
         if (primary != null) primary.close();
-        MariaDbExtension.deleteTree(tokenDir);
+        DatabaseServerExtension.deleteTree(tokenDir);
     }
 
     @Test
@@ -59,7 +60,7 @@ class TokenFlowTest {
             assertFalse(logs.text().contains("not-the-t0ken"), "nor a wrong one");
         }
         assertTrue(pod.dataDirEntries().contains("mysql"), pod.dataDirEntries().toString());
-        MariaDb replica = pod.startMysqld(servers);
+        DatabaseServer replica = pod.startMysqld(servers);
         assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(replica));
         assertEquals(backupsBefore + 1, primary.serve.backupsFinished());
     }
@@ -70,13 +71,13 @@ class TokenFlowTest {
         Path work = servers.tempDir("curl-clone-");
         Path target = Files.createDirectories(work.resolve("data"));
         Path headers = work.resolve("headers.txt");
-        ShellPipeline.succeed("curl -sS --fail -D " + headers + " -H \"Authorization: Bearer $(cat " + tokenDir.resolve("token")
-                + ")\" http://" + primary.serve.address() + "/backup | mbstream -x -C " + target, work.resolve("curl.log"));
+        ExternalCommand.succeed(ExternalCommand.bash("curl -sS --fail -D " + headers + " -H \"Authorization: Bearer $(cat " + tokenDir.resolve("token")
+                + ")\" http://" + primary.serve.address() + "/backup | mbstream -x -C " + target), work.resolve("curl.log"));
         String received = Files.readString(headers);
         assertTrue(received.contains("X-Backup-Status: success"), received);
-        ShellPipeline.prepare(target, Files.createDirectories(work.resolve("tmp")), work.resolve("prepare.log"));
+        ExternalCommand.succeed(List.of("mariadb-backup", "--prepare", "--target-dir=" + target, "--tmpdir=" + Files.createDirectories(work.resolve("tmp"))), work.resolve("prepare.log"));
 
-        MariaDb copy = servers.startOn(target, 150);
+        DatabaseServer copy = servers.startOn(target, 150);
         assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(copy));
         assertEquals(AppTable.checksum(primary.db), AppTable.checksum(copy));
     }

@@ -3,9 +3,11 @@ package io.statefulset.agent.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import io.statefulset.agent.testing.ExternalCommand;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.NcatLegacyDonor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +28,7 @@ class TutorialInteropTest {
     static Primary primary;
 
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @BeforeAll
     static void startPrimary() throws Exception {
@@ -43,17 +45,17 @@ class TutorialInteropTest {
         Pod pod = Pod.create("mysql-1", servers);
         // clone-mysql, as the tutorial writes it (mbstream being MariaDB's xbstream): no request, no token.
         try (LogCapture logs = LogCapture.start()) {
-            ShellPipeline.succeed("ncat --recv-only 127.0.0.1 " + primary.serve.port() + " | mbstream -x -C " + pod.data,
+            ExternalCommand.succeed(ExternalCommand.bash("ncat --recv-only 127.0.0.1 " + primary.serve.port() + " | mbstream -x -C " + pod.data),
                     pod.base.resolve("ncat.log"));
             assertTrue(logs.text().contains("(raw) succeeded"), "the primary's serve sent the raw stream: " + logs.text());
         }
-        ShellPipeline.prepare(pod.data, pod.tmp, pod.base.resolve("prepare.log"));
+        ExternalCommand.succeed(List.of("mariadb-backup", "--prepare", "--target-dir=" + pod.data, "--tmpdir=" + pod.tmp), pod.base.resolve("prepare.log"));
         assertTrue(pod.dataDirEntries().contains("xtrabackup_binlog_info"), pod.dataDirEntries().toString());
 
-        MariaDb replica = servers.startOn(pod.data, 101);
+        DatabaseServer replica = servers.startOn(pod.data, 101);
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.db.port())) {
             serve.awaitStatus("/readyz", 200, READY);
-            Eventually.logged(logs, "replication setup: CONFIGURED: GTID 0-100-", READY);
+            logs.awaitLine("replication setup: CONFIGURED: GTID 0-100-", READY);
             AppTable.writeAndAwait(primary.db, 300_001, replica);
             assertEquals(AppTable.checksum(primary.db), AppTable.checksum(replica));
         }
@@ -71,12 +73,12 @@ class TutorialInteropTest {
         String binlogInfo = Files.readString(pod.data.resolve("xtrabackup_binlog_info"));
         assertEquals(3, binlogInfo.strip().split("\t").length, "MariaDB's three fields, which broke the tutorial's regex: " + binlogInfo);
 
-        MariaDb replica = pod.startMysqld(servers);
+        DatabaseServer replica = pod.startMysqld(servers);
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.db.port())) {
             serve.awaitStatus("/readyz", 200, READY);
             String configured = "replication setup: CONFIGURED: GTID " + binlogInfo.strip().split("\t")[2]
                     + " from xtrabackup_binlog_info";
-            Eventually.logged(logs, configured, READY);
+            logs.awaitLine(configured, READY);
             Map<String, String> status = AppTable.slaveStatus(replica);
             assertEquals(String.valueOf(primary.db.port()), status.get("Master_Port"), status.toString());
             AppTable.writeAndAwait(primary.db, 300_002, replica);

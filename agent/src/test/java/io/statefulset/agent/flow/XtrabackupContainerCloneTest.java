@@ -1,5 +1,6 @@
 package io.statefulset.agent.flow;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,11 +140,10 @@ class XtrabackupContainerCloneTest {
 
                         execute(primaryDs, "INSERT INTO app.messages VALUES (4, 'written after the clone')");
                         JdbcMysqlProbe probe = new JdbcMysqlProbe(replicaDs, replicaDataDir, Duration.ofSeconds(5));
-                        Eventually.until("row 4 on the replica", ARRIVAL, () -> count(replicaDs) == ROWS_BEFORE_BACKUP + 1,
-                                () -> "(replica status: " + probe.replicaState() + ")");
-                        Eventually.until("the replica's IO and SQL threads running", ARRIVAL,
-                                () -> probe.replicaState().filter(ReplicaState::running).isPresent(),
-                                () -> "(replica status: " + probe.replicaState() + ")");
+                        await("row 4 on the replica").atMost(ARRIVAL).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(count(replicaDs) == ROWS_BEFORE_BACKUP + 1, () -> "(replica status: " + probe.replicaState() + ")"));
+                        await("the replica's IO and SQL threads running").atMost(ARRIVAL).ignoreExceptionsInstanceOf(Exception.class)
+                .untilAsserted(() -> assertTrue(probe.replicaState().filter(ReplicaState::running).isPresent(), () -> "(replica status: " + probe.replicaState() + ")"));
                         assertTrue(probe.replicationConfigured(), "marker in " + replicaDataDir);
                         SetupOutcome again = new ReplicationSetup(settings, replicaDs).run();
                         assertEquals(SetupOutcome.Kind.ALREADY_CONFIGURED, again.kind(), again.toString());

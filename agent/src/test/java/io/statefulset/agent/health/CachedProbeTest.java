@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,16 +13,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The cache is what keeps kubelet and Prometheus from hammering mysqld: counted on the server itself. */
 class CachedProbeTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
-    private static long slaveStatusQueries(MariaDb db) {
+    private static long slaveStatusQueries(DatabaseServer db) {
         return Long.parseLong(db.queryOne("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
                 + " WHERE VARIABLE_NAME = 'COM_SHOW_SLAVE_STATUS'"));
     }
 
     @Test
     void mysqldIsQueriedOncePerTtlHoweverOftenItIsAsked() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         CachedProbe cached = new CachedProbe(new JdbcTestProbe(db), Duration.ofMinutes(5));
         long before = slaveStatusQueries(db);
         for (int i = 0; i < 10; i++) assertTrue(cached.reading().alive());
@@ -36,7 +36,7 @@ class CachedProbeTest {
 
     @Test
     void aStoppedServerReadsAsNotAlive() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         CachedProbe probe = new CachedProbe(new JdbcTestProbe(db).configured(true), Duration.ZERO);
         assertTrue(probe.reading().alive());
         db.kill(); // only a dead port is needed: no clean InnoDB shutdown to wait for

@@ -1,6 +1,6 @@
 package io.statefulset.agent.health;
 
-import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.DatabaseServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * replication package). "Configured" is whatever the test says it is.
  */
 public final class JdbcTestProbe implements MysqlProbe {
-    private final MariaDb db;
+    private final DatabaseServer db;
     private final AtomicBoolean configured = new AtomicBoolean();
 
-    public JdbcTestProbe(MariaDb db) {
+    public JdbcTestProbe(DatabaseServer db) {
         this.db = db;
     }
 
@@ -44,6 +44,16 @@ public final class JdbcTestProbe implements MysqlProbe {
             return Optional.of(new ReplicaState(rs.getString("Slave_IO_Running"), rs.getString("Slave_SQL_Running"), lagSeconds,
                     new ThreadError(rs.getInt("Last_IO_Errno"), rs.getString("Last_IO_Error")),
                     new ThreadError(rs.getInt("Last_SQL_Errno"), rs.getString("Last_SQL_Error"))));
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<String> gtidPosition() {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_current_pos")) {
+            return rs.next() && !rs.getString(1).isEmpty() ? Optional.of(rs.getString(1)) : Optional.empty();
         } catch (SQLException e) {
             return Optional.empty();
         }

@@ -39,6 +39,11 @@ final class FakeRoutes implements BackupRoute {
             public boolean replicationConfigured() {
                 return false;
             }
+
+            @Override
+            public Optional<String> gtidPosition() {
+                return Optional.of("0-100-42");
+            }
         };
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CachedProbe probe = new CachedProbe(alive, Duration.ofMinutes(1));
@@ -54,6 +59,11 @@ final class FakeRoutes implements BackupRoute {
     @Override
     public void serveRaw(Channel channel) {
         rawClients.add(channel);
+    }
+
+    @Override
+    public boolean running() {
+        return !httpBackups.isEmpty() || !rawClients.isEmpty();
     }
 
     @Override

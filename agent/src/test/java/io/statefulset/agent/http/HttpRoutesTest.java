@@ -11,10 +11,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.statefulset.agent.common.protocol.PeerStatus;
 import io.statefulset.agent.health.HealthEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,10 +65,22 @@ class HttpRoutesTest {
     @Test
     void anUnknownPathIs404NamingTheEndpointsAndKeepsTheConnection() {
         EmbeddedChannel ch = server();
-        String reply = ask(ch, get("/status"));
+        String reply = ask(ch, get("/state"));
         assertTrue(reply.startsWith("HTTP/1.1 404 Not Found\r\n"), reply);
-        assertTrue(reply.endsWith("no such endpoint: /status (try /backup, /healthz, /readyz, /metrics)\n"), reply);
+        assertTrue(reply.endsWith("no such endpoint: /state (try /backup, /healthz, /readyz, /status, /metrics)\n"), reply);
         assertTrue(ch.isOpen(), "HTTP/1.1 keep-alive is honoured");
+    }
+
+    @Test
+    void statusTellsPeersTheRoleTheGtidPositionAndWhetherABackupRuns() {
+        String idle = ask(server(), get("/status"));
+        assertTrue(idle.startsWith("HTTP/1.1 200 OK\r\n"), idle);
+        PeerStatus before = PeerStatus.parse(idle.substring(idle.indexOf("\r\n\r\n") + 4)).orElseThrow();
+        assertEquals(new PeerStatus(PeerStatus.PRIMARY, true, false, OptionalLong.empty(), "0-100-42", false), before);
+
+        ask(server(), get("/backup"));
+        String busy = ask(server(), get("/status"));
+        assertTrue(busy.contains("\r\n\r\nrole=primary\n") && busy.contains("\nbackup_running=yes\n"), busy);
     }
 
     @Test

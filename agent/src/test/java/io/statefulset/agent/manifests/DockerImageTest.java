@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.testing.ExternalCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,10 +81,9 @@ class DockerImageTest {
                 "Debian 12 (bookworm) ships mariadb-backup 10.11, the series of mariadb:10.11");
         Path dpkgQuery = Path.of("/usr/bin/dpkg-query");
         assumeTrue(Files.isExecutable(dpkgQuery), "not a Debian machine: the package's file list cannot be read");
-        Process p = new ProcessBuilder(dpkgQuery.toString(), "-L", "mariadb-backup").redirectErrorStream(true).start();
-        String files = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), "mariadb-backup is not installed here (bin/setup-deps installs it): " + files);
+        ExternalCommand dpkg = ExternalCommand.run(Path.of("."), List.of(dpkgQuery.toString(), "-L", "mariadb-backup"));
+        String files = dpkg.output();
+        assertEquals(0, dpkg.exitCode(), "mariadb-backup is not installed here (bin/setup-deps installs it): " + files);
         assertTrue(files.lines().anyMatch(f -> f.equals("/usr/bin/mariadb-backup")), files);
     }
 
@@ -125,10 +123,8 @@ class DockerImageTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(entrypoint.subList(1, entrypoint.indexOf("-jar")));
         command.add("-version");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -version did not finish");
-        assertEquals(0, p.exitValue(), command + "\n" + out);
+        ExternalCommand java = ExternalCommand.run(Path.of("."), command);
+        assertEquals(0, java.exitCode(), command + "\n" + java.output());
     }
 
     @Test

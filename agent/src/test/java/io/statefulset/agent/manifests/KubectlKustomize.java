@@ -1,5 +1,6 @@
 package io.statefulset.agent.manifests;
 
+import io.statefulset.agent.common.backuptool.ProgramPath;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +20,7 @@ final class KubectlKustomize implements ManifestRenderer {
     }
 
     static Optional<KubectlKustomize> onPath() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, "kubectl");
-            if (Files.isExecutable(candidate)) return Optional.of(new KubectlKustomize(candidate));
-        }
-        return Optional.empty();
+        return ProgramPath.find("kubectl", System.getenv()).map(KubectlKustomize::new);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.config.MysqldConfig;
 import io.statefulset.agent.common.identity.PodIdentity;
+import io.statefulset.agent.testing.ExternalCommand;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ class ServerConfigTest {
                 Integer.parseInt(init.value("server-id-offset")));
         Path myCnf = Files.writeString(dir.resolve("my.cnf"), "!includedir " + confD + "\n");
         Path out = dir.resolve("help.txt");
-        Process p = new ProcessBuilder(mariadbd(), "--defaults-file=" + myCnf, "--user=" + System.getProperty("user.name"),
+        Process p = new ProcessBuilder(ExternalCommand.program("mariadbd").toString(), "--defaults-file=" + myCnf, "--user=" + System.getProperty("user.name"),
                 "--datadir=" + dir, "--help", "--verbose").redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "mariadbd --help did not finish");
         String text = Files.readString(out, StandardCharsets.UTF_8);
@@ -118,11 +119,4 @@ class ServerConfigTest {
         return values;
     }
 
-    /** Debian installs mariadbd in /usr/sbin, which is not on every user's PATH. */
-    private static String mariadbd() {
-        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin";
-        Optional<Path> found = Stream.of(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, "mariadbd"))
-                .filter(Files::isExecutable).findFirst();
-        return found.orElseThrow(() -> new AssertionError("mariadbd not found: run bin/setup-deps")).toString();
-    }
 }

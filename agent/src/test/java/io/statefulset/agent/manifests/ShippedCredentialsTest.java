@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.charset.StandardCharsets;
+import java.util.List;
+import io.statefulset.agent.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,11 +23,9 @@ class ShippedCredentialsTest {
     void committedSecretValuesArePlaceholdersNeverEmpty() throws Exception {
         assumeTrue(Files.isDirectory(OverlayRenders.TREE.resolve(".git")) || Files.isRegularFile(OverlayRenders.TREE.resolve(".git")),
                 "not a git checkout: nothing is committed to check");
-        Process git = new ProcessBuilder("git", "show", "HEAD:" + FILE).directory(OverlayRenders.TREE.root().toFile())
-                .redirectErrorStream(true).start();
-        String text = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(git.waitFor(30, TimeUnit.SECONDS), "git show did not finish");
-        assertEquals(0, git.exitValue(), "git show HEAD:" + FILE + ": " + text);
+        ExternalCommand git = ExternalCommand.run(OverlayRenders.TREE.root(), List.of("git", "show", "HEAD:" + FILE));
+        String text = git.output();
+        assertEquals(0, git.exitCode(), "git show HEAD:" + FILE + ": " + text);
         Map<String, String> values = new TreeMap<>();
         text.lines().filter(l -> !l.isBlank() && !l.startsWith("#"))
                 .forEach(l -> values.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1)));

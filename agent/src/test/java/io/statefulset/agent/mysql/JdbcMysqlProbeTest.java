@@ -1,6 +1,5 @@
 package io.statefulset.agent.mysql;
 
-import io.statefulset.agent.replication.Await;
 import io.statefulset.agent.replication.setup.BackupToolClone;
 import io.statefulset.agent.replication.setup.PositioningPreference;
 import io.statefulset.agent.replication.setup.ReplicaFixture;
@@ -9,14 +8,15 @@ import static io.statefulset.agent.replication.setup.ReplicaFixture.assertRowArr
 import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.dataSource;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.setUp;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.health.ReplicaState;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,14 +25,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class JdbcMysqlProbeTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @Test
     void primaryAndReplicaAsTheHealthEndpointsSeeThem() throws Exception {
-        MariaDb primary = servers.start(100);
+        DatabaseServer primary = servers.start(100);
         createSchema(primary);
         Path dataDir = BackupToolClone.cloneFrom(primary, servers.tempDir("probe-").resolve("data"), false);
-        MariaDb replica = servers.startOn(dataDir, 101);
+        DatabaseServer replica = servers.startOn(dataDir, 101);
 
         try (HikariDataSource primaryDs = dataSource(primary); HikariDataSource replicaDs = dataSource(replica)) {
             JdbcMysqlProbe onPrimary = new JdbcMysqlProbe(primaryDs, primary.dataDir(), Duration.ofSeconds(2));
@@ -48,7 +48,7 @@ class JdbcMysqlProbeTest {
             assertEquals(SetupOutcome.Kind.CONFIGURED, setUp(replica, primary, PositioningPreference.GTID_WHEN_AVAILABLE).kind());
             assertTrue(onReplica.replicationConfigured());
             assertRowArrives(primary, 60, replica);
-            Await.until("IO and SQL threads running with a lag reading", ReplicaFixture.ARRIVAL, () -> onReplica.replicaState()
+            await("IO and SQL threads running with a lag reading").atMost(ReplicaFixture.ARRIVAL).until(() -> onReplica.replicaState()
                     .filter(s -> s.running() && s.lagSeconds().isPresent()).isPresent());
             ReplicaState healthy = onReplica.replicaState().orElseThrow();
             assertFalse(healthy.ioError().present(), healthy.toString());
@@ -57,8 +57,7 @@ class JdbcMysqlProbeTest {
             // A row written on the replica by hand makes the same row from the primary fail: the SQL thread stops.
             replica.execute("INSERT INTO app.messages VALUES (61, 'written on the replica')");
             primary.execute("INSERT INTO app.messages VALUES (61, 'written on the primary')");
-            Await.until("the SQL thread to stop on the duplicate", ReplicaFixture.ARRIVAL,
-                    () -> onReplica.replicaState().filter(s -> !s.sqlRunning()).isPresent());
+            await("the SQL thread to stop on the duplicate").atMost(ReplicaFixture.ARRIVAL).until(() -> onReplica.replicaState().filter(s -> !s.sqlRunning()).isPresent());
             ReplicaState broken = onReplica.replicaState().orElseThrow();
             assertTrue(broken.ioRunning());
             assertFalse(broken.running());

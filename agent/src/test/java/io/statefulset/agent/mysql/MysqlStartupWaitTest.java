@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.Secret;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,11 +30,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The setup waits for a mysqld that is still starting, and stops waiting when waiting cannot help. */
 class MysqlStartupWaitTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @Test
     void waitsForAMysqldThatComesUpLater() throws Exception {
-        MariaDb primary = servers.start(100);
+        DatabaseServer primary = servers.start(100);
         primary.stop();
         try (HikariDataSource ds = dataSource(primary)) {
             ReplicationSetup setup = new ReplicationSetup(settings(true, primary, primary, "root", Optional.empty(),
@@ -54,7 +54,7 @@ class MysqlStartupWaitTest {
 
     @Test
     void aMysqldThatNeverAnswersEndsTheWaitWithWhatToCheck() throws Exception {
-        int port = MariaDb.freePort();
+        int port = DatabaseServer.freePort();
         Path dataDir = servers.tempDir("nothing-");
         ReplicationSettings s = new ReplicationSettings(false, dataDir,
                 new SourceEndpoint(new HostPort("127.0.0.1", 3306), "root", Optional.empty()),
@@ -70,7 +70,7 @@ class MysqlStartupWaitTest {
 
     @Test
     void aWrongPasswordEndsTheWaitAtOnce() throws Exception {
-        MariaDb primary = servers.start(100);
+        DatabaseServer primary = servers.start(100);
         ReplicationSettings s = settings(true, primary, primary, "root", Optional.empty(), PositioningPreference.GTID_WHEN_AVAILABLE);
         try (HikariDataSource ds = LocalMysqlDataSource.create(new HostPort("127.0.0.1", primary.port()), "root",
                 Optional.of(Secret.of("wrong", "test")), Duration.ofSeconds(2))) {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.SecretSource;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,11 +21,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The sidecar's pool after a password rotation: its next connection uses the password the file holds now. */
 class RotatedPasswordTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     @Test
     void theNextConnectionUsesTheRotatedPassword() throws Exception {
-        MariaDb db = servers.start(1);
+        DatabaseServer db = servers.start(1);
         db.execute("CREATE USER 'agent'@'127.0.0.1' IDENTIFIED BY 'first-pw'", "GRANT ALL ON *.* TO 'agent'@'127.0.0.1'");
         Path file = Files.writeString(servers.tempDir("secret-").resolve("password"), "first-pw\n");
         SecretSource password = SecretSource.file(file, "the mysql password");

@@ -33,6 +33,7 @@ public final class ReplicaClone {
     private final Supplier<BackupPrepare> prepare;
     private final HandOver handOver;
     private final SetAside setAside;
+    private final PreparedFix fix;
 
     /**
      * @param prepare resolved only when a clone is needed, so that a finished data dir never depends on the backup
@@ -40,6 +41,13 @@ public final class ReplicaClone {
      */
     public ReplicaClone(CloneStaging staging, DonorRounds rounds, DonorClient client, Supplier<BackupPrepare> prepare,
                         HandOver handOver) {
+        this(staging, rounds, client, prepare, handOver, PreparedFix.NONE);
+    }
+
+    /** As above, with {@code fix} applied to the prepared clone before it is marked prepared. */
+    public ReplicaClone(CloneStaging staging, DonorRounds rounds, DonorClient client, Supplier<BackupPrepare> prepare,
+                        HandOver handOver, PreparedFix fix) {
+        this.fix = fix;
         this.setAside = new SetAside(Clock.systemUTC());
         this.staging = staging;
         this.rounds = rounds;
@@ -139,6 +147,7 @@ public final class ReplicaClone {
                         + "/ directory, so it is not a whole data dir: check what the donor backs up");
             }
             Duration took = prep.run(staging.data(), staging.prepareLog(), donor);
+            fix.apply(staging.data(), donor);
             Fsync.tree(staging.data());
             staging.markPrepared("donor=" + donor + " bytes=" + transfer.bytes() + " files=" + transfer.files());
             return new Prepared(transfer, took);

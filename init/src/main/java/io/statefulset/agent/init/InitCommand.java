@@ -10,7 +10,11 @@ import io.statefulset.agent.clone.DataDirState;
 import io.statefulset.agent.clone.DonorClient;
 import io.statefulset.agent.clone.DonorTls;
 import io.statefulset.agent.clone.DonorRounds;
+import io.statefulset.agent.clone.DonorSurvey;
 import io.statefulset.agent.clone.DonorTransfer;
+import io.statefulset.agent.clone.HttpStatusAsk;
+import io.statefulset.agent.clone.PreparedFix;
+import io.statefulset.agent.rebuild.PrimaryRebuild;
 import io.statefulset.agent.clone.HandOver;
 import io.statefulset.agent.clone.ReplicaClone;
 import io.statefulset.agent.config.MysqldConfig;
@@ -32,10 +36,13 @@ public final class InitCommand {
     /** Between attempts over all donors: a donor that just failed is often a restarting pod. */
     static final Backoff ROUND_BACKOFF = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30));
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** A peer's /status answers from a cache in milliseconds; one that takes longer is not a donor to wait for. */
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(3);
 
     private final InitOptions options;
     private final Map<String, String> env;
     private final HandOver handOver;
+    private final DonorSurvey survey = new DonorSurvey(new HttpStatusAsk(STATUS_TIMEOUT));
 
     public InitCommand(InitOptions options, Map<String, String> env) {
         this(options, env, new HandOver());
@@ -58,8 +65,13 @@ public final class InitCommand {
                     pod.ordinal(), serverId);
             new MysqldConfig(options.configMapDir(), options.confDir()).apply(pod, options.serverIdOffset());
             if (pod.isPrimary()) {
-                log.info("init done: {} is the primary, no clone (mysqld initialises its own data dir {})",
-                        pod.podName(), options.dataDir());
+                if (!options.rebuildPrimary()) {
+                    log.info("init done: {} is the primary, no clone (mysqld initialises its own data dir {}; --rebuild-primary"
+                            + " is off)", pod.podName(), options.dataDir());
+                    return 0;
+                }
+                PrimaryRebuild.Outcome rebuilt = rebuild(pod);
+                log.info("init done: {} is the primary; rebuild: {}", pod.podName(), rebuilt.summary());
                 return 0;
             }
             CloneOutcome outcome = clone(pod);
@@ -81,11 +93,37 @@ public final class InitCommand {
 
     private CloneOutcome clone(PodIdentity pod) throws CloneException, IOException, InterruptedException {
         List<HostPort> donors = options.donors().isEmpty() ? pod.defaultDonors(BackupProtocol.DEFAULT_PORT) : options.donors();
-        DonorRounds rounds = new DonorRounds(donors, options.donorWait(), options.attempts(), POLL_BACKOFF, ROUND_BACKOFF);
+        CloneStaging staging = new CloneStaging(options.dataDir());
+        DataDirState state = staging.inspect();
+        if (state == DataDirState.EMPTY || state == DataDirState.INTERRUPTED) {
+            // Only a clone that will ask a donor asks the peers first; higher ordinals join only when they answer
+            // with data, so that a replica whose primary is gone clones from the most advanced replica.
+            List<HostPort> extra = options.donors().isEmpty()
+                    ? survey.higherPeers(pod, BackupProtocol.DEFAULT_PORT) : List.of();
+            donors = survey.choose(donors, extra).donors();
+        }
+        return cloneFrom(staging, rounds(donors), PreparedFix.NONE);
+    }
+
+    private PrimaryRebuild.Outcome rebuild(PodIdentity pod) throws CloneException, IOException, InterruptedException {
+        CloneStaging staging = new CloneStaging(options.dataDir());
+        DonorSurvey.Peers peers = options.donors().isEmpty()
+                ? () -> survey.higherPeers(pod, BackupProtocol.DEFAULT_PORT) : options::donors;
+        return new PrimaryRebuild(staging, this::rounds).run(
+                () -> survey.findData(peers, options.rebuildWait(), POLL_BACKOFF),
+                (rounds, fix) -> cloneFrom(staging, rounds, fix));
+    }
+
+    private DonorRounds rounds(List<HostPort> donors) {
+        return new DonorRounds(donors, options.donorWait(), options.attempts(), POLL_BACKOFF, ROUND_BACKOFF);
+    }
+
+    private CloneOutcome cloneFrom(CloneStaging staging, DonorRounds rounds, PreparedFix fix)
+            throws CloneException, IOException, InterruptedException {
         try (DonorClient client = new DonorClient(options.token(), options.tls().map(DonorTls::load), options.stallTimeout(), options.progressInterval(),
                 CONNECT_TIMEOUT)) {
-            return new ReplicaClone(new CloneStaging(options.dataDir()), rounds, client,
-                    () -> new BackupPrepare(BackupTool.resolve(options.backupTool(), env)), handOver).run();
+            return new ReplicaClone(staging, rounds, client,
+                    () -> new BackupPrepare(BackupTool.resolve(options.backupTool(), env)), handOver, fix).run();
         }
     }
 

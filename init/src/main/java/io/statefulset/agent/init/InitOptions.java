@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param stallTimeout    a donor that sends nothing for this long has failed
  * @param attempts        clone attempts (each tries every donor in order) before exit 1
  * @param progressInterval how often a progress line is logged during a clone
+ * @param rebuildPrimary  on the primary with an empty data dir, clone from a peer that holds data (if any)
+ * @param rebuildWait     how long the primary looks for such peers before it starts empty
  */
 public record InitOptions(
         String hostname,
@@ -41,7 +43,9 @@ public record InitOptions(
         Duration donorWait,
         Duration stallTimeout,
         int attempts,
-        Duration progressInterval) {
+        Duration progressInterval,
+        boolean rebuildPrimary,
+        Duration rebuildWait) {
 
     public InitOptions {
         donors = List.copyOf(donors);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.common.backuptool.BackupTool;
 import io.statefulset.agent.common.identity.HostPort;
-import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.DatabaseServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,7 +179,7 @@ class HandOverRecoveryTest {
 
     /** The next init: no donor answers, so only what is on disk can finish the job. */
     private static ReplicaClone recovery(CloneStaging staging) throws IOException {
-        DonorRounds nobody = new DonorRounds(List.of(new HostPort("127.0.0.1", MariaDb.freePort())), Duration.ofMillis(300), 1,
+        DonorRounds nobody = new DonorRounds(List.of(new HostPort("127.0.0.1", DatabaseServer.freePort())), Duration.ofMillis(300), 1,
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)));
         DonorClient client = new DonorClient(Optional.empty(), Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1));
         return new ReplicaClone(staging, nobody, client, () -> new BackupPrepare(BackupTool.resolve("auto", System.getenv())),

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.NcatLegacyDonor;
 import io.statefulset.agent.testing.SeededServer;
 import io.statefulset.agent.testing.SeededServerExtension;
@@ -28,7 +28,7 @@ class InitCloneTest {
     static final SeededServerExtension source = new SeededServerExtension(5000);
 
     @RegisterExtension
-    MariaDbExtension servers = new MariaDbExtension();
+    DatabaseServerExtension servers = new DatabaseServerExtension();
     InitFixture init;
 
     @BeforeEach
@@ -44,7 +44,7 @@ class InitCloneTest {
             assertTrue(logs.text().contains("init done: cloned " + Files.size(source.stream()) + " bytes"), "summary line");
         }
         assertDataDirIsAClone();
-        MariaDb replica = servers.startOn(init.data, 101);
+        DatabaseServer replica = servers.startOn(init.data, 101);
         assertEquals(source.fingerprint(), replica.queryOne(SeededServer.FINGERPRINT));
         assertEquals("aria tables travel too", replica.queryOne("SELECT note FROM shop.notes WHERE id = 1"));
     }
@@ -75,7 +75,7 @@ class InitCloneTest {
             Files.deleteIfExists(backupLog);
         }
         assertDataDirIsAClone();
-        MariaDb replica = servers.startOn(init.data, 101);
+        DatabaseServer replica = servers.startOn(init.data, 101);
         assertEquals(source.fingerprint(), replica.queryOne(SeededServer.FINGERPRINT));
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
 import io.statefulset.agent.testing.TestDonor.Script;
@@ -40,7 +40,7 @@ class InitCorruptStreamTest {
     static List<ChunkHeader> chunks;
 
     @RegisterExtension
-    MariaDbExtension servers = new MariaDbExtension();
+    DatabaseServerExtension servers = new DatabaseServerExtension();
     InitFixture init;
 
     @BeforeAll

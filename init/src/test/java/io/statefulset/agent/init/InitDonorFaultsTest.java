@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.SeededServer;
 import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
@@ -31,7 +31,7 @@ class InitDonorFaultsTest {
     static long size;
 
     @RegisterExtension
-    MariaDbExtension servers = new MariaDbExtension();
+    DatabaseServerExtension servers = new DatabaseServerExtension();
     InitFixture init;
 
     @BeforeAll
@@ -95,7 +95,7 @@ class InitDonorFaultsTest {
             assertTrue(logs.text().contains("wiped the staging area"), logs.text());
             assertEquals(1, good.requests());
         }
-        MariaDb replica = servers.startOn(init.data, 101);
+        DatabaseServer replica = servers.startOn(init.data, 101);
         assertEquals(source.fingerprint(), replica.queryOne(SeededServer.FINGERPRINT));
     }
 
@@ -176,7 +176,7 @@ class InitDonorFaultsTest {
 
     @Test
     void noDonorReachableBeforeTheDeadlineNamesEveryDonor() throws Exception {
-        HostPort closed = new HostPort("127.0.0.1", MariaDb.freePort());
+        HostPort closed = new HostPort("127.0.0.1", DatabaseServer.freePort());
         HostPort unknown = new HostPort("no-such-donor.invalid", 3307);
         init.donorWait = Duration.ofSeconds(3);
         try (LogCapture logs = LogCapture.start()) {
@@ -194,11 +194,24 @@ class InitDonorFaultsTest {
     }
 
     @Test
-    void thePrimaryIsNotCloned() throws Exception {
+    void thePrimaryWithoutRebuildIsNotCloned() throws Exception {
         init.hostname = "mysql-0";
+        init.rebuildPrimary = false;
         try (LogCapture logs = LogCapture.start()) {
-            assertEquals(0, init.donors(new HostPort("127.0.0.1", MariaDb.freePort())).run());
+            assertEquals(0, init.donors(new HostPort("127.0.0.1", DatabaseServer.freePort())).run());
             assertTrue(logs.text().contains("mysql-0 is the primary, no clone"), logs.text());
+        }
+        assertEquals(List.of(), init.dataDirEntries());
+    }
+
+    @Test
+    void thePrimaryStartsEmptyWhenNoPeerAnswersWithinTheRebuildWait() throws Exception {
+        init.hostname = "mysql-0";
+        HostPort closed = new HostPort("127.0.0.1", DatabaseServer.freePort());
+        try (LogCapture logs = LogCapture.start()) {
+            assertEquals(0, init.donors(closed).run());
+            assertTrue(logs.text().contains("rebuild: no peer holds data (" + closed + " (no status: connection refused)):"
+                    + " first start of the cluster, mysqld initialises an empty data dir"), logs.text());
         }
         assertEquals("[mysqld]\nserver-id=100\nreport_host=mysql-0.mysql\n", Files.readString(init.conf.resolve("server-id.cnf")));
         assertTrue(Files.exists(init.conf.resolve("primary.cnf")));

@@ -25,6 +25,8 @@ final class InitFixture {
     Duration stallTimeout = Duration.ofSeconds(10);
     int attempts = 1;
     Duration progressInterval = Duration.ofMillis(500);
+    boolean rebuildPrimary = true;
+    Duration rebuildWait = Duration.ofMillis(500);
 
     InitFixture(Path base) throws IOException {
         this(base, base.resolve("volume").resolve("mysql"));
@@ -47,7 +49,8 @@ final class InitFixture {
 
     InitOptions options() {
         return new InitOptions(hostname, "mysql", 100, configMap, conf, data, donors, "auto",
-                token.map(t -> Secret.of(t, "test")), Optional.empty(), donorWait, stallTimeout, attempts, progressInterval);
+                token.map(t -> Secret.of(t, "test")), Optional.empty(), donorWait, stallTimeout, attempts, progressInterval,
+                rebuildPrimary, rebuildWait);
     }
 
     int run() {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.clone.SetAside;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.SeededServer;
 import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
@@ -45,7 +45,7 @@ class InitHealTest {
     static final SeededServerExtension source = new SeededServerExtension(5000);
 
     @RegisterExtension
-    MariaDbExtension servers = new MariaDbExtension();
+    DatabaseServerExtension servers = new DatabaseServerExtension();
     InitFixture init;
 
     @BeforeEach
@@ -84,7 +84,7 @@ class InitHealTest {
     void anUnpreparedCloneThatAServerRanOnStopsInitUntilTheOperatorChooses() throws Exception {
         tutorialClone(Script.raw());
         // MariaDB recovers an unprepared backup by itself: this replica has been serving, it may hold a database.
-        MariaDb ran = servers.startOn(init.data, 101);
+        DatabaseServer ran = servers.startOn(init.data, 101);
         assertEquals(source.fingerprint(), ran.queryOne(SeededServer.FINGERPRINT));
         ran.stop();
         Map<String, String> before = snapshot(init.data);
@@ -115,7 +115,7 @@ class InitHealTest {
     @ParameterizedTest(name = "rows {0}, binary logs {1}, {2} shutdown")
     @CsvSource({"true, true, clean", "true, false, killed", "false, true, killed", "false, false, clean"})
     void aDataDirMariadbdCreatedAndRanOnIsLeftAlone(boolean rows, boolean binlog, String shutdown) throws Exception {
-        MariaDb db = binlog ? servers.start(101) : servers.start(101, "--skip-log-bin");
+        DatabaseServer db = binlog ? servers.start(101) : servers.start(101, "--skip-log-bin");
         if (rows) {
             db.execute("CREATE DATABASE shop", "CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(64)) ENGINE=InnoDB",
                     "INSERT INTO shop.items VALUES (1, 'one'), (2, 'two')");
@@ -132,7 +132,7 @@ class InitHealTest {
         }
         assertEquals(before, snapshot(dataDir), "not a file added, removed or changed");
         if (rows) {
-            MariaDb again = servers.startOn(dataDir, 101);
+            DatabaseServer again = servers.startOn(dataDir, 101);
             assertEquals(fingerprint, again.queryOne(SeededServer.FINGERPRINT));
         }
     }
@@ -180,7 +180,7 @@ class InitHealTest {
         }
         assertTrue(init.dataDirEntries().containsAll(List.of("mysql", "shop", "xtrabackup_checkpoints", SetAside.DIR)));
         assertTrue(Files.readString(init.data.resolve("xtrabackup_checkpoints")).contains("log-applied"));
-        MariaDb replica = servers.startOn(init.data, 101);
+        DatabaseServer replica = servers.startOn(init.data, 101);
         assertEquals(source.fingerprint(), replica.queryOne(SeededServer.FINGERPRINT));
         assertEquals("aria tables travel too", replica.queryOne("SELECT note FROM shop.notes WHERE id = 1"));
         replica.stop();

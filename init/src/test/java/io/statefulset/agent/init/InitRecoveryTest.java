@@ -8,8 +8,8 @@ import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.clone.HandOver;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.SeededServer;
 import io.statefulset.agent.testing.SeededServerExtension;
 import io.statefulset.agent.testing.TestDonor;
@@ -34,7 +34,7 @@ class InitRecoveryTest {
     static final SeededServerExtension source = new SeededServerExtension(2000);
 
     @RegisterExtension
-    MariaDbExtension servers = new MariaDbExtension();
+    DatabaseServerExtension servers = new DatabaseServerExtension();
     InitFixture init;
 
     @BeforeEach
@@ -99,7 +99,7 @@ class InitRecoveryTest {
         if (k >= 0) assertEquals(k, init.dataDirEntries().size() - 1, "moved before the kill: " + init.dataDirEntries());
 
         try (LogCapture logs = LogCapture.start()) {
-            assertEquals(0, init.donors(new HostPort("127.0.0.1", MariaDb.freePort())).run());
+            assertEquals(0, init.donors(new HostPort("127.0.0.1", DatabaseServer.freePort())).run());
             assertTrue(logs.text().contains("holds a prepared clone whose hand-over was interrupted: finishing the hand-over"),
                     logs.text());
         }
@@ -108,7 +108,7 @@ class InitRecoveryTest {
     }
 
     private void assertRowsMatch() throws Exception {
-        MariaDb replica = servers.startOn(init.data, 101);
+        DatabaseServer replica = servers.startOn(init.data, 101);
         assertEquals(source.fingerprint(), replica.queryOne(SeededServer.FINGERPRINT));
     }
 

@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Collects what the code under test logs (slf4j-simple writes to the current System.err) while still showing it,
@@ -42,6 +45,15 @@ public final class LogCapture implements AutoCloseable {
         synchronized (captured) {
             return captured.toString(StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * Waits until the captured text holds {@code text}. serve's /readyz turns 200 as soon as the replication threads
+     * run, a moment before the setup logs its outcome: tests wait for the line, not assume it.
+     */
+    public void awaitLine(String text, Duration timeout) {
+        Awaitility.await("a log line with '" + text + "'").atMost(timeout)
+                .untilAsserted(() -> Assertions.assertTrue(text().contains(text), () -> "captured so far:\n" + text()));
     }
 
     /** How many times {@code part} was logged so far: a condition is said once, not on every poll. */

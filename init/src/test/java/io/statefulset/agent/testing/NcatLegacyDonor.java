@@ -23,8 +23,8 @@ public final class NcatLegacyDonor implements AutoCloseable {
         this.port = port;
     }
 
-    public static NcatLegacyDonor start(MariaDb db, Path backupLog) throws IOException, InterruptedException {
-        int port = MariaDb.freePort();
+    public static NcatLegacyDonor start(DatabaseServer db, Path backupLog) throws IOException, InterruptedException {
+        int port = DatabaseServer.freePort();
         String backup = BackupStream.command(db).stream().collect(Collectors.joining(" ")) + " 2>>" + backupLog;
         Process p = new ProcessBuilder(List.of("ncat", "-v", "--listen", "--keep-open", "--send-only", "--max-conns=1",
                 "127.0.0.1", Integer.toString(port), "-c", backup)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

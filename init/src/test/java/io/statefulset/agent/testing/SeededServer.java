@@ -13,23 +13,20 @@ public final class SeededServer implements AutoCloseable {
             "SELECT CONCAT(COUNT(*), ':', SUM(id), ':', SUM(CRC32(name))) FROM shop.items";
 
     private final Path base;
-    private final MariaDb db;
+    private final DatabaseServer db;
     private final Path stream;
 
-    private SeededServer(Path base, MariaDb db, Path stream) {
+    private SeededServer(Path base, DatabaseServer db, Path stream) {
         this.base = base;
         this.db = db;
         this.stream = stream;
     }
 
     public static SeededServer start(int rows) throws Exception {
-        if (!MariaDb.installed()) {
-            throw new IllegalStateException("mariadbd is not on PATH: run `apt-get install -y mariadb-server mariadb-backup`");
-        }
         Path base = Files.createTempDirectory("seeded-");
-        MariaDb db = null;
+        DatabaseServer db = null;
         try {
-            db = MariaDb.fresh(base, 100);
+            db = DatabaseServer.fresh(base, 100);
             db.execute("SET SESSION max_recursive_iterations = 10000000", "CREATE DATABASE shop",
                     "CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL) ENGINE=InnoDB",
                     "INSERT INTO shop.items WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < " + rows
@@ -40,12 +37,12 @@ public final class SeededServer implements AutoCloseable {
             return new SeededServer(base, db, stream);
         } catch (Exception | Error e) {
             if (db != null) db.kill();
-            MariaDbExtension.deleteTree(base);
+            DatabaseServerExtension.deleteTree(base);
             throw e;
         }
     }
 
-    public MariaDb db() {
+    public DatabaseServer db() {
         return db;
     }
 
@@ -61,6 +58,6 @@ public final class SeededServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         db.kill();
-        MariaDbExtension.deleteTree(base);
+        DatabaseServerExtension.deleteTree(base);
     }
 }

@@ -30,7 +30,7 @@ public final class SeededServerExtension implements BeforeAllCallback, AfterAllC
         server = null;
     }
 
-    public MariaDb db() {
+    public DatabaseServer db() {
         return server.db();
     }
 

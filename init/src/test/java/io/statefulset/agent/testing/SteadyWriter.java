@@ -53,13 +53,13 @@ public final class SteadyWriter implements AutoCloseable {
     }
 
     /** {@code rows} rows of the writer's kind, in one statement: data for a backup to take a while over. */
-    public static void seed(MariaDb db, int rows) {
+    public static void seed(DatabaseServer db, int rows) {
         List<String> sql = new ArrayList<>(createTable());
         sql.add("INSERT INTO " + TABLE + " (v) SELECT " + ROW_VALUE + " FROM " + DATABASE + ".seq_1_to_" + rows);
         db.execute(sql.toArray(String[]::new));
     }
 
-    public static SteadyWriter on(MariaDb db, long targetBytesPerSecond, long maxBytes) throws SQLException {
+    public static SteadyWriter on(DatabaseServer db, long targetBytesPerSecond, long maxBytes) throws SQLException {
         return start(db.jdbcUrl(), "root", "", targetBytesPerSecond, maxBytes);
     }
 
@@ -103,16 +103,16 @@ public final class SteadyWriter implements AutoCloseable {
     }
 
     /** Rows and a CRC of every row up to {@code maxId}: equal on two servers means the same rows. */
-    public static String fingerprint(MariaDb db, long maxId) {
+    public static String fingerprint(DatabaseServer db, long maxId) {
         return db.queryOne("SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(v)), 0)) FROM " + TABLE + " WHERE id <= " + maxId);
     }
 
-    public static long maxId(MariaDb db) {
+    public static long maxId(DatabaseServer db) {
         return Long.parseLong(db.queryOne("SELECT COALESCE(MAX(id), 0) FROM " + TABLE));
     }
 
     /** The server's current redo position ({@code Innodb_lsn_current}). */
-    public static long lsn(MariaDb db) {
+    public static long lsn(DatabaseServer db) {
         return Long.parseLong(db.queryOne("SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'INNODB_LSN_CURRENT'"));
     }
 }

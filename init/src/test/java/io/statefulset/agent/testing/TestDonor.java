@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.protocol.BackupProtocol;
+import io.statefulset.agent.common.protocol.PeerStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -106,6 +107,9 @@ public final class TestDonor implements AutoCloseable {
     private final Script script;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger statusRequests = new AtomicInteger();
+    /** What {@code /status} answers; null: 404, as an agent without the endpoint. */
+    private volatile PeerStatus status;
     private final Channel server;
 
     private TestDonor(Path stream, Script script) throws InterruptedException {
@@ -133,7 +137,17 @@ public final class TestDonor implements AutoCloseable {
         return new HostPort("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort());
     }
 
-    /** Backup requests (HTTP) or connections (RAW) answered so far. */
+    /** From now on {@code GET /status} answers {@code s}. */
+    public TestDonor answerStatus(PeerStatus s) {
+        this.status = s;
+        return this;
+    }
+
+    public int statusRequests() {
+        return statusRequests.get();
+    }
+
+    /** Backup requests (HTTP, {@code /status} not counted) or connections (RAW) answered so far. */
     public int requests() {
         return requests.get();
     }
@@ -149,6 +163,19 @@ public final class TestDonor implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             FullHttpRequest request = (FullHttpRequest) msg;
             try {
+                PeerStatus answer = status;
+                if (request.uri().equals(BackupProtocol.STATUS_PATH)) {
+                    statusRequests.incrementAndGet();
+                    if (answer == null) {
+                        reply(ctx, HttpResponseStatus.NOT_FOUND);
+                        return;
+                    }
+                    DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                            Unpooled.copiedBuffer(answer.text(), java.nio.charset.StandardCharsets.UTF_8));
+                    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+                    ctx.writeAndFlush(r);
+                    return;
+                }
                 int n = requests.incrementAndGet();
                 String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
                 if (!request.uri().equals(BackupProtocol.BACKUP_PATH)) {

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.XbstreamWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,11 +26,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The extractor against the real tools: streams from mariadb-backup, compared with what mbstream makes of them. */
 class XbstreamRealToolTest {
     @RegisterExtension
-    final MariaDbExtension db = new MariaDbExtension();
+    final DatabaseServerExtension db = new DatabaseServerExtension();
 
     @Test
     void aRealBackupStreamExtractsExactlyAsMbstreamDoes() throws Exception {
-        MariaDb server = db.start(1);
+        DatabaseServer server = db.start(1);
         List<String> rows = new ArrayList<>();
         for (int i = 0; i < 500; i++) rows.add("(" + i + ", 'row " + i + "')");
         server.execute("CREATE DATABASE shop", "CREATE TABLE shop.items (id INT PRIMARY KEY, name VARCHAR(100))",

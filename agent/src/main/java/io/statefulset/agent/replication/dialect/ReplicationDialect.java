@@ -92,7 +92,18 @@ public final class ReplicationDialect {
         source.password().ifPresent(p -> b.text(", " + option + "PASSWORD=").secret(p, "the replication password"));
         b.text(", " + option + "CONNECT_RETRY=" + CONNECT_RETRY_SECONDS);
         if (getPublicKey) b.text(", GET_" + option + "PUBLIC_KEY=1");
+        if (unverifiableTls(source)) b.text(", MASTER_SSL_VERIFY_SERVER_CERT=0");
         return b;
+    }
+
+    /**
+     * MariaDB 11.4 replicas require TLS and verify the source's certificate by default; a self-signed certificate
+     * (the one 11.4 generates for itself) is verified through the replication password, so a replication user
+     * without password (the tutorial's root) could not connect at all: "SSL certificate is self-signed". For that
+     * account the agent keeps TLS but lets the replica skip the verification; the setup warns about it.
+     */
+    public boolean unverifiableTls(SourceEndpoint source) {
+        return version.isMariaDb() && version.atLeast(11, 4, 0) && source.password().map(p -> p.isEmpty()).orElse(true);
     }
 
     /**
@@ -121,6 +132,12 @@ public final class ReplicationDialect {
 
     public SqlCommand startReplica() {
         return SqlCommand.of(start);
+    }
+
+    /** {@code STOP SLAVE} + {@code RESET SLAVE ALL} (or the REPLICA words): the server forgets its source. */
+    public List<SqlCommand> forgetSource() {
+        String noun = start.endsWith("REPLICA") ? "REPLICA" : "SLAVE";
+        return List.of(SqlCommand.of("STOP " + noun), SqlCommand.of("RESET " + noun + " ALL"));
     }
 
     public String showReplicaStatus() {

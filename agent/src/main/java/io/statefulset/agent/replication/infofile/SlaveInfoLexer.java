@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Splits an {@code xtrabackup_slave_info} into the few token kinds its statements use. String literals are taken
  * as plain text between two single quotes: an escape, a doubled quote or a line break inside one is refused, since
- * the backup tools never write them and they are how an injected value would hide.
+ * the backup tools never write them and they are how an injected value would hide. The one exception is a line
+ * break right after a comma: MySQL prints a GTID set of several servers that way, and XtraBackup copies
+ * {@code gtid_executed} into {@code SET GLOBAL gtid_purged='...'} as printed.
  */
 final class SlaveInfoLexer {
     enum Kind { WORD, NUMBER, STRING, EQUALS, COMMA, SEMICOLON, END }
@@ -50,6 +52,11 @@ final class SlaveInfoLexer {
                 int start = ++i;
                 while (i < text.length() && text.charAt(i) != '\'') {
                     char s = text.charAt(i);
+                    if (s == '\n' && i > start && text.charAt(i - 1) == ',') {
+                        line++;
+                        i++;
+                        continue;
+                    }
                     if (s == '\n' || s == '\r') {
                         throw new InvalidInfoFileException(fileName, line, "a line break inside a quoted value",
                                 "the value and its closing quote on one line");

@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code serve}'s one-time replication setup. On the primary: the replication user. On a replica, in order:
+ * {@code serve}'s one-time replication setup. On the primary: the replication user, and after a rebuild the
+ * primary's GTID state ({@link RebuiltPrimary}). On a replica, in order:
  * <ol>
  *   <li>the once-marker exists (and was written for this server): nothing to do;</li>
  *   <li>the server already has a source: if this agent's pending record says it got as far as CHANGE MASTER before
@@ -86,7 +87,7 @@ public final class ReplicationSetup {
         ReplicationDialect dialect = ReplicationDialect.of(version);
         try (Connection c = dataSource.getConnection()) {
             BackslashEscapes.ensure(c);
-            SetupOutcome outcome = settings.primary() ? primary(c) : replica(c, dialect);
+            SetupOutcome outcome = settings.primary() ? primary(c, dialect) : replica(c, dialect);
             if (outcome.kind() == SetupOutcome.Kind.REFUSED) {
                 log.error("replication setup: {}", outcome);
             } else {
@@ -104,7 +105,8 @@ public final class ReplicationSetup {
         }
     }
 
-    private SetupOutcome primary(Connection c) throws SQLException {
+    private SetupOutcome primary(Connection c, ReplicationDialect dialect) throws SQLException {
+        Optional<String> rebuilt = RebuiltPrimary.settle(c, dialect, settings.dataDir());
         boolean created = ReplicationUser.ensure(c, settings.source().user(), settings.source().password());
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.log_bin")) {
             if (rs.next() && !rs.getBoolean(1)) {
@@ -112,7 +114,7 @@ public final class ReplicationSetup {
             }
         }
         return new SetupOutcome(SetupOutcome.Kind.PRIMARY, "replication user '" + settings.source().user() + "'@'%' "
-                + (created ? "created" : "already existed"));
+                + (created ? "created" : "already existed") + rebuilt.map(r -> "; " + r).orElse(""));
     }
 
     private SetupOutcome replica(Connection c, ReplicationDialect dialect) throws SQLException, InterruptedException {
@@ -172,6 +174,11 @@ public final class ReplicationSetup {
         ReplicationPlan plan = ReplicationPlanner.plan(dialect, server, clone.get(), settings.source(), settings.positioning());
         log.info("replica of {} as {} from {}, {} ({} statements, {})", settings.source().address(), settings.source().user(),
                 clone.get().describe(), plan.positioning(), plan.steps().size(), dialect.describe());
+        if (dialect.unverifiableTls(settings.source())) {
+            log.warn("replication user '{}' has no password: {} cannot verify the source's TLS certificate without one,"
+                    + " so the replica connects with MASTER_SSL_VERIFY_SERVER_CERT=0 (set AGENT_REPLICATION_PASSWORD"
+                    + " or --replication-password-file for a verified connection)", settings.source().user(), dialect.version());
+        }
 
         long t0 = System.nanoTime();
         String source = settings.source().address().toString();

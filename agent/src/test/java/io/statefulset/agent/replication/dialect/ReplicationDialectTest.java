@@ -141,4 +141,15 @@ public class ReplicationDialectTest {
         assertThrows(ReplicationSetupException.class, () -> dialect("10.11.19-MariaDB").setGtidPosition(MYSQL_GTID, false));
         assertThrows(ReplicationSetupException.class, () -> dialect("8.0.36").setGtidPosition(MARIADB_GTID, false));
     }
+
+    @Test
+    void mariaDb114WithoutAReplicationPasswordSkipsTheCertificateCheckItCouldNotPass() {
+        SourceEndpoint noPassword = new SourceEndpoint(new HostPort("mysql-0.mysql", 3306), "root", Optional.empty());
+        SourceEndpoint emptyPassword = new SourceEndpoint(new HostPort("mysql-0.mysql", 3306), "root", Optional.of(Secret.of("", "test")));
+        assertTrue(dialect("11.4.5-MariaDB-log").changeSourceByGtid(noPassword).sql().endsWith(", MASTER_SSL_VERIFY_SERVER_CERT=0, MASTER_USE_GTID=slave_pos"));
+        assertTrue(dialect("11.4.5-MariaDB-log").changeSourceByGtid(emptyPassword).sql().contains("MASTER_SSL_VERIFY_SERVER_CERT=0"));
+        assertFalse(dialect("11.4.5-MariaDB-log").changeSourceByGtid(SOURCE).sql().contains("SSL"), "a password verifies the certificate");
+        assertFalse(dialect("10.11.19-MariaDB-0+deb12u1-log").changeSourceByGtid(noPassword).sql().contains("SSL"), "10.11 does not verify by default");
+        assertFalse(dialect("8.0.33").changeSourceByGtid(noPassword).sql().contains("SSL"));
+    }
 }

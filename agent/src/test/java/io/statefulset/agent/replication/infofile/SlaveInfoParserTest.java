@@ -73,6 +73,28 @@ class SlaveInfoParserTest {
     }
 
     @Test
+    void mysql57GtidOfTwoServersBrokenAfterTheCommaAsXtraBackup24CopiesGtidExecuted() {
+        // Found against a real MySQL 5.7.22: gtid_executed of two servers is printed with a line break after the
+        // comma, and XtraBackup writes it into the quotes as it is, with no final semicolon after CHANGE MASTER.
+        ClonePosition p = parse("SET GLOBAL gtid_purged='" + UUID_A + ":1-5,\n" + UUID_B + ":1';\nCHANGE MASTER TO MASTER_AUTO_POSITION=1");
+        assertEquals(UUID_A + ":1-5," + UUID_B + ":1", p.gtid().orElseThrow().text());
+        assertTrue(p.gtidPositioned());
+    }
+
+    @Test
+    void aLineBreakInsideAQuotedValueThatDoesNotFollowACommaIsStillRefused() {
+        InvalidInfoFileException e = refused("SET GLOBAL gtid_purged='" + UUID_A + ":1-5\n," + UUID_B + ":1';\nCHANGE MASTER TO MASTER_AUTO_POSITION=1");
+        assertTrue(e.getMessage().contains("line break inside a quoted value"), e.getMessage());
+    }
+
+    @Test
+    void aZeroByteSlaveInfoFromABackupOfANonReplicaIsNoPosition() {
+        // --slave-info on a server that replicates from nobody leaves an empty file; BackupInfoFiles then falls back
+        // to the binlog info (BackupInfoFilesTest), the parser is never asked.
+        assertTrue(refused("").getMessage().contains(FILE), "an empty slave info is not a position on its own");
+    }
+
+    @Test
     void mysql80CoordinatesFromXtraBackup80() {
         assertCoordinates("binlog.000002", 155, parse("CHANGE MASTER TO MASTER_LOG_FILE='binlog.000002', MASTER_LOG_POS=155;\n"));
     }

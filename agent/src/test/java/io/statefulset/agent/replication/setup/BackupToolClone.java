@@ -1,6 +1,7 @@
 package io.statefulset.agent.replication.setup;
 
-import io.statefulset.agent.testing.MariaDb;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.ExternalCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ public final class BackupToolClone {
     private BackupToolClone() {}
 
     /** Clones {@code donor} into {@code target} (created); {@code slaveInfo} adds {@code --slave-info}. */
-    public static Path cloneFrom(MariaDb donor, Path target, boolean slaveInfo) throws Exception {
+    public static Path cloneFrom(DatabaseServer donor, Path target, boolean slaveInfo) throws Exception {
         Files.createDirectories(target);
         Path logs = Files.createDirectories(target.resolveSibling(target.getFileName() + "-clone-logs"));
         // A private tmpdir, as for the servers: /tmp is shared with processes of other PID namespaces.
@@ -39,12 +40,8 @@ public final class BackupToolClone {
             throw new IllegalStateException("clone of port " + donor.port() + " failed: " + Files.readString(logs.resolve("backup.log"))
                     + Files.readString(logs.resolve("mbstream.log")));
         }
-        Process prepare = new ProcessBuilder("mariadb-backup", "--no-defaults", "--prepare", "--target-dir=" + target, "--tmpdir=" + tmp)
-                .redirectErrorStream(true).redirectOutput(logs.resolve("prepare.log").toFile()).start();
-        if (!prepare.waitFor(120, TimeUnit.SECONDS) || prepare.exitValue() != 0) {
-            prepare.destroyForcibly();
-            throw new IllegalStateException("prepare failed: " + Files.readString(logs.resolve("prepare.log")));
-        }
+        ExternalCommand.succeed(List.of("mariadb-backup", "--no-defaults", "--prepare", "--target-dir=" + target, "--tmpdir=" + tmp),
+                logs.resolve("prepare.log"));
         return target;
     }
 }

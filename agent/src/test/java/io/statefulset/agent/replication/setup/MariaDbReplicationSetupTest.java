@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.LogCapture;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,23 +32,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The setup against real mariadbd, with data dirs cloned by the real mariadb-backup. */
 class MariaDbReplicationSetupTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
-    private MariaDb primaryWithRows() throws Exception {
-        MariaDb primary = servers.start(100);
+    private DatabaseServer primaryWithRows() throws Exception {
+        DatabaseServer primary = servers.start(100);
         createSchema(primary);
         return primary;
     }
 
-    private MariaDb clone(MariaDb donor, int serverId, boolean slaveInfo) throws Exception {
+    private DatabaseServer clone(DatabaseServer donor, int serverId, boolean slaveInfo) throws Exception {
         Path dataDir = BackupToolClone.cloneFrom(donor, servers.tempDir("clone-" + serverId + "-").resolve("data"), slaveInfo);
         return servers.startOn(dataDir, serverId);
     }
 
     @Test
     void gtidChainPrimaryToReplicaToAThirdFromTheReplicasSlaveInfo() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb first = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer first = clone(primary, 101, false);
         assertTrue(Files.exists(first.dataDir().resolve("xtrabackup_binlog_info")));
 
         SetupOutcome o1 = setUp(first, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
@@ -57,7 +57,7 @@ class MariaDbReplicationSetupTest {
         assertEquals("Slave_Pos", slaveStatus(first).get("Using_Gtid"));
         assertRowArrives(primary, 10, first);
 
-        MariaDb second = clone(first, 102, true);
+        DatabaseServer second = clone(first, 102, true);
         String slaveInfo = Files.readString(second.dataDir().resolve("xtrabackup_slave_info"));
         assertTrue(slaveInfo.startsWith("SET GLOBAL gtid_slave_pos = '0-100-"), slaveInfo);
         assertFalse(Files.exists(second.dataDir().resolve(ReplicationMarker.CONFIGURED)), "the backup tool copied the marker");
@@ -73,15 +73,15 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void fileAndPositionChain() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb first = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer first = clone(primary, 101, false);
         SetupOutcome o1 = setUp(first, primary, PositioningPreference.FILE_POSITION);
         assertEquals(SetupOutcome.Kind.CONFIGURED, o1.kind(), o1.toString());
         assertTrue(o1.detail().startsWith("binlog mysql-bin.000001:"), o1.detail());
         assertEquals("No", slaveStatus(first).get("Using_Gtid"));
         assertRowArrives(primary, 20, first);
 
-        MariaDb second = clone(first, 102, true);
+        DatabaseServer second = clone(first, 102, true);
         String slaveInfo = Files.readString(second.dataDir().resolve("xtrabackup_slave_info"));
         assertTrue(slaveInfo.startsWith("CHANGE MASTER TO MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS="), slaveInfo);
         // The replica's own binlog info is there too, with coordinates the primary does not have: it must lose.
@@ -97,7 +97,7 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void replicationUserIsCreatedOnThePrimaryFromASecretAndTheReplicaUsesIt() throws Exception {
-        MariaDb primary = primaryWithRows();
+        DatabaseServer primary = primaryWithRows();
         Path secretFile = servers.tempDir("secret-").resolve("replication-password");
         Files.writeString(secretFile, "r3pl'pa\\ss\n");
         Secret password = Secret.fromFile(secretFile);
@@ -135,7 +135,7 @@ class MariaDbReplicationSetupTest {
             assertTrue(again.detail().endsWith("already existed"), again.detail());
         }
 
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer replica = clone(primary, 101, false);
         try (HikariDataSource ds = dataSource(replica)) {
             SetupOutcome o = new ReplicationSetup(settings(false, replica, primary, "repl", Optional.of(password),
                     PositioningPreference.GTID_WHEN_AVAILABLE), ds).run();
@@ -148,8 +148,8 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void aDataDirThatWasNotClonedIsLeftAlone() throws Exception {
-        MariaDb primary = servers.start(100);
-        MariaDb fresh = servers.start(101);
+        DatabaseServer primary = servers.start(100);
+        DatabaseServer fresh = servers.start(101);
         SetupOutcome o = setUp(fresh, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
         assertEquals(SetupOutcome.Kind.NO_INFO_FILE, o.kind());
         assertFalse(o.replicationConfigured());
@@ -160,8 +160,8 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void aServerThatAlreadyReplicatesIsLeftAloneAndRecorded() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer replica = clone(primary, 101, false);
         String gtid = Files.readString(replica.dataDir().resolve("xtrabackup_binlog_info")).strip().split("\t")[2];
         replica.execute("SET GLOBAL gtid_slave_pos = '" + gtid + "'",
                 "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
@@ -177,8 +177,8 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void aMarkerThatCameWithACopiedDataDirIsNotTrusted() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer replica = clone(primary, 101, false);
         ReplicationMarker.configured(replica.dataDir()).write(ReplicationMarker.Entry.of(999, "elsewhere:3306", "copied"));
 
         SetupOutcome o = setUp(replica, primary, PositioningPreference.GTID_WHEN_AVAILABLE);
@@ -189,8 +189,8 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void aBinlogFileThePrimaryPurgedIsRefusedBeforeStartAndCheckedAgainOnTheNextStart() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer replica = clone(primary, 101, false);
         primary.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (70, 'after the clone')");
         ReplicaFixture.purgeBinlogsBefore(primary, "mysql-bin.000002");
 
@@ -210,8 +210,8 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void aPositionBeyondTheEndOfTheSourcesFileIsRefusedAsAhead() throws Exception {
-        MariaDb primary = primaryWithRows();
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer primary = primaryWithRows();
+        DatabaseServer replica = clone(primary, 101, false);
         replica.execute("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=" + primary.port()
                 + ", MASTER_USER='root', MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS=99999999, MASTER_USE_GTID=no");
 
@@ -224,9 +224,9 @@ class MariaDbReplicationSetupTest {
 
     @Test
     void anAccountWithoutReplicationClientStartsWithAWarningInsteadOfWaitingForever() throws Exception {
-        MariaDb primary = primaryWithRows();
+        DatabaseServer primary = primaryWithRows();
         primary.execute("CREATE USER 'slaveonly'@'%' IDENTIFIED BY 'pw'", "GRANT REPLICATION SLAVE ON *.* TO 'slaveonly'@'%'");
-        MariaDb replica = clone(primary, 101, false);
+        DatabaseServer replica = clone(primary, 101, false);
         SetupOutcome o;
         try (LogCapture logs = LogCapture.start(); HikariDataSource ds = dataSource(replica)) {
             o = new ReplicationSetup(settings(false, replica, primary, "slaveonly", Optional.of(Secret.of("pw", "test")),

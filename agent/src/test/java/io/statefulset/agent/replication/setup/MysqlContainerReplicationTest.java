@@ -1,11 +1,11 @@
 package io.statefulset.agent.replication.setup;
 
-import io.statefulset.agent.replication.Await;
 import io.statefulset.agent.replication.SourceEndpoint;
 import io.statefulset.agent.mysql.JdbcMysqlProbe;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
 import io.statefulset.agent.replication.dialect.ReplicationDialect;
 import io.statefulset.agent.replication.dialect.ServerVersion;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,11 +106,10 @@ class MysqlContainerReplicationTest {
                 try (Connection c = primaryDs.getConnection(); Statement s = c.createStatement()) {
                     s.execute("INSERT INTO app.messages VALUES (2, 'after')");
                 }
-                Await.until("row 2 on the replica", Duration.ofSeconds(60), () -> count(replicaDs) == 2);
+                await("row 2 on the replica").atMost(Duration.ofSeconds(60)).until(() -> count(replicaDs) == 2);
 
                 JdbcMysqlProbe probe = new JdbcMysqlProbe(replicaDs, replicaDataDir, Duration.ofSeconds(5));
-                Await.until("both replica threads running", Duration.ofSeconds(60),
-                        () -> probe.replicaState().filter(st -> st.running()).isPresent());
+                await("both replica threads running").atMost(Duration.ofSeconds(60)).until(() -> probe.replicaState().filter(st -> st.running()).isPresent());
                 assertTrue(probe.replicationConfigured());
                 assertEquals(SetupOutcome.Kind.ALREADY_CONFIGURED, new ReplicationSetup(settings, replicaDs).run().kind());
             }

@@ -1,14 +1,14 @@
 package io.statefulset.agent.replication.setup;
 
-import io.statefulset.agent.replication.Await;
 import io.statefulset.agent.replication.SourceEndpoint;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.Secret;
-import io.statefulset.agent.testing.MariaDb;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import com.zaxxer.hikari.HikariDataSource;
+import io.statefulset.agent.testing.DatabaseServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -24,40 +24,39 @@ public final class ReplicaFixture {
 
     private ReplicaFixture() {}
 
-    public static HikariDataSource dataSource(MariaDb local) {
+    public static HikariDataSource dataSource(DatabaseServer local) {
         return LocalMysqlDataSource.create(new HostPort("127.0.0.1", local.port()), "root", Optional.empty(), Duration.ofSeconds(2));
     }
 
-    public static ReplicationSettings replicaSettings(MariaDb replica, MariaDb source, PositioningPreference positioning) {
+    public static ReplicationSettings replicaSettings(DatabaseServer replica, DatabaseServer source, PositioningPreference positioning) {
         return settings(false, replica, source, "root", Optional.empty(), positioning);
     }
 
-    public static ReplicationSettings settings(boolean primary, MariaDb local, MariaDb source, String user, Optional<Secret> password,
+    public static ReplicationSettings settings(boolean primary, DatabaseServer local, DatabaseServer source, String user, Optional<Secret> password,
                                         PositioningPreference positioning) {
         return new ReplicationSettings(primary, local.dataDir(),
                 new SourceEndpoint(new HostPort("127.0.0.1", source.port()), user, password),
                 "root@127.0.0.1:" + local.port(), Duration.ofSeconds(30), positioning);
     }
 
-    public static SetupOutcome setUp(MariaDb replica, MariaDb source, PositioningPreference positioning) throws Exception {
+    public static SetupOutcome setUp(DatabaseServer replica, DatabaseServer source, PositioningPreference positioning) throws Exception {
         try (HikariDataSource ds = dataSource(replica)) {
             return new ReplicationSetup(replicaSettings(replica, source, positioning), ds).run();
         }
     }
 
-    public static void createSchema(MariaDb primary) {
+    public static void createSchema(DatabaseServer primary) {
         primary.execute("CREATE DATABASE app", "CREATE TABLE app.messages (id INT PRIMARY KEY, message VARCHAR(64))",
                 "INSERT INTO app.messages VALUES (1, 'hello'), (2, 'from'), (3, 'the primary')");
     }
 
     /** Writes row {@code id} on the primary and waits until every replica has it. */
-    public static void assertRowArrives(MariaDb primary, int id, MariaDb... replicas) throws InterruptedException {
+    public static void assertRowArrives(DatabaseServer primary, int id, DatabaseServer... replicas) throws InterruptedException {
         primary.execute("INSERT INTO app.messages VALUES (" + id + ", 'row " + id + "')");
-        for (MariaDb r : replicas) {
-            Await.until("row " + id + " on the replica at port " + r.port() + " (" + slaveStatus(r) + ")", ARRIVAL,
-                    () -> r.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = " + id).equals("1"));
+        for (DatabaseServer r : replicas) {
+            await("row " + id + " on the replica at port " + r.port() + " (" + slaveStatus(r) + ")").atMost(ARRIVAL).until(() -> r.queryOne("SELECT COUNT(*) FROM app.messages WHERE id = " + id).equals("1"));
         }
-        for (MariaDb r : replicas) {
+        for (DatabaseServer r : replicas) {
             assertEquals(primary.queryOne("SELECT COUNT(*) FROM app.messages"), r.queryOne("SELECT COUNT(*) FROM app.messages"),
                     "row count on port " + r.port());
         }
@@ -67,16 +66,15 @@ public final class ReplicaFixture {
      * {@code PURGE BINARY LOGS TO file}, until the server's list starts there: MariaDB keeps (silently) a binlog whose
      * commits InnoDB has not checkpointed yet, so one PURGE right after the writes may leave it.
      */
-    public static void purgeBinlogsBefore(MariaDb db, String file) throws InterruptedException {
-        Await.until("binlogs before " + file + " purged on port " + db.port() + " (" + db.query("SHOW BINARY LOGS") + ")", ARRIVAL,
-                () -> {
+    public static void purgeBinlogsBefore(DatabaseServer db, String file) throws InterruptedException {
+        await("binlogs before " + file + " purged on port " + db.port() + " (" + db.query("SHOW BINARY LOGS") + ")").atMost(ARRIVAL).until(() -> {
                     db.execute("PURGE BINARY LOGS TO '" + file + "'");
                     return db.query("SHOW BINARY LOGS").get(0).equals(file);
                 });
     }
 
     /** The first row of SHOW SLAVE STATUS as column -> value; empty when the server has none. */
-    static Map<String, String> slaveStatus(MariaDb db) {
+    static Map<String, String> slaveStatus(DatabaseServer db) {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
             Map<String, String> row = new HashMap<>();
             if (!rs.next()) return row;
@@ -88,7 +86,7 @@ public final class ReplicaFixture {
         }
     }
 
-    public static int rowCount(MariaDb db, String sql) {
+    public static int rowCount(DatabaseServer db, String sql) {
         return db.query(sql).size();
     }
 }

@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.replication.setup.SetupOutcome.Kind;
-import io.statefulset.agent.testing.MariaDb;
-import io.statefulset.agent.testing.MariaDbExtension;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,24 +39,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicationSetupRestartTest {
     @RegisterExtension
-    final MariaDbExtension servers = new MariaDbExtension();
+    final DatabaseServerExtension servers = new DatabaseServerExtension();
 
     private Path primaryDir;
-    private MariaDb primary;
+    private DatabaseServer primary;
     private final AtomicInteger serverIds = new AtomicInteger(200);
     private final AtomicInteger rowIds = new AtomicInteger(1000);
 
     @BeforeAll
     void startPrimary() throws Exception {
         primaryDir = Files.createTempDirectory("restart-primary-");
-        primary = MariaDb.fresh(primaryDir, 100);
+        primary = DatabaseServer.fresh(primaryDir, 100);
         createSchema(primary);
     }
 
     @AfterAll
     void stopPrimary() throws Exception {
         if (primary != null) primary.kill();
-        MariaDbExtension.deleteTree(primaryDir);
+        DatabaseServerExtension.deleteTree(primaryDir);
     }
 
     static final class Killed extends RuntimeException {
@@ -88,7 +88,7 @@ class ReplicationSetupRestartTest {
     void configuredExactlyOnce(PositioningPreference positioning, String stopAt, boolean restartMysqld, Kind expected) throws Exception {
         int serverId = serverIds.incrementAndGet();
         Path dataDir = BackupToolClone.cloneFrom(primary, servers.tempDir("restart-" + serverId + "-").resolve("data"), false);
-        MariaDb replica = servers.startOn(dataDir, serverId);
+        DatabaseServer replica = servers.startOn(dataDir, serverId);
 
         try (HikariDataSource ds = dataSource(replica)) {
             ReplicationSetup interrupted = new ReplicationSetup(replicaSettings(replica, primary, positioning), ds, StartGate.Listener.NONE, name -> {

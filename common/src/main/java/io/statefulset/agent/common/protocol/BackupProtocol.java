@@ -12,6 +12,8 @@ public final class BackupProtocol {
     public static final String HEALTHZ_PATH = "/healthz";
     public static final String READYZ_PATH = "/readyz";
     public static final String METRICS_PATH = "/metrics";
+    /** What a peer choosing a donor asks: {@link PeerStatus} as text. */
+    public static final String STATUS_PATH = "/status";
 
     /** Trailer: {@code success} or {@code failed}. */
     public static final String STATUS_TRAILER = "X-Backup-Status";

@@ -17,78 +17,102 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real {@code mariadbd} (Debian's MariaDB 10.11) in a temp dir on a free port. Always started with
- * {@code --no-defaults} so that /etc/mysql never leaks in. Tests that need a server get one from
- * {@link MariaDbExtension}; tests that need more (a replica started on a cloned data dir) call
- * {@link #onDataDir}.
+ * A real database server of one {@link ServerFlavor} in a temp dir on a free port: {@code mariadbd} or
+ * {@code mysqld} started as a plain process, always with {@code --no-defaults} so that /etc/mysql never leaks in,
+ * with {@code --log-bin}, row binlogs, a {@code --server-id} and (MySQL) {@code gtid_mode=ON}. root has no password
+ * and may connect from anywhere (replicas and backup tools connect over TCP from "other hosts").
+ *
+ * <p>Tests get servers from {@link DatabaseServerExtension}, which stops them and deletes their files; a test
+ * that needs a server on an existing data dir (a clone's result) uses {@link DatabaseServerExtension#startOn}.
  */
-public final class MariaDb implements AutoCloseable {
+public final class DatabaseServer implements AutoCloseable {
+    private final ServerFlavor flavor;
     private final Path dataDir;
     private final Path runDir;
     private final int port;
     private final int serverId;
     private final List<String> extraArgs;
-    /** Null: mariadbd runs as the JVM's user. */
+    /** Null: the server runs as the JVM's user. */
     private final Account account;
     private Process process;
 
-    /** A uid:gid for mariadbd and its files, like the mysql user (999) of the server images. */
+    /** A uid:gid for the server and its files, like the mysql user (999) of the server images. */
     public record Account(int uid, int gid) {}
 
-    private MariaDb(Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs, Account account) {
+    /** Replicas and backup tools connect over TCP, as from other hosts. */
+    private static final List<String> ROOT_ANYWHERE =
+            List.of("CREATE USER IF NOT EXISTS 'root'@'%'", "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION");
+
+    private DatabaseServer(ServerFlavor flavor, Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs,
+                           Account account) {
+        this.flavor = flavor;
+        this.account = account;
         this.dataDir = dataDir;
         this.runDir = runDir;
         this.port = port;
         this.serverId = serverId;
         this.extraArgs = List.copyOf(extraArgs);
-        this.account = account;
     }
 
-    /** Initialises an empty data dir under {@code base} (system tables, root@localhost and root@% without password). */
-    public static MariaDb fresh(Path base, int serverId, String... extraArgs) throws IOException, InterruptedException {
-        return fresh(base, serverId, null, extraArgs);
+    /** Debian's MariaDB 10.11 on a new data dir under {@code base}; see {@link #fresh(ServerFlavor, Path, int, String...)}. */
+    public static DatabaseServer fresh(Path base, int serverId, String... extraArgs) throws IOException, InterruptedException {
+        return fresh(ServerFlavor.MARIADB_10_11, base, serverId, extraArgs);
     }
 
     /**
-     * {@link #fresh}, but every file under {@code base} is owned by {@code account} and mariadbd runs as it (the JVM
-     * must be root): what a container running as that uid sees of the server in a pod.
+     * Initialises an empty data dir in {@code base/data} (system tables, root@localhost and root@% without
+     * password) and starts the server on it. {@code extraArgs} come last on the command line, so they override.
      */
-    public static MariaDb freshAs(Account account, Path base, int serverId, String... extraArgs)
+    public static DatabaseServer fresh(ServerFlavor flavor, Path base, int serverId, String... extraArgs)
             throws IOException, InterruptedException {
-        return fresh(base, serverId, account, extraArgs);
+        return fresh(flavor, base, serverId, null, extraArgs);
     }
 
-    private static MariaDb fresh(Path base, int serverId, Account account, String... extraArgs)
+    /**
+     * A fresh MariaDB 10.11, but every file under {@code base} is owned by {@code account} and the server runs as it
+     * (the JVM must be root): what a container running as that uid sees of the server in a pod.
+     */
+    public static DatabaseServer freshAs(Account account, Path base, int serverId, String... extraArgs)
+            throws IOException, InterruptedException {
+        return fresh(ServerFlavor.MARIADB_10_11, base, serverId, account, extraArgs);
+    }
+
+    private static DatabaseServer fresh(ServerFlavor flavor, Path base, int serverId, Account account, String... extraArgs)
             throws IOException, InterruptedException {
         Path dataDir = base.resolve("data");
-        Files.createDirectories(dataDir);
         // A private tmpdir: helpers share /tmp but not PID namespaces, and mariadbd names its temp tables
         // #sql-temptable-<pid>-..., so two servers with the same pid delete each other's files.
         Path tmp = Files.createDirectories(base.resolve("tmp"));
-        run(List.of("mariadb-install-db", "--no-defaults", "--user=" + System.getProperty("user.name"),
-                "--datadir=" + dataDir, "--auth-root-authentication-method=normal", "--skip-test-db", "--tmpdir=" + tmp),
-                base.resolve("install.log"));
+        // mysqld --initialize refuses an existing data dir; mariadb-install-db creates it if needed.
+        if (flavor.isMariaDb()) Files.createDirectories(dataDir);
+        Path rootAnywhere = Files.writeString(base.resolve("root-anywhere.sql"), String.join(";\n", ROOT_ANYWHERE) + ";\n");
+        ExternalCommand.succeed(flavor.initializeCommand(dataDir, tmp, rootAnywhere), base.resolve("install.log"));
         Files.createDirectories(base.resolve("run"));
         if (account != null) chown(base, account);
-        MariaDb db = new MariaDb(dataDir, base.resolve("run"), freePort(), serverId, List.of(extraArgs), account);
+        DatabaseServer db = new DatabaseServer(flavor, dataDir, base.resolve("run"), freePort(), serverId, List.of(extraArgs), account);
         db.start();
-        // Replicas and the backup tool connect over TCP from "other hosts".
-        db.execute("CREATE USER IF NOT EXISTS 'root'@'%'", "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION");
+        if (flavor.isMariaDb()) db.execute(ROOT_ANYWHERE.toArray(String[]::new));
         return db;
     }
 
-    /** A server for an existing data dir (for example one that a clone produced); call {@link #start()}. */
-    public static MariaDb onDataDir(Path dataDir, Path runDir, int serverId, String... extraArgs) throws IOException {
-        Files.createDirectories(runDir);
-        return new MariaDb(dataDir, runDir, freePort(), serverId, List.of(extraArgs), null);
+    /** A MariaDB 10.11 server for an existing data dir; call {@link #start()}. */
+    public static DatabaseServer onDataDir(Path dataDir, Path runDir, int serverId, String... extraArgs) throws IOException {
+        return onDataDir(ServerFlavor.MARIADB_10_11, dataDir, runDir, serverId, extraArgs);
     }
 
-    /** {@link #onDataDir} for a data dir {@code account} owns; mariadbd runs as it (the JVM must be root). */
-    public static MariaDb onDataDirAs(Account account, Path dataDir, Path runDir, int serverId, String... extraArgs)
+    /** A server for an existing data dir (for example one that a clone produced) on a free port; call {@link #start()}. */
+    public static DatabaseServer onDataDir(ServerFlavor flavor, Path dataDir, Path runDir, int serverId, String... extraArgs)
+            throws IOException {
+        Files.createDirectories(runDir);
+        return new DatabaseServer(flavor, dataDir, runDir, freePort(), serverId, List.of(extraArgs), null);
+    }
+
+    /** A MariaDB 10.11 server for a data dir {@code account} owns; it runs as that account (the JVM must be root). */
+    public static DatabaseServer onDataDirAs(Account account, Path dataDir, Path runDir, int serverId, String... extraArgs)
             throws IOException {
         Files.createDirectories(runDir);
         chown(runDir, account);
-        return new MariaDb(dataDir, runDir, freePort(), serverId, List.of(extraArgs), account);
+        return new DatabaseServer(ServerFlavor.MARIADB_10_11, dataDir, runDir, freePort(), serverId, List.of(extraArgs), account);
     }
 
     private static void chown(Path tree, Account account) throws IOException {
@@ -111,17 +135,18 @@ public final class MariaDb implements AutoCloseable {
         if (account != null) chown(tmp, account);
         List<String> cmd = new ArrayList<>();
         if (account != null) {
-            // setpriv execs mariadbd: the process is the server itself, and stop() signals it.
+            // setpriv execs the server: the process is the server itself, and stop() signals it.
             cmd.addAll(List.of("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(), "--clear-groups"));
         }
-        cmd.addAll(List.of("mariadbd", "--no-defaults"));
+        cmd.addAll(List.of(flavor.mysqld().toString(), "--no-defaults"));
         if (account == null) cmd.add("--user=" + System.getProperty("user.name"));
         cmd.addAll(List.of("--tmpdir=" + tmp,
                 "--datadir=" + dataDir, "--port=" + port, "--socket=" + runDir.resolve("mysqld.sock"),
                 "--pid-file=" + runDir.resolve("mysqld.pid"), "--log-error=" + runDir.resolve("error.log"),
                 "--bind-address=127.0.0.1", "--server-id=" + serverId, "--log-bin=mysql-bin",
-                "--binlog-format=ROW", "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M",
+                "--binlog-format=ROW", "--innodb-buffer-pool-size=32M",
                 "--skip-name-resolve", "--performance-schema=OFF"));
+        cmd.addAll(flavor.serverOptions());
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(runDir.resolve("stdout.log").toFile()).start();
@@ -134,16 +159,20 @@ public final class MariaDb implements AutoCloseable {
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("mariadbd exited with " + process.exitValue() + ": " + errorLogTail());
+                throw new IllegalStateException(flavor + " exited with " + process.exitValue() + ": " + errorLogTail());
             }
             try (Connection c = connect()) {
                 return;
             } catch (SQLException e) {
+                // Access denied / host not allowed: the server is up and will not change its mind.
+                if (e.getErrorCode() == 1045 || e.getErrorCode() == 1130) {
+                    throw new IllegalStateException(flavor + " on port " + port + " refused root: " + e.getMessage(), e);
+                }
                 last = e;
             }
             process.waitFor(50, TimeUnit.MILLISECONDS); // wakes at once if the server dies
         }
-        throw new IllegalStateException("mariadbd did not answer on port " + port + " in 60 s: " + last + "\n" + errorLogTail());
+        throw new IllegalStateException(flavor + " did not answer on port " + port + " in 60 s: " + last + "\n" + errorLogTail());
     }
 
     public String errorLogTail() throws IOException {
@@ -198,6 +227,7 @@ public final class MariaDb implements AutoCloseable {
         return rows.get(0);
     }
 
+    public ServerFlavor flavor() { return flavor; }
     public int port() { return port; }
     public int serverId() { return serverId; }
     public Path dataDir() { return dataDir; }
@@ -227,19 +257,4 @@ public final class MariaDb implements AutoCloseable {
         stop();
     }
 
-    private static void run(List<String> cmd, Path log) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + Files.readString(log));
-        }
-    }
-
-    /** Whether the Debian MariaDB packages this project tests against are installed. */
-    public static boolean installed() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "mariadbd"))) return true;
-        }
-        return Files.isExecutable(Path.of("/usr/sbin/mariadbd"));
-    }
 }

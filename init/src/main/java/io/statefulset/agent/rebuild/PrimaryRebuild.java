@@ -1,0 +1,106 @@
+package io.statefulset.agent.rebuild;
+
+import io.statefulset.agent.clone.CloneException;
+import io.statefulset.agent.clone.CloneOutcome;
+import io.statefulset.agent.clone.CloneStaging;
+import io.statefulset.agent.clone.DataDirState;
+import io.statefulset.agent.clone.DonorChoice;
+import io.statefulset.agent.clone.DonorRounds;
+import io.statefulset.agent.clone.PeerReport;
+import io.statefulset.agent.clone.PreparedFix;
+import io.statefulset.agent.common.identity.HostPort;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The primary (ordinal 0) came up with no database: before mysqld creates an empty one, look for peers that hold
+ * data; if there are any, clone the primary from the most advanced one and make the clone a primary again.
+ *
+ * <p>Making it a primary: the replica's server files that would make mysqld replicate ({@code master.info},
+ * {@code relay-log.info}, {@code multi-master.info}, relay logs) are removed, and the {@link RebuildMarker} asks
+ * {@code serve} to set the binlog GTID state to the clone's position (MariaDB {@code gtid_binlog_state}, before
+ * anything is written), so that a replica at that position continues and one behind it stops with error 1236
+ * instead of silently skipping the transactions the rebuilt primary never had.
+ */
+public final class PrimaryRebuild {
+    /** Files of a replica's mysqld that make it replicate; a primary must not carry them. */
+    static final List<String> REPLICA_FILES = List.of("master.info", "relay-log.info", "multi-master.info");
+
+    /** What the rebuild found and did, for the one summary line. */
+    public record Outcome(Optional<CloneOutcome> cloned, String summary) {}
+
+    /** What the clone needs, given the donors in order (the caller owns the client and the tool). */
+    @FunctionalInterface
+    public interface Cloner {
+        CloneOutcome clone(DonorRounds rounds, PreparedFix fix) throws CloneException, IOException, InterruptedException;
+    }
+
+    private final CloneStaging staging;
+    private final Function<List<HostPort>, DonorRounds> rounds;
+
+    public PrimaryRebuild(CloneStaging staging, Function<List<HostPort>, DonorRounds> rounds) {
+        this.staging = staging;
+        this.rounds = rounds;
+    }
+
+    /**
+     * @param reports what the peers said (see {@code DonorSurvey.findData}); asked only when the data dir has no
+     *                database
+     */
+    public Outcome run(ReportSource reports, Cloner cloner) throws CloneException, IOException, InterruptedException {
+        DataDirState state = staging.inspect();
+        if (state == DataDirState.INITIALISED) {
+            return new Outcome(Optional.empty(), "data dir " + staging.dataDir() + " holds a database: nothing to rebuild");
+        }
+        if (state == DataDirState.PREPARED) {
+            // The rebuild was prepared (and fixed) before a crash: only the hand-over is left, no donor needed.
+            // DonorRounds wants a donor list; a prepared clone never asks it.
+            CloneOutcome done = cloner.clone(rounds.apply(List.of(new HostPort("prepared-clone", 1))), PreparedFix.NONE);
+            return new Outcome(Optional.of(done), "finished the hand-over of an interrupted rebuild");
+        }
+        List<PeerReport> found = reports.get();
+        List<PeerReport> withData = found.stream().filter(PeerReport::holdsData).toList();
+        String seen = found.isEmpty() ? "no peer to ask"
+                : found.stream().map(PeerReport::describe).collect(Collectors.joining(", "));
+        if (withData.isEmpty()) {
+            if (state == DataDirState.EMPTY) {
+                return new Outcome(Optional.empty(), "no peer holds data (" + seen + "): first start of the cluster,"
+                        + " mysqld initialises an empty data dir");
+            }
+            throw new CloneException("data dir " + staging.dataDir() + " holds an interrupted rebuild (" + staging.root()
+                    + ") but no peer holds data now (" + seen + "); the next init looks again. To start an empty primary"
+                    + " instead: rm -rf " + staging.root());
+        }
+        DonorChoice.Ranking ranking = DonorChoice.rank(withData, List.of());
+        String donorGtid = withData.stream().filter(r -> r.peer().equals(ranking.donors().get(0)))
+                .map(r -> r.status().get().gtidPosition()).findFirst().orElse("");
+        CloneOutcome clone = cloner.clone(rounds.apply(ranking.donors()), (data, donor) -> makePrimary(data, donor, donorGtid));
+        String from = clone.transfer().map(t -> t.donor() + " (" + t.bytes() + " bytes)").orElse("the prepared clone");
+        return new Outcome(Optional.of(clone), "data dir was empty and " + withData.size() + " of " + found.size()
+                + " peers hold data: cloned the primary from " + from + "; " + ranking.reason()
+                + "; replica files removed, serve sets the binlog GTID state to the clone's position");
+    }
+
+    /** The peers' reports, asked only when needed. */
+    @FunctionalInterface
+    public interface ReportSource {
+        List<PeerReport> get() throws InterruptedException;
+    }
+
+    static void makePrimary(Path data, HostPort donor, String donorGtid) throws IOException {
+        List<Path> gone = new ArrayList<>();
+        for (String name : REPLICA_FILES) gone.add(data.resolve(name));
+        try (DirectoryStream<Path> relayLogs = Files.newDirectoryStream(data, "*relay-bin*")) {
+            relayLogs.forEach(gone::add);
+        }
+        for (Path p : gone) Files.deleteIfExists(p);
+        RebuildMarker.in(data).write(donor.toString(), donorGtid);
+    }
+}

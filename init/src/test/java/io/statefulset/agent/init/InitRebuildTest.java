@@ -1,0 +1,94 @@
+package io.statefulset.agent.init;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statefulset.agent.common.protocol.PeerStatus;
+import io.statefulset.agent.rebuild.RebuildMarker;
+import io.statefulset.agent.testing.LogCapture;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
+import io.statefulset.agent.testing.SeededServer;
+import io.statefulset.agent.testing.SeededServerExtension;
+import io.statefulset.agent.testing.TestDonor;
+import io.statefulset.agent.testing.TestDonor.Script;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Donor choice and the primary's rebuild, with peers that answer /status over real sockets and real backups. */
+class InitRebuildTest {
+    @RegisterExtension
+    static final SeededServerExtension source = new SeededServerExtension(2000);
+
+    @RegisterExtension
+    DatabaseServerExtension servers = new DatabaseServerExtension();
+    InitFixture init;
+
+    @BeforeEach
+    void fixture() throws Exception {
+        init = new InitFixture(servers.tempDir("init-"));
+    }
+
+    private static PeerStatus replica(boolean replicating, long lag, String gtid) {
+        return new PeerStatus(PeerStatus.REPLICA, true, replicating, replicating ? OptionalLong.of(lag) : OptionalLong.empty(),
+                gtid, false);
+    }
+
+    @Test
+    void aLaggingPreviousPeerIsPassedOverForACurrentOne() throws Exception {
+        try (TestDonor lagging = TestDonor.start(source.stream(), Script.http()).answerStatus(replica(true, 300, "0-100-40"));
+             TestDonor current = TestDonor.start(source.stream(), Script.http()).answerStatus(replica(true, 0, "0-100-50"));
+             LogCapture logs = LogCapture.start()) {
+            init.hostname = "mysql-2";
+            assertEquals(0, init.donors(lagging.address(), current.address()).run());
+            assertEquals(0, lagging.requests(), "no backup asked of the lagging peer");
+            assertEquals(1, current.requests());
+            assertTrue(logs.text().contains("donor " + current.address() + " (replica, replicating, lag 0 s, gtid 0-100-50):"
+                    + " replicating, lag 0 s; then " + lagging.address()), logs.text());
+        }
+    }
+
+    @Test
+    void thePrimaryWithAnEmptyDataDirIsRebuiltFromTheMostAdvancedPeer() throws Exception {
+        try (TestDonor behind = TestDonor.start(source.stream(), Script.http()).answerStatus(replica(false, 0, "0-100-7"));
+             TestDonor ahead = TestDonor.start(source.stream(), Script.http()).answerStatus(replica(false, 0, "0-100-9"));
+             LogCapture logs = LogCapture.start()) {
+            init.hostname = "mysql-0";
+            assertEquals(0, init.donors(behind.address(), ahead.address()).run());
+            assertEquals(0, behind.requests());
+            assertEquals(1, ahead.requests());
+            String text = logs.text();
+            assertTrue(text.contains("init done: mysql-0 is the primary; rebuild: data dir was empty and 2 of 2 peers hold data:"
+                    + " cloned the primary from " + ahead.address() + " (" + Files.size(source.stream()) + " bytes); donor "
+                    + ahead.address() + " (replica, not replicating, gtid 0-100-9): no peer replicates; the most advanced"
+                    + " that holds data (9 transactions)"), text);
+        }
+        List<String> entries = init.dataDirEntries();
+        assertTrue(entries.contains("mysql") && entries.contains(RebuildMarker.FILE), entries.toString());
+        assertTrue(Files.readString(init.data.resolve(RebuildMarker.FILE)).contains("donor_gtid_position=0-100-9"));
+        assertFalse(entries.contains("master.info") || entries.contains("relay-log.info"), entries.toString());
+        assertEquals("[mysqld]\nserver-id=100\nreport_host=mysql-0.mysql\n", Files.readString(init.conf.resolve("server-id.cnf")));
+        DatabaseServer rebuilt = servers.startOn(init.data, 100);
+        assertEquals(source.fingerprint(), rebuilt.queryOne(SeededServer.FINGERPRINT));
+    }
+
+    @Test
+    void peersWithoutDataLeaveThePrimaryEmpty() throws Exception {
+        PeerStatus empty = new PeerStatus(PeerStatus.REPLICA, true, false, OptionalLong.empty(), "", false);
+        try (TestDonor peer = TestDonor.start(source.stream(), Script.http()).answerStatus(empty);
+             LogCapture logs = LogCapture.start()) {
+            init.hostname = "mysql-0";
+            init.rebuildWait = java.time.Duration.ofSeconds(30);
+            assertEquals(0, init.donors(peer.address()).run());
+            assertEquals(1, peer.statusRequests(), "every peer answered without data: asked once, not polled for 30 s");
+            assertEquals(0, peer.requests());
+            assertTrue(logs.text().contains("rebuild: no peer holds data"), logs.text());
+        }
+        assertEquals(List.of(), init.dataDirEntries());
+    }
+}
