@@ -9,7 +9,7 @@ FNR == 1 { next }   # CSV header
   split($0, c, ",")
   v = c[1]
   gib = c[7] / 1073741824
-  if (v == "bash" || v == "agent") {
+  if (v == "bash" || v == "agent" || v == "agent-tls") {
     add(v ".bytes", c[7]); add(v ".wall", c[8]); add(v ".mbs", c[9])
     add(v ".transfer", c[10]); add(v ".prepare", c[11]); add(v ".sync", c[12])
     add(v ".dcpu", (c[13] + c[14]) / gib); add(v ".rcpu", (c[15] + c[16]) / gib)
@@ -17,6 +17,7 @@ FNR == 1 { next }   # CSV header
     add(v ".drss", c[17]); add(v ".rrss", c[18]); add(v ".dhwm", c[19]); add(v ".rhwm", c[20])
     add(v ".load", c[4]); add(v ".load", c[5])
     if (v == "agent") add("accept", c[21])
+    if (v != "bash" && c[10] > 0) add(v ".tmbs", c[7] / c[10] / 1e6)
   } else if (v == "serve-start") {
     add("accept", c[21]); add("idle", c[19])
   } else if (v ~ /^ceiling-/) {
@@ -75,11 +76,27 @@ END {
     printf "\n"
   }
 
+  tls = ""
+  if (L["agent-tls.mbs"] != "" && L["agent.mbs"] != "") {
+    tls = 1 - stat(L["agent-tls.tmbs"], "med") / stat(L["agent.tmbs"], "med")
+    printf "TLS on the port (`--tls`: mutual TLS, one ECDSA P-256 certificate on both sides, cipher **%s**), same runs as plain:\n\n", \
+           M["tls_cipher"] == "" ? "unknown" : M["tls_cipher"]
+    printf "| | agent, plain HTTP | agent, TLS |\n|---|---|---|\n"
+    printf "| **transfer MB/s** (init's transfer phase), min / median / max | %s | %s |\n", mmm("agent.tmbs", "%.0f"), mmm("agent-tls.tmbs", "%.0f")
+    printf "| end-to-end MB/s, min / median / max | %s | %s |\n", mmm("agent.mbs", "%.0f"), mmm("agent-tls.mbs", "%.0f")
+    printf "| donor CPU s/GiB, user+sys (of which sys) | %s (%s) | %s (%s) |\n", \
+           f2(stat(L["agent.dcpu"], "med")), f2(stat(L["agent.dsys"], "med")), f2(stat(L["agent-tls.dcpu"], "med")), f2(stat(L["agent-tls.dsys"], "med"))
+    printf "| receiver CPU s/GiB, user+sys (of which sys) | %s (%s) | %s (%s) |\n", \
+           f2(stat(L["agent.rcpu"], "med")), f2(stat(L["agent.rsys"], "med")), f2(stat(L["agent-tls.rcpu"], "med")), f2(stat(L["agent-tls.rsys"], "med"))
+    printf "| **throughput cost of TLS** (median transfer MB/s) | | **%.1f %%** |\n\n", tls * 100
+  }
+
   printf "Goals (measured here, never asserted in tests):\n\n| goal | measured | met |\n|---|---|---|\n"
   if (ratio != "" && M["tables"] + 0 > 0) printf "| many small tables: >= 2x bash | %.2fx | %s |\n", ratio, (ratio >= 2 ? "yes" : ratio > 1 ? "no (ahead)" : "no")
   else if (ratio != "") printf "| throughput >= 1.5x bash (aim 2x) | %.2fx | %s |\n", ratio, (ratio >= 2 ? "yes (>= 2x)" : ratio >= 1.5 ? "yes" : "no")
   if (L["agent.dhwm"] != "") printf "| serve RSS < 64 MiB | %s MiB | %s |\n", mib(stat(L["agent.dhwm"], "max")), (stat(L["agent.dhwm"], "max") < 65536 ? "yes" : "no")
   if (L["agent.rhwm"] != "") printf "| init RSS < 64 MiB | %s MiB | %s |\n", mib(stat(L["agent.rhwm"], "max")), (stat(L["agent.rhwm"], "max") < 65536 ? "yes" : "no")
+  if (tls != "") printf "| TLS costs <= 15 %% of throughput | %.1f %% | %s |\n", tls * 100, (tls <= 0.15 ? "yes" : "no")
   if (L["accept"] != "") printf "| serve accepting within 1 s | %d ms (median) | %s |\n", stat(L["accept"], "med"), (stat(L["accept"], "med") < 1000 ? "yes" : "no")
 
   printf "\nMachine: %s; %s RAM; kernel %s; disk %s. Load average (1/5/15 min) at start %s, at end %s.\n", \

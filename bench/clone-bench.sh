@@ -24,7 +24,7 @@ usage() {
   cat <<EOF
 usage: sudo bench/clone-bench.sh [--size 4G | --tables 10000] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
                                  [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile] [--keep-logs]
-                                 [--link loopback|1gbit|RATE] [--data blobs|rows] [--compression none,lz4,zstd,auto]
+                                 [--link loopback|1gbit|RATE] [--data blobs|rows] [--compression none,lz4,zstd,auto] [--tls]
                                  [--write-load RATE]
 
   --size SIZE    InnoDB data in the donor: 256M, 1G, 4G (default 4G; 1G with --link).
@@ -45,6 +45,8 @@ usage: sudo bench/clone-bench.sh [--size 4G | --tables 10000] [--reps 3] [--out 
   --starts N     extra 'serve' starts timed for start-to-accepting (default 5)
   --settle S     seconds to wait after dropping the page cache (default 10; see drop_caches)
   --only V       run only one variant (debugging); the ratio is then left empty
+  --tls          also run the agent with mutual TLS on the port (agent-tls), alternating with plain agent runs;
+                 the report gets a TLS vs plaintext table with the cipher (certificates made with openssl)
   --no-ceilings  skip the one-off ceilings (backup tool to /dev/null, dd writes)
   --build        rebuild agent/target/agent.jar even if present
   --keep-logs    keep every process's log and /usr/bin/time output under --work (kept anyway on failure)
@@ -68,7 +70,7 @@ EOF
 DEFAULT_JAVA_OPTS="$(tr '\n' ' ' < "$ROOT/docker/agent-jvm.options")"
 
 SIZE= TABLES=0 REPS=3 OUT= WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
-LINK=loopback DATA= MODES=
+LINK=loopback DATA= MODES= TLS=0
 WRITE_LOAD=0
 while [ $# -gt 0 ]; do
   case $1 in
@@ -76,6 +78,7 @@ while [ $# -gt 0 ]; do
     --link) LINK=$2; shift 2 ;;
     --data) DATA=$2; shift 2 ;;
     --compression) MODES=$2; shift 2 ;;
+    --tls) TLS=1; shift ;;
     --tables) if [[ ${2:-} =~ ^[0-9]+$ ]]; then TABLES=$2; shift 2; else TABLES=10000; shift; fi ;;
     --reps) REPS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
@@ -84,6 +87,7 @@ while [ $# -gt 0 ]; do
     --settle) SETTLE=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --no-ceilings) CEILINGS=0; shift ;;
+    --tls) TLS=1; shift ;;
     --build) BUILD=1; shift ;;
     --profile) PROFILE=1; shift ;;
     --keep-logs) KEEP_LOGS=1; shift ;;
@@ -109,6 +113,8 @@ if [ -z "$MODES" ]; then VARIANTS=(agent); else
     esac
   done
 fi
+# --tls: one more agent variant, serve and init with mutual TLS (certificates made per run, as the k8s component does)
+[ $TLS = 0 ] || VARIANTS+=(agent-tls)
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { echo "--reps must be a positive integer" >&2; exit 2; }
 [[ $STARTS =~ ^[0-9]+$ ]] || { echo "--starts must be a number" >&2; exit 2; }
 [[ $TABLES =~ ^[0-9]+$ ]] || { echo "--tables must be a number of tables, e.g. 10000" >&2; exit 2; }
@@ -523,7 +529,22 @@ printf '[mysqld]\nlog-bin\n' > "$CM/primary.cnf"
 printf '[mysqld]\nread_only\n' > "$CM/replica.cnf"
 SERVE_ARGS=(serve --hostname mysql-0 --listen "$LISTEN_IP:$SERVE_PORT" --mysql-host 127.0.0.1 --mysql-port "$MYSQL_PORT"
             --mysql-user root --source-host 127.0.0.1 --source-port "$MYSQL_PORT" --data-dir "$DONOR/data")
-SERVE_TIME= SERVE_PID= SERVE_JVM= ACCEPT_MS= SERVE_EXTRA=()
+SERVE_TIME= SERVE_PID= SERVE_JVM= ACCEPT_MS= SERVE_EXTRA=() INIT_EXTRA=()
+# --tls: one certificate (CA-signed, for the donor's address, server and client use) presented by both sides, as the
+# k8s TLS component does; openssl writes PKCS#8 keys.
+tls_flags() {
+  local dir=$RUN/tls
+  if [ ! -f "$dir/tls.crt" ]; then
+    mkdir -p "$dir"
+    ( cd "$dir" &&
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=bench-ca &&
+      openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key -out tls.csr -subj /CN=bench &&
+      printf 'subjectAltName=IP:127.0.0.1,IP:%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$LISTEN_IP" > ext.cnf &&
+      openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -out tls.crt -extfile ext.cnf ) \
+      > "$L/openssl.log" 2>&1 || { tail_log "$L/openssl.log"; die "openssl could not make the bench certificates"; }
+  fi
+  echo --tls-cert-file "$dir/tls.crt" --tls-key-file "$dir/tls.key" --tls-ca-file "$dir/ca.crt"
+}
 start_serve() {  # tag: starts serve under /usr/bin/time and times start -> first accepted connection
   local t0 t1 deadline
   t0=$(now); deadline=$(( ${t0%.*} + 60 ))
@@ -557,7 +578,12 @@ run_agent() {  # rep [variant: agent | agent-<compression mode>]
   local rep=$1 variant=${2:-agent} d=$RUN/clone-agent/data
   local p=$L/$variant-$rep
   rm -rf "$RUN/clone-agent" "$RUN/conf.d"; mkdir -p "$d" "$RUN/conf.d"
-  SERVE_EXTRA=(); [ "$variant" = agent ] || SERVE_EXTRA=(--compression "${variant#agent-}")
+  SERVE_EXTRA=() INIT_EXTRA=()
+  case $variant in
+    agent) ;;
+    agent-tls) read -r -a SERVE_EXTRA < <(tls_flags); INIT_EXTRA=("${SERVE_EXTRA[@]}") ;;
+    *) SERVE_EXTRA=(--compression "${variant#agent-}") ;;
+  esac
   start_serve "$variant-$rep"
   # serve sets replication up right after it listens; let that finish so the clone is measured alone.
   wait_setup "$L/serve-$variant-$rep.log"
@@ -568,9 +594,9 @@ run_agent() {  # rep [variant: agent | agent-<compression mode>]
   w0=$(awk '/^wchar/{print $2}' "/proc/$SERVE_JVM/io")
   la0=$(load1); t0=$(now)
   /usr/bin/time -v -o "$p.init.time" "${RECV[@]}" java $JAVA_OPTS -jar "$JAR" init --hostname mysql-1 --donor "$LISTEN_IP:$SERVE_PORT" \
-      --data-dir "$d" --config-map-dir "$CM" --conf-dir "$RUN/conf.d" > "$p.init.log" 2>&1 &
+      --data-dir "$d" --config-map-dir "$CM" --conf-dir "$RUN/conf.d" "${INIT_EXTRA[@]}" > "$p.init.log" 2>&1 &
   local it=$!; PIDS+=("$it")
-  profile_start "agent-$rep" serve="$SERVE_JVM" init="$it"
+  profile_start "$variant-$rep" serve="$SERVE_JVM" init="$it"
   # The JVM's own peak RSS (time -v reports the larger of it and the prepare child): sample VmHWM until exit.
   local jvm hwm=0 h; jvm=$(child_of "$it" || true)
   while kill -0 "$it" 2>/dev/null; do
@@ -602,6 +628,9 @@ run_agent() {  # rep [variant: agent | agent-<compression mode>]
       "$(awk -v a="$c0u" -v b="$c1u" 'BEGIN{printf "%.2f", b - a}')" "$(awk -v a="$c0s" -v b="$c1s" 'BEGIN{printf "%.2f", b - a}')" \
       "$iu" "$is" "$sr" "$ir" "$shwm" "$hwm" "$ACCEPT_MS" "$wire"
   log "$variant rep $rep: $wire bytes on the wire, $bytes bytes in $wall s ($(tail -1 "$CSV" | cut -d, -f9) MB/s), load $la0 -> $(load1); serve accepted in $ACCEPT_MS ms"
+  if [ "$variant" = agent-tls ] && [ ! -s "$RUN/tls-cipher" ]; then
+    sed -n 's/.*backup for .* (https \([^,)]*\)[,)].* succeeded.*/\1/p' "$L/serve-$variant-$rep.log" | tail -1 > "$RUN/tls-cipher"
+  fi
   rm -rf "$RUN/clone-agent"
 }
 serve_starts() {
@@ -694,6 +723,13 @@ machine() {  # key=value lines for the report
   echo "redo_size=$REDO_SIZE"
 }
 
+# The agent's runs of one rep: plain, and with --tls also TLS, who goes first alternating with the rep.
+agent_runs() {
+  if [ $TLS = 0 ]; then run_agent "$1"
+  elif [ $(($1 % 2)) = 1 ]; then run_agent "$1"; run_agent "$1" tls
+  else run_agent "$1" tls; run_agent "$1"; fi
+}
+
 prepare_dataset
 link_up
 SERVE_ARGS[4]="$LISTEN_IP:$SERVE_PORT"
@@ -712,6 +748,7 @@ for rep in $(seq 1 "$REPS"); do
 done
 [ $CEILINGS = 0 ] || ceilings
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/meta.txt"
+[ ! -s "$RUN/tls-cipher" ] || echo "tls_cipher=$(cat "$RUN/tls-cipher")" >> "$RUN/meta.txt"
 stop_mysqld
 
 mkdir -p "$OUT"

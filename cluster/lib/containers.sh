@@ -265,6 +265,15 @@ SQL
 # ---- sidecars --------------------------------------------------------------------------------------------
 sidecar_name() { if [ "$(pod_kind "$1")" = bash ]; then echo sidecar; else echo serve; fi; }
 
+# True when any pod, running or not, is (or was created as) a tutorial bash pod.
+cluster_has_bash_pods() {
+  local n
+  for ((n = 0; n < $(replicas); n++)); do
+    [ "$(pod_kind "$n")" = bash ] && return 0
+  done
+  return 1
+}
+
 sidecar_start() {
   local n=$1 dir logs
   dir=$(pod_dir "$n"); logs=$(pod_logs "$n")
@@ -275,6 +284,8 @@ sidecar_start() {
     return
   fi
   local args=(serve)
+  # A cluster with tutorial (bash) pods is a migration: their clone-mysql sends no request and needs the raw stream.
+  if cluster_has_bash_pods; then args+=(--legacy-raw-stream); fi
   if [ "$MODE" = loopback ]; then
     args+=(--hostname "mysql-$n" --data-dir "$dir/data" --listen "127.0.0.1:$(pod_agent_port "$n")"
            --mysql-port "$(pod_mysql_port "$n")" --source-host 127.0.0.1 --source-port "$(pod_mysql_port 0)")

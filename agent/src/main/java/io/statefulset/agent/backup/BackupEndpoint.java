@@ -10,14 +10,15 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.statefulset.agent.common.backuptool.FailureCause;
-import io.statefulset.agent.common.secret.Secret;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import io.statefulset.agent.http.BackupRoute;
 import io.statefulset.agent.http.HttpAnswers;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
@@ -34,15 +35,18 @@ public final class BackupEndpoint implements BackupRoute {
     private static final Logger log = LoggerFactory.getLogger(BackupEndpoint.class);
     private static final String BEARER = "bearer ";
 
-    private final Optional<Secret> token;
+    private final Optional<BearerToken> token;
+    private final boolean rawStream;
     private final BackupSlot slot;
     private final BackupStreamer streamer;
     private final WireCompression compression;
     private final long maxRate;
     private final ThreadFactory threads = new DefaultThreadFactory("backup-stream", true);
 
-    BackupEndpoint(Optional<Secret> token, BackupSlot slot, BackupStreamer streamer, WireCompression compression, long maxRate) {
+    BackupEndpoint(Optional<BearerToken> token, boolean rawStream, BackupSlot slot, BackupStreamer streamer,
+                   WireCompression compression, long maxRate) {
         this.token = token;
+        this.rawStream = rawStream;
         this.slot = slot;
         this.streamer = streamer;
         this.compression = compression;
@@ -54,16 +58,12 @@ public final class BackupEndpoint implements BackupRoute {
      *
      * @param env the agent's environment: PATH to find the backup tool, TMPDIR for its scratch dir; also the
      *            child's environment (minus password variables)
-     * @throws IllegalArgumentException when the token file is empty
      */
     public static BackupEndpoint create(BackupSettings settings, MeterRegistry registry, Map<String, String> env) {
-        settings.token().filter(Secret::isEmpty).ifPresent(t -> {
-            throw new IllegalArgumentException("the /backup token from " + t.origin() + " is empty: put a secret in it,"
-                    + " or drop --token-file to serve without one");
-        });
         BackupSlot slot = new BackupSlot();
         Path scratchParent = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));
-        return new BackupEndpoint(settings.token(), slot,
+        Optional<BearerToken> token = settings.token().map(t -> new BearerToken(t, settings.tokenGrace(), Clock.systemUTC()));
+        return new BackupEndpoint(token, settings.rawStream(), slot,
                 new BackupStreamer(settings, Map.copyOf(env), scratchParent, new BackupMetrics(registry, settings.maxRate()), slot),
                 settings.compression(), settings.maxRate());
     }
@@ -73,16 +73,17 @@ public final class BackupEndpoint implements BackupRoute {
         return new BackupBodyEncoder(compression.zstdLevel());
     }
 
-    private boolean rawAllowed() {
-        return token.isEmpty();
-    }
-
     @Override
     public void serveHttp(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (token.isPresent()) {
             String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
             boolean hasBearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
-            if (!hasBearer || !token.get().matches(header.substring(BEARER.length()).trim())) {
+            BearerToken.Verdict verdict = hasBearer ? token.get().check(header.substring(BEARER.length()).trim())
+                    : BearerToken.Verdict.REFUSED;
+            if (verdict == BearerToken.Verdict.PREVIOUS) {
+                log.info("accepted /backup from {} with the previous token (its grace period runs)", ctx.channel().remoteAddress());
+            }
+            if (verdict == BearerToken.Verdict.REFUSED) {
                 log.warn("refused /backup from {}: {} bearer token", ctx.channel().remoteAddress(), hasBearer ? "wrong" : "no");
                 FullHttpResponse r = HttpAnswers.empty(HttpResponseStatus.UNAUTHORIZED);
                 r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"mysql-statefulset-agent\"");
@@ -113,9 +114,8 @@ public final class BackupEndpoint implements BackupRoute {
     /** A client that sent nothing: the tutorial's {@code ncat --recv-only}. A busy donor closes on it at once. */
     @Override
     public void serveRaw(Channel channel) {
-        if (!rawAllowed()) {
-            log.warn("closed silent connection from {}: a token is configured, so the raw (ncat) stream is off",
-                    channel.remoteAddress());
+        if (!rawStream) {
+            // The port only hands the sniffer's silent clients over with --legacy-raw-stream; this is a safety net.
             channel.close();
             return;
         }

@@ -3,6 +3,7 @@ package io.statefulset.agent.backup;
 import io.netty.channel.Channel;
 import io.statefulset.agent.common.backuptool.FailureCause;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class BackupRun {
     /** What a busy donor asks a second client to wait when it cannot estimate the remaining time. */
     static final long DEFAULT_RETRY_AFTER_SECONDS = 10;
+    /** The most a busy donor asks a peer to wait. */
+    static final long MAX_RETRY_AFTER_SECONDS = 60;
 
     private final Channel channel;
     private final long startedNanos = System.nanoTime();
@@ -93,14 +96,28 @@ final class BackupRun {
      *
      * @return false when the client is gone or the backup was aborted
      */
-    boolean awaitWritable() throws InterruptedException {
+    boolean awaitWritable(Duration stallTimeout) throws InterruptedException {
+        long deadline = System.nanoTime() + stallTimeout.toNanos();
         synchronized (writable) {
             while (channel.isActive() && !channel.isWritable() && abort.get() == null) {
+                if (System.nanoTime() - deadline >= 0) {
+                    stalled(stallTimeout);
+                    return false;
+                }
                 // The timeout only guards against a lost wake-up; writability changes notify at once.
                 writable.wait(200);
             }
         }
         return channel.isActive() && abort.get() == null;
+    }
+
+    /**
+     * A client that keeps the connection open but reads nothing (a frozen receiver) would hold the one slot forever:
+     * the backup is aborted and the connection closed, so that it counts as {@code aborted} and the slot is free.
+     */
+    private void stalled(Duration stallTimeout) {
+        abort(FailureCause.CLIENT_GONE, "client accepted no data for " + stallTimeout.toSeconds() + " s (--send-stall-timeout)");
+        channel.close().awaitUninterruptibly();
     }
 
     void finished() {
@@ -111,7 +128,11 @@ final class BackupRun {
         return done.await(timeout, unit);
     }
 
-    /** Remaining time at the current rate when the size is known, else a default; at least 1 s, at most 1 h. */
+    /**
+     * Remaining time at the current rate when the size is known, else a default; at least 1 s, at most
+     * {@link #MAX_RETRY_AFTER_SECONDS}: a slow or stalled backup's estimate means nothing, and a stalled one is
+     * aborted within --send-stall-timeout anyway, so a waiting peer asks again soon.
+     */
     long retryAfterSeconds() {
         double elapsed = (System.nanoTime() - startedNanos) / 1e9;
         long sent = bytes.get();
@@ -119,6 +140,6 @@ final class BackupRun {
         if (estimate.isEmpty() || sent <= 0 || elapsed <= 0) return DEFAULT_RETRY_AFTER_SECONDS;
         double rate = sent / elapsed;
         long remaining = (long) Math.ceil(Math.max(0, estimate.getAsLong() - sent) / rate);
-        return Math.max(1, Math.min(3600, remaining));
+        return Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, remaining));
     }
 }

@@ -7,7 +7,7 @@ import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.backuptool.RedoProtection;
 import io.statefulset.agent.common.backuptool.ToolVersion;
 import io.statefulset.agent.common.fs.FileTree;
-import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.common.secret.SecretSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -35,7 +35,6 @@ final class BackupStreamer {
     private final Path scratchParent;
     private final BackupMetrics metrics;
     private final BackupSlot slot;
-    private final List<String> secrets;
     /** Per tool path: its version is asked once, not on every backup. */
     private final Map<Path, RedoProtection> redoProtection = new ConcurrentHashMap<>();
 
@@ -45,12 +44,12 @@ final class BackupStreamer {
         this.scratchParent = scratchParent;
         this.metrics = metrics;
         this.slot = slot;
-        this.secrets = options.masked().stream().map(Secret::reveal).toList();
     }
 
     void stream(BackupRun run, BackupSink sink, BodyEncoding encoding, SendRate rate) {
         metrics.started();
-        StderrTail tail = new StderrTail(secrets);
+        // Secrets are read per backup: a rotated password is in this backup's defaults file and masked in its stderr.
+        StderrTail tail = new StderrTail(options.masked().stream().map(s -> s.current().reveal()).toList());
         BackupScratch scratch = null;
         BackupProcess process = null;
         BackupOutcome outcome = null;
@@ -62,7 +61,7 @@ final class BackupStreamer {
             try {
                 tool = BackupTool.resolve(options.backupTool(), env);
                 redo = redoProtection.computeIfAbsent(tool.executable(), p -> new RedoProtection(tool, ToolVersion.detect(tool, env)));
-                scratch = BackupScratch.create(scratchParent, options.mysqlPassword());
+                scratch = BackupScratch.create(scratchParent, options.mysqlPassword().map(SecretSource::current));
                 List<String> argv = new BackupCommand(tool, options.mysql(), options.mysqlUser(), redo.backupOptions(),
                         options.parallel()).argv(scratch);
                 process = BackupProcess.start(WidePipe.wrap(argv, env), env, tail);
@@ -127,7 +126,7 @@ final class BackupStreamer {
             }
         };
         try (stdout) {
-            while (run.awaitWritable()) {
+            while (run.awaitWritable(options.sendStallTimeout())) {
                 int n = stdout.read(buf);
                 if (n < 0) return;
                 crc.update(buf, 0, n);

@@ -15,8 +15,10 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.util.OptionalLong;
+import javax.net.ssl.SSLSession;
 
 /**
  * {@code 200}, chunked, the xbstream as the body, the verdict in trailers (docs/architecture.md "Wire protocol"). An
@@ -47,9 +49,13 @@ final class HttpBackupSink implements BackupSink {
         return channel;
     }
 
+    /** "http", or "https TLSv1.3 TLS_AES_256_GCM_SHA384": the log line says what the stream cost went into. */
     @Override
     public String mode() {
-        return "http, " + encoding;
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) return "http, " + encoding;
+        SSLSession s = tls.engine().getSession();
+        return "https " + s.getProtocol() + " " + s.getCipherSuite() + ", " + encoding;
     }
 
     @Override

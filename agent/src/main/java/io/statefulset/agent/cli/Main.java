@@ -6,6 +6,8 @@ import io.statefulset.agent.init.InitCommand;
 import io.statefulset.agent.init.InitOptions;
 import io.statefulset.agent.common.secret.Secret;
 import io.statefulset.agent.backup.WireCompression;
+import io.statefulset.agent.common.secret.SecretSource;
+import io.statefulset.agent.common.tls.TlsFiles;
 import io.statefulset.agent.serve.ServeCommand;
 import io.statefulset.agent.serve.ServeOptions;
 import io.statefulset.agent.serve.StopSignal;
@@ -107,12 +109,23 @@ public final class Main {
                 f.donors,
                 f.shared.backupTool,
                 f.shared.tokenFile().map(Secret::fromFile),
+                initTls(f.shared.tls()),
                 f.donorWait,
                 f.stallTimeout,
                 f.cloneAttempts,
                 f.progressInterval,
                 f.rebuildPrimary,
                 f.rebuildWait);
+    }
+
+    private static Optional<TlsFiles> initTls(TlsFiles tls) throws UsageException {
+        if (tls.ca().isEmpty()) {
+            if (tls.presentsCertificate()) {
+                throw new UsageException("init with --tls-cert-file needs --tls-ca-file to verify the donor's certificate");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(tls);
     }
 
     static ServeOptions serveOptions(ServeFlags f, Map<String, String> env) throws UsageException {
@@ -125,9 +138,10 @@ public final class Main {
             throw new UsageException(e.getMessage());
         }
         PodIdentity pod = PodIdentity.fromHostname(hostname(f.shared, env), f.shared.service);
-        Optional<Secret> mysqlPassword = Secret.resolve(Optional.ofNullable(f.mysqlPasswordFile), env, "MYSQL_PASSWORD");
-        Optional<Secret> replicationPassword = Secret.resolve(Optional.ofNullable(f.replicationPasswordFile), env,
-                "AGENT_REPLICATION_PASSWORD").or(() -> mysqlPassword);
+        Optional<SecretSource> mysqlPassword = SecretSource.resolve(Optional.ofNullable(f.mysqlPasswordFile), env,
+                "MYSQL_PASSWORD", "the mysql password");
+        Optional<SecretSource> replicationPassword = SecretSource.resolve(Optional.ofNullable(f.replicationPasswordFile), env,
+                "AGENT_REPLICATION_PASSWORD", "the replication password").or(() -> mysqlPassword);
         return new ServeOptions(
                 pod,
                 f.shared.dataDir,
@@ -139,10 +153,16 @@ public final class Main {
                 f.replicationUser != null ? f.replicationUser : f.mysqlUser,
                 replicationPassword,
                 f.shared.backupTool,
-                f.shared.tokenFile().map(Secret::fromFile),
+                f.shared.tokenFile().map(p -> SecretSource.file(p, "the /backup token")),
+                f.tokenGrace,
+                f.shared.tls(),
                 f.maxLag,
                 f.mysqlWait,
+                f.legacyRawStream,
                 f.legacyWait,
+                f.sendStallTimeout,
+                f.requestTimeout,
+                f.maxConnections,
                 compression,
                 f.maxRate,
                 f.backupParallel);

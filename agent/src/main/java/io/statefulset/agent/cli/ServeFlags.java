@@ -53,9 +53,28 @@ final class ServeFlags {
             description = "how long to wait for the local mysqld before exit 1")
     Duration mysqlWait;
 
+    @Option(names = "--legacy-raw-stream", defaultValue = "false", arity = "0..1",
+            description = "migration from the tutorial only: a client that sends no request gets the raw stream (ncat); needs no token and no TLS")
+    boolean legacyRawStream;
+
     @Option(names = "--legacy-wait", defaultValue = "500ms", converter = DurationConverter.class,
-            description = "a client that sends no request this long gets the raw stream (ncat)")
+            description = "with --legacy-raw-stream: a client that sends no request this long gets the raw stream")
     Duration legacyWait;
+
+    @Option(names = "--token-grace", defaultValue = "10m", converter = DurationConverter.class,
+            description = "after --token-file changes, the previous token is still accepted this long")
+    Duration tokenGrace;
+
+    @Option(names = "--send-stall-timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "a backup whose client accepts no data this long is aborted (tool killed, slot freed)")
+    Duration sendStallTimeout;
+
+    @Option(names = "--request-timeout", defaultValue = "10s", converter = DurationConverter.class,
+            description = "a connection without a complete request this long after it opened (or after its last answer) is closed")
+    Duration requestTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "512", description = "open connections on --listen beyond this are closed at once")
+    int maxConnections;
 
     @Option(names = "--compression", defaultValue = "auto",
             description = "backup body on the wire: zstd, lz4, none, or auto (none to a client on this host, else lz4)")

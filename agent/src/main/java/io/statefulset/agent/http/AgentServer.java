@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sidecar's port (default 3307): {@code /backup} (plus the tutorial's raw stream), {@code /healthz},
- * {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs (handlers: {@link ServerPipeline}).
+ * The sidecar's port (default 3307): {@code /backup} (plus, for a migration, the tutorial's raw stream),
+ * {@code /healthz}, {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs, optionally behind TLS (handlers:
+ * {@link ServerPipeline}).
  *
  * <p>It routes and answers; what a backup is and what health means live in {@code backup} and {@code health}.
  */
@@ -47,12 +48,14 @@ public final class AgentServer implements AutoCloseable {
     private final ChannelGroup connections;
     private final BackupRoute backup;
     private final ThreadPoolExecutor probeExecutor;
+    private final AutoCloseable alsoClosed;
     private final HealthEndpoints health;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private AgentServer(EventLoopGroup group, Channel serverChannel, ChannelGroup connections, BackupRoute backup,
-                         ThreadPoolExecutor probeExecutor, HealthEndpoints health) {
+                         ThreadPoolExecutor probeExecutor, HealthEndpoints health, AutoCloseable alsoClosed) {
+        this.alsoClosed = alsoClosed;
         this.group = group;
         this.serverChannel = serverChannel;
         this.connections = connections;
@@ -64,30 +67,31 @@ public final class AgentServer implements AutoCloseable {
     /**
      * Binds {@code bind} (port 0 picks a free port, see {@link #port()}) and serves until {@link #close()}.
      *
-     * @param legacyWait a client that sends nothing this long is handed to {@link BackupRoute#serveRaw}
+     * @param port       TLS, the raw stream, the limits
+     * @param alsoClosed closed with the server (the file poller of its certificates and secrets)
      * @throws IOException when the address cannot be bound
      */
-    public static AgentServer start(InetSocketAddress bind, Duration legacyWait, BackupRoute backup,
-                                    HealthEndpoints health) throws IOException {
+    public static AgentServer start(InetSocketAddress bind, PortSettings port, BackupRoute backup,
+                                    HealthEndpoints health, AutoCloseable alsoClosed) throws IOException {
         // The port listens before Netty loads (hundreds of ms on a busy node): from here on the kernel queues
         // connections, and kubelet or a cloning peer only wait for the accept.
         ServerSocketChannel listening = listen(bind);
         try {
-            return serve(listening, legacyWait, backup, health);
+            return serve(listening, port, backup, health, alsoClosed);
         } catch (IOException | RuntimeException e) {
             listening.close();
             throw e;
         }
     }
 
-    private static AgentServer serve(ServerSocketChannel listening, Duration legacyWait, BackupRoute backup,
-                                     HealthEndpoints health) throws IOException {
+    private static AgentServer serve(ServerSocketChannel listening, PortSettings port, BackupRoute backup,
+                                     HealthEndpoints health, AutoCloseable alsoClosed) throws IOException {
         ThreadPoolExecutor probeExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(PROBE_QUEUE), new DefaultThreadFactory("health-probe", true));
 
         EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("agent-net", true));
         ChannelGroup connections = new DefaultChannelGroup("backup-server", GlobalEventExecutor.INSTANCE);
-        ServerPipeline pipeline = new ServerPipeline(legacyWait, backup, health, probeExecutor);
+        ServerPipeline pipeline = new ServerPipeline(port, backup, health, probeExecutor);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channelFactory(() -> new NioServerSocketChannel(listening))
@@ -112,7 +116,7 @@ public final class AgentServer implements AutoCloseable {
             health.close();
             throw new IOException("cannot serve on " + listening.getLocalAddress() + ": " + e.getMessage(), e);
         }
-        return new AgentServer(group, serverChannel, connections, backup, probeExecutor, health);
+        return new AgentServer(group, serverChannel, connections, backup, probeExecutor, health, alsoClosed);
     }
 
     private static ServerSocketChannel listen(InetSocketAddress bind) throws IOException {
@@ -158,6 +162,11 @@ public final class AgentServer implements AutoCloseable {
             probeExecutor.shutdownNow();
             health.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            try {
+                alsoClosed.close();
+            } catch (Exception e) {
+                log.warn("stopping: {}", e.toString());
+            }
             log.info("stopped listening on {}", serverChannel.localAddress());
         } finally {
             closed.countDown();

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * First handler of every connection: an HTTP client speaks first, the tutorial's {@code ncat --recv-only} never
+ * With {@code --legacy-raw-stream} only (a migration from the tutorial), the handler before HTTP: an HTTP client speaks first, the tutorial's {@code ncat --recv-only} never
  * does. The first byte installs the HTTP pipeline; silence for {@code legacyWait} (or a client that closes its
  * sending side without a word) selects the raw stream.
  */
@@ -69,6 +69,7 @@ final class FirstByteSniffer extends ChannelInboundHandlerAdapter {
     private void silent(ChannelHandlerContext ctx) {
         if (decided || !ctx.channel().isActive()) return;
         decided = true;
+        RequestDeadline.stop(ctx.pipeline());
         ctx.pipeline().remove(this);
         serveRaw.accept(ctx.channel());
     }

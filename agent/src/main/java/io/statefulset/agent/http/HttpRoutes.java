@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -29,6 +30,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRoutes.class);
 
     private final BackupRoute backup;
+    private final boolean clientCertificateForBackup;
     private final HealthEndpoints health;
     private final Executor probeExecutor;
     private boolean streaming;
@@ -36,7 +38,8 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private int pendingAnswers;
     private boolean inputClosed;
 
-    HttpRoutes(BackupRoute backup, HealthEndpoints health, Executor probeExecutor) {
+    HttpRoutes(BackupRoute backup, HealthEndpoints health, Executor probeExecutor, boolean clientCertificateForBackup) {
+        this.clientCertificateForBackup = clientCertificateForBackup;
         this.backup = backup;
         this.health = health;
         this.probeExecutor = probeExecutor;
@@ -45,8 +48,14 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (streaming) return; // a request pipelined behind /backup: the connection closes after the stream
+        RequestDeadline.stop(ctx.pipeline());
         if (!request.decoderResult().isSuccess()) {
-            reply(ctx, HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request\n", false), false);
+            Throwable cause = request.decoderResult().cause();
+            String why = cause instanceof TooLongFrameException
+                    ? "request line or headers too long (at most " + ServerPipeline.MAX_INITIAL_LINE + " and "
+                    + ServerPipeline.MAX_HEADER_BYTES + " bytes)\n"
+                    : "malformed HTTP request\n";
+            reply(ctx, HttpAnswers.text(HttpResponseStatus.BAD_REQUEST, why, false), false);
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
@@ -69,6 +78,12 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         switch (path) {
             case BackupProtocol.BACKUP_PATH -> {
+                if (clientCertificateForBackup && !ClientCertificate.verified(ctx.pipeline())) {
+                    log.warn("refused /backup from {}: no client certificate (mutual TLS)", ctx.channel().remoteAddress());
+                    reply(ctx, HttpAnswers.text(HttpResponseStatus.FORBIDDEN, "/backup requires a client certificate"
+                            + " signed by this agent's --tls-ca-file (init: --tls-cert-file, --tls-key-file)\n", false), false);
+                    return;
+                }
                 streaming = true;
                 backup.serveHttp(ctx, request);
             }
@@ -125,6 +140,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static ChannelFuture reply(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         ChannelFuture f = ctx.writeAndFlush(response);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+        else f.addListener(done -> RequestDeadline.restart(ctx));
         return f;
     }
 }

@@ -42,7 +42,6 @@ public final class ServeCommand {
     /** @return the process exit code: 0 after a SIGTERM, 1 when the setup failed or the port cannot be bound */
     public int run() {
         long started = System.nanoTime();
-        ReplicationSettings settings = Sidecar.replication(options);
         HikariDataSource dataSource = Sidecar.localMysql(options);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StartCheck startCheck = options.pod().isPrimary() ? StartCheck.notNeeded(registry) : StartCheck.pending(registry);
@@ -50,7 +49,7 @@ public final class ServeCommand {
         try {
             server = Sidecar.startServer(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
                     startCheck, registry, env);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             dataSource.close();
             log.error("serve failed: {}", e.getMessage());
             return 1;
@@ -61,6 +60,8 @@ public final class ServeCommand {
         // The setup waits for mysqld (which starts beside us) on its own thread, so that the server answers meanwhile.
         Thread setup = new Thread(() -> {
             try {
+                // The replication password is read here, when it is about to be used.
+                ReplicationSettings settings = Sidecar.replication(options);
                 new ReplicationSetup(settings, dataSource, Sidecar.gateListener(startCheck)).run();
             } catch (ReplicationSetupException e) {
                 log.error("replication setup failed: {}", e.getMessage());

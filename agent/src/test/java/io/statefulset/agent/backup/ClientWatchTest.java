@@ -59,7 +59,7 @@ class ClientWatchTest {
         ch.flush();
         assertTrue(ch.isWritable());
         assertEquals(2, writabilityChanges);
-        assertTrue(run.awaitWritable(), "a writable channel lets the pump go on");
+        assertTrue(run.awaitWritable(java.time.Duration.ofSeconds(60)), "a writable channel lets the pump go on");
         for (Object m; (m = ch.readOutbound()) != null; ) ((ByteBuf) m).release();
     }
 }

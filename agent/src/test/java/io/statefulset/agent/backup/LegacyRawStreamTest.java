@@ -25,7 +25,7 @@ class LegacyRawStreamTest {
         Shop.fill(db, 2000);
         Path work = servers.tempDir("ncat-");
         Files.createDirectory(work.resolve("clone"));
-        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
+        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).rawStream(true).start()) {
             ExternalCommand pull = ExternalCommand.pipeline(work, "ncat --recv-only 127.0.0.1 " + donor.port() + " | mbstream -x -C clone");
             assertEquals(0, pull.exitCode(), pull.output());
             await("the backup to be counted").atMost(Duration.ofSeconds(10)).until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"success\"} 1.0"));
@@ -42,7 +42,7 @@ class LegacyRawStreamTest {
         DatabaseServer db = servers.start(1);
         Path work = servers.tempDir("ncat-");
         Files.createDirectory(work.resolve("clone"));
-        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
+        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).rawStream(true).start()) {
             // Plain ncat with stdin at EOF shuts its sending side at once: silence, then half-close.
             ExternalCommand pull = ExternalCommand.pipeline(work, "ncat 127.0.0.1 " + donor.port() + " </dev/null | mbstream -x -C clone");
             assertEquals(0, pull.exitCode(), pull.output());
@@ -57,7 +57,7 @@ class LegacyRawStreamTest {
         Shop.fill(db, 30_000);
         Path first = servers.tempDir("first-");
         Path second = servers.tempDir("second-");
-        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
+        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).rawStream(true).start()) {
             Process slow = new ProcessBuilder("ncat", "--recv-only", "127.0.0.1", Integer.toString(donor.port()))
                     .directory(first.toFile()).redirectError(first.resolve("ncat.err").toFile()).start();
             await("the backup tool to start").atMost(Duration.ofSeconds(30)).until(() -> !BackupToolProcesses.running().isEmpty());
@@ -81,7 +81,7 @@ class LegacyRawStreamTest {
         DatabaseServer db = servers.start(1);
         db.kill(); // only a dead port is needed: no clean InnoDB shutdown to wait for
         Path work = servers.tempDir("ncat-");
-        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).start()) {
+        try (TestDonor donor = TestDonor.on(db, servers.tempDir("scratch-")).rawStream(true).start()) {
             ExternalCommand pull = ExternalCommand.pipeline(work, "ncat --recv-only 127.0.0.1 " + donor.port() + " | wc -c");
             assertEquals(1, pull.exitCode(), pull.output());
             assertTrue(pull.output().contains("Connection reset by peer"), pull.output());

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.common.secret.SecretSource;
+import io.statefulset.agent.http.PortSettings;
 import io.statefulset.agent.http.ServerPipeline;
 import io.statefulset.agent.health.CachedProbe;
 import io.statefulset.agent.health.HealthEndpoints;
@@ -48,10 +50,12 @@ class RequestFuzzTest {
     private static final BackupEndpoint BACKUP;
     private static final HealthEndpoints HEALTH;
     static {
+        SecretSource token = SecretSource.fixed(Secret.of(TOKEN, "fuzz"));
         BackupSettings settings = new BackupSettings(Path.of("/nonexistent-data-dir"), new HostPort("127.0.0.1", 1),
-                "root", Optional.empty(), "/nonexistent/backup-tool", Optional.of(Secret.of(TOKEN, "fuzz")), List.of(),
+                "root", Optional.empty(), "/nonexistent/backup-tool", Optional.of(token), Duration.ofMinutes(10), false,
+                Duration.ofSeconds(60), List.of(),
                 new WireCompression(WireCompression.Mode.AUTO, WireCompression.DEFAULT_ZSTD_LEVEL), 0, 1);
-        BACKUP = new BackupEndpoint(settings.token(), SLOT,
+        BACKUP = new BackupEndpoint(Optional.of(new BearerToken(token, Duration.ofMinutes(10), java.time.Clock.systemUTC())), false, SLOT,
                 new BackupStreamer(settings, Map.of(), Path.of("/nonexistent-tmp"), new BackupMetrics(REGISTRY, 0), SLOT),
                 settings.compression(), settings.maxRate());
         SLOT.tryAcquire(new EmbeddedChannel()).orElseThrow(); // another client's backup holds the slot
@@ -88,9 +92,12 @@ class RequestFuzzTest {
         wire[pieces - 1] = data.consumeRemainingAsBytes();
 
         // What the client sent, as sent: the pipeline owns the buffers it is handed and may compact them in place.
-        String sent = new String(concat(wire), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        // A folded header line (obs-fold: line break + space) continues the header, as Netty's decoder reads it.
+        String sent = new String(concat(wire), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT)
+                .replaceAll("\r?\n[ \t]+", " ");
         EmbeddedChannel server = new EmbeddedChannel(false, false);
-        new ServerPipeline(Duration.ofHours(1), BACKUP, HEALTH, Runnable::run).install(server.pipeline());
+        new ServerPipeline(new PortSettings(Optional.empty(), Optional.empty(), Duration.ofHours(1), 512), BACKUP, HEALTH,
+                Runnable::run).install(server.pipeline());
         server.register();
         for (byte[] piece : wire) {
             if (!server.isOpen()) break;

@@ -7,6 +7,8 @@ import io.statefulset.agent.health.JdbcTestProbe;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.common.secret.SecretSource;
+import io.statefulset.agent.common.tls.TlsFiles;
 import io.statefulset.agent.serve.ServeOptions;
 import io.statefulset.agent.serve.Sidecar;
 import io.statefulset.agent.common.identity.PodIdentity;
@@ -67,9 +69,15 @@ final class TestDonor implements AutoCloseable {
         private final DatabaseServer db;
         private final Path scratchParent;
         private String hostname = "mysql-0";
-        private Optional<Secret> token = Optional.empty();
+        private Optional<SecretSource> token = Optional.empty();
         private String user = "root";
-        private Optional<Secret> password = Optional.empty();
+        private Optional<SecretSource> password = Optional.empty();
+        private boolean rawStream = false;
+        private Duration sendStallTimeout = Duration.ofSeconds(60);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private int maxConnections = 512;
+        private Duration tokenGrace = Duration.ofMinutes(10);
+        private TlsFiles tls = new TlsFiles(Optional.empty(), Optional.empty(), Optional.empty());
         private int mysqlPort;
         private MysqlProbe probe;
         private String backupTool = "mariadb-backup";
@@ -85,8 +93,22 @@ final class TestDonor implements AutoCloseable {
         }
 
         Builder hostname(String h) { hostname = h; return this; }
-        Builder token(String t) { token = Optional.of(Secret.of(t, "test")); return this; }
-        Builder user(String u, String pw) { user = u; password = Optional.of(Secret.of(pw, "test")); return this; }
+        /** The token in a file of the scratch dir, read as serve reads --token-file. */
+        Builder token(String t) throws IOException {
+            Path file = Files.createTempFile(scratchParent, "token-", "");
+            Files.writeString(file, t + "\n");
+            return tokenFile(file);
+        }
+        Builder tokenFile(Path file) { token = Optional.of(SecretSource.file(file, "the /backup token")); return this; }
+        Builder tokenGrace(Duration d) { tokenGrace = d; return this; }
+        Builder passwordFile(String u, Path file) { user = u; password = Optional.of(SecretSource.file(file, "the mysql password")); return this; }
+        Builder user(String u, String pw) { user = u; password = Optional.of(SecretSource.fixed(Secret.of(pw, "test"))); return this; }
+        /** The tutorial's raw stream for silent clients (--legacy-raw-stream). */
+        Builder rawStream(boolean on) { rawStream = on; return this; }
+        Builder sendStallTimeout(Duration d) { sendStallTimeout = d; return this; }
+        Builder requestTimeout(Duration d) { requestTimeout = d; return this; }
+        Builder maxConnections(int n) { maxConnections = n; return this; }
+        Builder tls(TlsFiles files) { tls = files; rawStream = false; return this; }
         Builder mysqlPort(int p) { mysqlPort = p; return this; }
         Builder probe(MysqlProbe p) { probe = p; return this; }
         Builder backupTool(String t) { backupTool = t; return this; }
@@ -97,9 +119,9 @@ final class TestDonor implements AutoCloseable {
         TestDonor start() throws IOException {
             ServeOptions options = new ServeOptions(PodIdentity.fromHostname(hostname, "mysql"), db.dataDir(),
                     new HostPort("127.0.0.1", 3307), new HostPort("127.0.0.1", mysqlPort), user, password,
-                    new HostPort("mysql-0.mysql", 3306), user, password, backupTool, token,
-                    Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500),
-                    compression, maxRate, parallel);
+                    new HostPort("mysql-0.mysql", 3306), user, password, backupTool, token, tokenGrace, tls,
+                    Duration.ofSeconds(60), Duration.ofSeconds(30), rawStream, Duration.ofMillis(500), sendStallTimeout,
+                    requestTimeout, maxConnections, compression, maxRate, parallel);
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("TMPDIR", scratchParent.toString());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

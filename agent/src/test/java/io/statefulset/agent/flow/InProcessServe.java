@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code agent serve} through the CLI entry point, on a thread of the test JVM, stopped the way SIGTERM stops it.
- * Only HTTP requests touch its port: a bare TCP connection would be taken for the tutorial's ncat and get a backup.
+ * Only HTTP requests touch its port: with --legacy-raw-stream a bare TCP connection would get a backup.
  */
 final class InProcessServe implements AutoCloseable {
     static final Duration START = Duration.ofSeconds(30);
@@ -30,12 +30,16 @@ final class InProcessServe implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final int port;
+    private final HttpClient http;
+    private final String scheme;
     private final ManualStop stop = new ManualStop();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private InProcessServe(int port) {
+    private InProcessServe(int port, HttpClient http, String scheme) {
         this.port = port;
+        this.http = http;
+        this.scheme = scheme;
     }
 
     /**
@@ -51,8 +55,20 @@ final class InProcessServe implements AutoCloseable {
 
     /** Runs {@code agent serve <args>}, which must make it listen on 127.0.0.1:{@code port}, and waits until it does. */
     static InProcessServe startWithArgs(int port, Map<String, String> env, List<String> args) throws Exception {
-        InProcessServe serve = launch(port, env, args);
-        await("serve to answer on 127.0.0.1:" + port).atMost(START).ignoreExceptionsInstanceOf(Exception.class).until(() -> {
+        return awaitAnswer(launch(port, env, args, HTTP, "http"));
+    }
+
+    /** As {@link #start}, for a serve with TLS on: its endpoints are asked over https with {@code client}. */
+    static InProcessServe startTls(int port, Map<String, String> env, javax.net.ssl.SSLContext client, String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port));
+        args.addAll(List.of(flags));
+        HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(client)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        return awaitAnswer(launch(port, env, args, https, "https"));
+    }
+
+    private static InProcessServe awaitAnswer(InProcessServe serve) throws Exception {
+        await("serve to answer on 127.0.0.1:" + serve.port).atMost(START).ignoreExceptionsInstanceOf(Exception.class).until(() -> {
             if (serve.exit.isDone()) throw new AssertionError("serve ended with " + serve.exit.get() + ": " + serve.errText());
             return serve.status("/healthz").isPresent();
         });
@@ -63,11 +79,11 @@ final class InProcessServe implements AutoCloseable {
     static InProcessServe launch(int port, Map<String, String> env, String... flags) {
         List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port));
         args.addAll(List.of(flags));
-        return launch(port, env, args);
+        return launch(port, env, args, HTTP, "http");
     }
 
-    private static InProcessServe launch(int port, Map<String, String> env, List<String> serveArgs) {
-        InProcessServe serve = new InProcessServe(port);
+    private static InProcessServe launch(int port, Map<String, String> env, List<String> serveArgs, HttpClient http, String scheme) {
+        InProcessServe serve = new InProcessServe(port, http, scheme);
         List<String> args = new ArrayList<>(List.of("serve"));
         args.addAll(serveArgs);
         Thread thread = new Thread(() -> {
@@ -86,8 +102,9 @@ final class InProcessServe implements AutoCloseable {
         return port;
     }
 
+    /** host:port as a client dials it; with TLS the name the test certificates hold. */
     String address() {
-        return "127.0.0.1:" + port;
+        return (scheme.equals("https") ? "localhost:" : "127.0.0.1:") + port;
     }
 
     /** The HTTP status of {@code GET path}, or empty when nothing answers on the port. */
@@ -101,7 +118,7 @@ final class InProcessServe implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+            return http.send(HttpRequest.newBuilder(URI.create(scheme + "://" + address() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -124,6 +141,15 @@ final class InProcessServe implements AutoCloseable {
             if (line.startsWith(sample + " ")) return OptionalDouble.of(Double.parseDouble(line.substring(sample.length() + 1).trim()));
         }
         return OptionalDouble.empty();
+    }
+
+    /** Backups this serve finished, whatever their status. */
+    double backupsFinished() throws IOException {
+        double sum = 0;
+        for (String status : List.of("success", "failed", "aborted")) {
+            sum += metric("mysql_agent_backups_total{status=\"" + status + "\"}").orElseThrow();
+        }
+        return sum;
     }
 
     /** SIGTERM's equivalent; returns serve's exit code. */

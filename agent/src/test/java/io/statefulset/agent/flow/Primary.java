@@ -62,6 +62,14 @@ final class Primary implements AutoCloseable {
         return InProcessServe.start(DatabaseServer.freePort(), pod.env(), args.toArray(String[]::new));
     }
 
+    /** As {@link #startServe}, with TLS flags among {@code flags}; endpoints are asked over https with {@code client}. */
+    InProcessServe startServeTls(javax.net.ssl.SSLContext client, String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--hostname", "mysql-0", "--mysql-port", Integer.toString(db.port()),
+                "--data-dir", db.dataDir().toString(), "--mysql-wait", "30s"));
+        args.addAll(List.of(flags));
+        return InProcessServe.startTls(DatabaseServer.freePort(), pod.env(), client, args.toArray(String[]::new));
+    }
+
     /** The {@code --donor} flag pointing at this primary's serve. */
     String[] donorFlag() {
         return new String[] {"--donor", serve.address()};

@@ -43,7 +43,7 @@ class TokenFlowTest {
     @Test
     void initWithTheSameTokenClonesAndWithAWrongOneFailsNamingTheToken() throws Exception {
         Pod pod = Pod.create("mysql-1", servers);
-        double backupsBefore = backups();
+        double backupsBefore = primary.serve.backupsFinished();
         double bytesBefore = primary.serve.metric("mysql_agent_backup_bytes_total").orElseThrow();
         try (LogCapture logs = LogCapture.start()) {
             Pod.Result wrong = pod.init("--donor", primary.serve.address(), "--token-file", tokenDir.resolve("wrong").toString());
@@ -51,7 +51,7 @@ class TokenFlowTest {
             assertTrue(logs.text().contains("token rejected by donor " + primary.serve.address()
                     + " (HTTP 401): check --token-file on both sides"), logs.text());
             assertEquals(List.of(), pod.dataDirEntries(), "nothing that looks initialised, no staging left");
-            assertEquals(backupsBefore, backups(), "a 401 starts no backup");
+            assertEquals(backupsBefore, primary.serve.backupsFinished(), "a 401 starts no backup");
             assertEquals(bytesBefore, primary.serve.metric("mysql_agent_backup_bytes_total").orElseThrow(), "and sends no byte");
 
             Pod.Result right = pod.init("--donor", primary.serve.address(), "--token-file", tokenDir.resolve("token").toString());
@@ -62,17 +62,9 @@ class TokenFlowTest {
         assertTrue(pod.dataDirEntries().contains("mysql"), pod.dataDirEntries().toString());
         DatabaseServer replica = pod.startMysqld(servers);
         assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(replica));
-        assertEquals(backupsBefore + 1, backups());
+        assertEquals(backupsBefore + 1, primary.serve.backupsFinished());
     }
 
-    /** Backups the primary's serve finished, whatever their status. */
-    private static double backups() throws Exception {
-        double sum = 0;
-        for (String status : List.of("success", "failed", "aborted")) {
-            sum += primary.serve.metric("mysql_agent_backups_total{status=\"" + status + "\"}").orElseThrow();
-        }
-        return sum;
-    }
 
     @Test
     void curlWithTheBearerTokenPipedIntoMbstreamClones() throws Exception {

@@ -32,7 +32,7 @@ class TutorialInteropTest {
 
     @BeforeAll
     static void startPrimary() throws Exception {
-        primary = Primary.start(2000);
+        primary = Primary.start(2000, "--legacy-raw-stream");
     }
 
     @AfterAll

@@ -32,7 +32,7 @@ class HttpRoutesTest {
 
     private EmbeddedChannel server(Executor executor) {
         return new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(16 * 1024),
-                new HttpRoutes(backup, health, executor));
+                new HttpRoutes(backup, health, executor, false));
     }
 
     private EmbeddedChannel server() {

@@ -28,7 +28,7 @@ class OverlayRenderTest {
 
     /** The base, every overlay, the migration kustomization and the base with each component, relative to the root. */
     static Stream<String> kustomizations() {
-        return Stream.of(Stream.of("k8s/base"), overlays().map(o -> "k8s/overlays/" + o), Stream.of("k8s/migration"),
+        return Stream.of(Stream.of("k8s/base"), overlays().map(o -> "k8s/overlays/" + o), Stream.of("k8s/migration", "k8s/tls"),
                 OverlayRenders.components().map(c -> OverlayRenders.TREE.root()
                         .relativize(OverlayRenders.TREE.baseWithComponent(c)).toString())).flatMap(s -> s);
     }

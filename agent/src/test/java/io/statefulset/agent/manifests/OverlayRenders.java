@@ -24,6 +24,11 @@ final class OverlayRenders {
         return render(TREE.overlay(name));
     }
 
+    /** k8s/tls: an overlay with the TLS component. */
+    static RenderedManifests tls() {
+        return render(TREE.root().resolve("k8s/tls"));
+    }
+
     /** Component names, for {@code @MethodSource}. */
     static Stream<String> components() {
         return TREE.componentNames().stream();

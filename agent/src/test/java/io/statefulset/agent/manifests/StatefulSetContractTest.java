@@ -41,11 +41,15 @@ class StatefulSetContractTest {
 
     /** The overlays and the migration kustomization (token off): both must parse as the CLI parses. */
     static Stream<String> kustomizations() {
-        return Stream.concat(overlays(), Stream.of("migration"));
+        return Stream.concat(overlays(), Stream.of("migration", "tls"));
     }
 
     private static RenderedManifests render(String kustomization) {
-        return kustomization.equals("migration") ? OverlayRenders.migration() : OverlayRenders.overlay(kustomization);
+        return switch (kustomization) {
+            case "migration" -> OverlayRenders.migration();
+            case "tls" -> OverlayRenders.tls();
+            default -> OverlayRenders.overlay(kustomization);
+        };
     }
 
     private static StatefulSet mysql(RenderedManifests m) {

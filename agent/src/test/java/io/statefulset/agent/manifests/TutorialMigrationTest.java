@@ -59,7 +59,7 @@ class TutorialMigrationTest {
     }
 
     @Test
-    void migrationKustomizationIsItsOverlayWithTheTokenOff() throws Exception {
+    void migrationKustomizationIsItsOverlayWithTheTokenOffAndTheRawStreamOn() throws Exception {
         RenderedManifests migration = OverlayRenders.migration();
         Map<String, Map<String, Object>> expected = new LinkedHashMap<>(OverlayRenders.overlay("mysql57").byKindAndName());
         expected.put("StatefulSet/mysql", containersByName(withBlankTokenFile(expected.get("StatefulSet/mysql"))));
@@ -74,6 +74,8 @@ class TutorialMigrationTest {
             AgentCommandLine cli = AgentCommandLine.of(c, migration.secretValues("mysql"));
             assertTrue(cli.given("token-file").isEmpty(), c.name() + ": a blank AGENT_TOKEN_FILE must mean no token");
         }
+        assertEquals("true", AgentCommandLine.of(sts.container("agent"), migration.secretValues("mysql")).value("legacy-raw-stream"),
+                "tutorial pods' silent clone-mysql needs the raw stream during the migration");
     }
 
     @SuppressWarnings("unchecked")
@@ -85,6 +87,9 @@ class TutorialMigrationTest {
             for (Map<String, Object> c : (List<Map<String, Object>>) pod.get(list)) {
                 for (Map<String, Object> e : (List<Map<String, Object>>) c.getOrDefault("env", List.of())) {
                     if (e.get("name").equals("AGENT_TOKEN_FILE")) e.put("value", "");
+                }
+                if (c.get("name").equals("agent")) {
+                    ((List<Map<String, Object>>) c.get("env")).add(new LinkedHashMap<>(Map.of("name", "AGENT_LEGACY_RAW_STREAM", "value", "true")));
                 }
             }
         }

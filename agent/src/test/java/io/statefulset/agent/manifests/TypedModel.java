@@ -33,7 +33,9 @@ final class TypedModel {
             "v1/Service", Service.class,
             "apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class,
             "monitoring.coreos.com/v1/PrometheusRule", PrometheusRule.class,
-            "monitoring.coreos.com/v1/PodMonitor", PodMonitor.class);
+            "monitoring.coreos.com/v1/PodMonitor", PodMonitor.class,
+            "cert-manager.io/v1/Issuer", io.fabric8.certmanager.api.model.v1.Issuer.class,
+            "cert-manager.io/v1/Certificate", io.fabric8.certmanager.api.model.v1.Certificate.class);
 
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .addModule(new SimpleModule().setDeserializerModifier(new BeanDeserializerModifier() {

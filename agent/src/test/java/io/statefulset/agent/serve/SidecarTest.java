@@ -10,20 +10,22 @@ import io.statefulset.agent.backup.WireCompression;
 import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.replication.setup.PositioningPreference;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
-import io.statefulset.agent.backup.WireCompression;
 import io.statefulset.agent.common.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.statefulset.agent.common.secret.SecretSource;
+import io.statefulset.agent.common.tls.TlsFiles;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SidecarTest {
     private static ServeOptions options(String hostname) {
         return new ServeOptions(PodIdentity.fromHostname(hostname, "mysql"), Path.of("/var/lib/mysql"), new HostPort("0.0.0.0", 3307),
-                new HostPort("127.0.0.1", 3306), "root", Optional.of(Secret.of("rootpw", "env MYSQL_PASSWORD")),
-                new HostPort("mysql-0.mysql", 3306), "repl", Optional.of(Secret.of("replpw", "env AGENT_REPLICATION_PASSWORD")),
-                "auto", Optional.empty(), Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofMillis(500),
-                WireCompression.NONE, 0, 1);
+                new HostPort("127.0.0.1", 3306), "root", Optional.of(SecretSource.fixed(Secret.of("rootpw", "env MYSQL_PASSWORD"))),
+                new HostPort("mysql-0.mysql", 3306), "repl", Optional.of(SecretSource.fixed(Secret.of("replpw", "env AGENT_REPLICATION_PASSWORD"))),
+                "auto", Optional.empty(), Duration.ofMinutes(10), new TlsFiles(Optional.empty(), Optional.empty(), Optional.empty()),
+                Duration.ofSeconds(60), Duration.ofMinutes(10), false, Duration.ofMillis(500), Duration.ofSeconds(60),
+                Duration.ofSeconds(10), 512, WireCompression.NONE, 0, 1);
     }
 
     @Test
@@ -46,14 +48,14 @@ class SidecarTest {
     }
 
     @Test
-    void theDataSourceIsASmallPoolThatDoesNotConnectUpFront() {
+    void theDataSourceIsASmallPoolThatDoesNotConnectUpFront() throws Exception {
         // Nothing listens behind these options: creating the pool must not fail or block.
         try (HikariDataSource ds = Sidecar.localMysql(options("mysql-1"))) {
-            assertEquals("jdbc:mysql://127.0.0.1:3306/", ds.getJdbcUrl());
-            assertEquals("root", ds.getUsername());
+            com.mysql.cj.jdbc.MysqlDataSource driver = ds.getDataSource().unwrap(com.mysql.cj.jdbc.MysqlDataSource.class);
+            assertEquals("jdbc:mysql://127.0.0.1:3306/", driver.getURL());
             assertEquals(2, ds.getMaximumPoolSize());
             assertEquals(0, ds.getMinimumIdle());
-            assertEquals("PREFERRED", ds.getDataSourceProperties().getProperty("sslMode"));
+            assertEquals("PREFERRED", driver.getSslMode());
         }
     }
 }

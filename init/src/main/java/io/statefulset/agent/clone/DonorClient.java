@@ -38,13 +38,16 @@ public final class DonorClient implements AutoCloseable {
     static final long QUEUE_BYTES = 1L << 20;
 
     private final Optional<Secret> token;
+    private final Optional<DonorTls> tls;
     private final Duration stallTimeout;
     private final Duration progressInterval;
     private final Duration connectTimeout;
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("donor-client", true));
 
-    public DonorClient(Optional<Secret> token, Duration stallTimeout, Duration progressInterval, Duration connectTimeout) {
+    public DonorClient(Optional<Secret> token, Optional<DonorTls> tls, Duration stallTimeout, Duration progressInterval,
+                       Duration connectTimeout) {
         this.token = token;
+        this.tls = tls;
         this.stallTimeout = stallTimeout;
         this.progressInterval = progressInterval;
         this.connectTimeout = connectTimeout;
@@ -62,7 +65,7 @@ public final class DonorClient implements AutoCloseable {
         try (XbstreamExtractor extractor = new XbstreamExtractor(target);
              ExtractionFeed feed = new ExtractionFeed(extractor, QUEUE_BYTES)) {
             CompletableFuture<DonorTransfer> result = new CompletableFuture<>();
-            DonorPipeline pipeline = new DonorPipeline(donor, token, stallTimeout, progressInterval);
+            DonorPipeline pipeline = new DonorPipeline(donor, token, tls, stallTimeout, progressInterval);
             Bootstrap bootstrap = new Bootstrap()
                     .group(group)
                     .channel(NioSocketChannel.class)

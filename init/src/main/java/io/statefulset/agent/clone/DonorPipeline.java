@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
  * <li>{@code extraction}: {@link ExtractionSink}, the body into the extractor;</li>
  * <li>{@code outcome}: {@link TransferOutcome}, the verdict, once.</li>
  * </ol>
- * A TLS handler goes in front of {@code stall}.
+ * With {@code --tls-ca-file}, {@code tls} (Netty's {@code SslHandler}, donor name checked) and {@code tls-handshake}
+ * ({@link DonorTls.Handshake}, a TLS refusal as one {@link DonorFailedException}) go in front of {@code stall}.
  */
 final class DonorPipeline {
     static final String STALL = "stall";
@@ -37,12 +38,21 @@ final class DonorPipeline {
     /** Body pieces are handed on as they arrive; this only caps one piece. */
     private static final int MAX_CHUNK_BYTES = 1 << 20;
 
+    static final String TLS = "tls";
+    static final String TLS_HANDSHAKE = "tls-handshake";
+
     private final HostPort donor;
     private final Optional<Secret> token;
+    private final Optional<DonorTls> tls;
     private final Duration stallTimeout;
     private final Duration progressInterval;
 
     DonorPipeline(HostPort donor, Optional<Secret> token, Duration stallTimeout, Duration progressInterval) {
+        this(donor, token, Optional.empty(), stallTimeout, progressInterval);
+    }
+
+    DonorPipeline(HostPort donor, Optional<Secret> token, Optional<DonorTls> tls, Duration stallTimeout, Duration progressInterval) {
+        this.tls = tls;
         this.donor = donor;
         this.token = token;
         this.stallTimeout = stallTimeout;
@@ -53,6 +63,8 @@ final class DonorPipeline {
     void install(ChannelPipeline pipeline, BodyFeed feed, Path target, CompletableFuture<DonorTransfer> result) {
         TransferProgress progress = new TransferProgress(donor);
         TransferOutcome outcome = new TransferOutcome(target, progress, result);
+        tls.ifPresent(t -> pipeline.addLast(TLS, t.handler(pipeline.channel().alloc(), donor))
+                .addLast(TLS_HANDSHAKE, new DonorTls.Handshake(donor)));
         pipeline
                 .addLast(STALL, new StallTimer(stallTimeout, progress))
                 .addLast(SNIFFER, new DonorReplySniffer(donor))

@@ -68,6 +68,15 @@ final class ReplyStatus extends ChannelInboundHandlerAdapter {
                     ? "token rejected by donor " + donor + " (HTTP 401): check --token-file on both sides, init and serve must hold the same secret"
                     : "donor " + donor + " requires a token (HTTP 401): give init the donor's secret with --token-file");
         }
+        if (code == 403) {
+            return new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " requires a client certificate for " + BackupProtocol.BACKUP_PATH
+                    + " (HTTP 403, mutual TLS): give init --tls-cert-file and --tls-key-file signed by the donor's --tls-ca-file");
+        }
+        if (code == 400) {
+            return new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " answered HTTP 400 to GET " + BackupProtocol.BACKUP_PATH
+                    + ": a donor with TLS on refuses plain HTTP (give init --tls-ca-file); otherwise is --donor pointing at"
+                    + " the agent's backup port (3307)?");
+        }
         if (code == 503) {
             Duration retryAfter = retryAfter(response.headers().get(HttpHeaderNames.RETRY_AFTER));
             return new DonorBusyException("donor " + donor + " is busy with another clone (HTTP 503), retry after "

@@ -8,6 +8,7 @@ import io.statefulset.agent.clone.CloneOutcome;
 import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.clone.DataDirState;
 import io.statefulset.agent.clone.DonorClient;
+import io.statefulset.agent.clone.DonorTls;
 import io.statefulset.agent.clone.DonorRounds;
 import io.statefulset.agent.clone.DonorSurvey;
 import io.statefulset.agent.clone.DonorTransfer;
@@ -119,7 +120,7 @@ public final class InitCommand {
 
     private CloneOutcome cloneFrom(CloneStaging staging, DonorRounds rounds, PreparedFix fix)
             throws CloneException, IOException, InterruptedException {
-        try (DonorClient client = new DonorClient(options.token(), options.stallTimeout(), options.progressInterval(),
+        try (DonorClient client = new DonorClient(options.token(), options.tls().map(DonorTls::load), options.stallTimeout(), options.progressInterval(),
                 CONNECT_TIMEOUT)) {
             return new ReplicaClone(staging, rounds, client,
                     () -> new BackupPrepare(BackupTool.resolve(options.backupTool(), env)), handOver, fix).run();

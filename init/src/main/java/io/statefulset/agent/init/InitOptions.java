@@ -2,6 +2,7 @@ package io.statefulset.agent.init;
 
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.common.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param donors          explicit donors in order; empty = previous peer, then earlier ones, port 3307
  * @param backupTool      {@code auto} or a program name/path (used for {@code --prepare})
  * @param token           bearer token sent to donors, if any
+ * @param tls             TLS towards donors (CA, and own certificate for mutual TLS), if any
  * @param donorWait       how long to wait for a donor's name to resolve and port to open, per attempt round
  * @param stallTimeout    a donor that sends nothing for this long has failed
  * @param attempts        clone attempts (each tries every donor in order) before exit 1
@@ -37,6 +39,7 @@ public record InitOptions(
         List<HostPort> donors,
         String backupTool,
         Optional<Secret> token,
+        Optional<TlsFiles> tls,
         Duration donorWait,
         Duration stallTimeout,
         int attempts,

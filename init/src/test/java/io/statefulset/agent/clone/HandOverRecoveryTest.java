@@ -181,7 +181,7 @@ class HandOverRecoveryTest {
     private static ReplicaClone recovery(CloneStaging staging) throws IOException {
         DonorRounds nobody = new DonorRounds(List.of(new HostPort("127.0.0.1", DatabaseServer.freePort())), Duration.ofMillis(300), 1,
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)), new Backoff(Duration.ofMillis(50), Duration.ofMillis(100)));
-        DonorClient client = new DonorClient(Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1));
+        DonorClient client = new DonorClient(Optional.empty(), Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(1));
         return new ReplicaClone(staging, nobody, client, () -> new BackupPrepare(BackupTool.resolve("auto", System.getenv())),
                 new HandOver());
     }
