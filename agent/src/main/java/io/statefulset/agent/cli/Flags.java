@@ -95,6 +95,17 @@ public final class Flags {
     }
 
     /** {@code 90}, {@code 90s}, {@code 500ms}, {@code 5m}, {@code 1h}; a bare number is seconds. */
+    /** {@code true}/{@code false} (also {@code yes}/{@code no}, {@code 1}/{@code 0}). */
+    public boolean bool(String name, boolean defaultValue) throws UsageException {
+        Optional<String> v = value(name);
+        if (v.isEmpty()) return defaultValue;
+        switch (v.get().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1": return true;
+            case "false", "no", "0": return false;
+            default: throw new UsageException("--" + name + " must be true or false, not '" + v.get() + "'");
+        }
+    }
+
     public Duration duration(String name, Duration defaultValue) throws UsageException {
         Optional<String> v = value(name);
         if (v.isEmpty()) return defaultValue;

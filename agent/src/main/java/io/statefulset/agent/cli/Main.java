@@ -1,6 +1,9 @@
 package io.statefulset.agent.cli;
 
+import io.statefulset.agent.clone.CloneMethod;
+import io.statefulset.agent.cloneplugin.ClonePluginSettings;
 import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.identity.PodIdentity;
 import io.statefulset.agent.init.InitCommand;
 import io.statefulset.agent.init.InitOptions;
 import io.statefulset.agent.protocol.BackupProtocol;
@@ -25,6 +28,8 @@ public final class Main {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+    /** The port of a donor's mysqld, which the CLONE plugin connects to. */
+    private static final int MYSQL_PORT = 3306;
 
     private Main() {}
 
@@ -38,6 +43,9 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // A connection broken by a restarting mysqld (a clone finishing, a probe during a restart) is expected; the
+        // agent logs it in one line, the pool's stack trace would bury it.
+        defaultProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari.pool.ProxyConnection", "error");
         // The sidecar's memory budget is the tutorial's 100Mi. Netty's pooled allocator defaults to 2 arenas per
         // core with 4 MiB chunks, sized for servers with thousands of connections; we serve one backup at a time.
         // One arena of 1 MiB chunks keeps the same throughput with a few MiB less resident memory. -D wins.
@@ -107,7 +115,34 @@ public final class Main {
                 f.duration("donor-wait", Duration.ofMinutes(10)),
                 f.duration("stall-timeout", Duration.ofSeconds(60)),
                 attempts,
-                f.duration("progress-interval", Duration.ofSeconds(5)));
+                f.duration("progress-interval", Duration.ofSeconds(5)),
+                cloneMethod(f));
+    }
+
+    private static CloneMethod cloneMethod(Flags f) throws UsageException {
+        try {
+            return CloneMethod.parse(f.value("clone-method", "auto"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--clone-method: " + e.getMessage());
+        }
+    }
+
+    private static ClonePluginSettings clonePlugin(Flags f, Map<String, String> env, String hostname, String service,
+                                                   String replicationUser, Optional<Secret> replicationPassword) throws UsageException {
+        int attempts = f.integer("clone-attempts", 3);
+        if (attempts < 1) throw new UsageException("--clone-attempts must be at least 1");
+        int network = f.integer("clone-max-network-bandwidth", 0);
+        int data = f.integer("clone-max-data-bandwidth", 0);
+        if (network < 0 || data < 0) throw new UsageException("--clone-max-*-bandwidth are MiB/s: 0 (no cap) or more");
+        List<HostPort> donors = f.hostPorts("clone-donor", MYSQL_PORT);
+        if (donors.isEmpty()) {
+            PodIdentity pod = PodIdentity.fromHostname(hostname, service);
+            donors = pod.defaultDonors(MYSQL_PORT);
+        }
+        return new ClonePluginSettings(cloneMethod(f), donors, f.value("clone-user", replicationUser),
+                Secret.resolve(f.path("clone-password-file"), env, "AGENT_CLONE_PASSWORD").or(() -> replicationPassword),
+                f.duration("donor-wait", Duration.ofMinutes(10)), attempts, f.duration("progress-interval", Duration.ofSeconds(5)),
+                network, data, f.bool("clone-require-ssl", false));
     }
 
     static ServeOptions serveOptions(Flags f, Map<String, String> env) throws UsageException {
@@ -118,22 +153,24 @@ public final class Main {
         Optional<Secret> replicationPassword = Secret.resolve(f.path("replication-password-file"), env, "AGENT_REPLICATION_PASSWORD")
                 .or(() -> mysqlPassword);
         String mysqlUser = f.value("mysql-user", "root");
+        String replicationUser = f.value("replication-user", mysqlUser);
         return new ServeOptions(
                 hostname,
                 service,
                 Path.of(f.value("data-dir", "/var/lib/mysql")),
                 f.hostPort("listen", new HostPort("0.0.0.0", BackupProtocol.DEFAULT_PORT)),
-                new HostPort(f.value("mysql-host", "127.0.0.1"), f.integer("mysql-port", 3306)),
+                new HostPort(f.value("mysql-host", "127.0.0.1"), f.integer("mysql-port", MYSQL_PORT)),
                 mysqlUser,
                 mysqlPassword,
-                new HostPort(f.value("source-host", sts + "-0." + service), f.integer("source-port", 3306)),
-                f.value("replication-user", mysqlUser),
+                new HostPort(f.value("source-host", sts + "-0." + service), f.integer("source-port", MYSQL_PORT)),
+                replicationUser,
                 replicationPassword,
                 f.value("backup-tool", "auto"),
                 f.path("token-file").map(Secret::fromFile),
                 f.duration("max-lag", Duration.ofSeconds(60)),
                 f.duration("mysql-wait", Duration.ofMinutes(10)),
-                f.duration("legacy-wait", Duration.ofMillis(500)));
+                f.duration("legacy-wait", Duration.ofMillis(500)),
+                clonePlugin(f, env, hostname, service, replicationUser, replicationPassword));
     }
 
     private static String hostname(Flags f, Map<String, String> env) {

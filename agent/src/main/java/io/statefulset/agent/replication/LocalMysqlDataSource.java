@@ -20,6 +20,22 @@ public final class LocalMysqlDataSource {
         return create(options.mysql(), options.mysqlUser(), options.mysqlPassword(), Duration.ofSeconds(3));
     }
 
+    /**
+     * A connection of its own for the CLONE statement, outside the pool: no socket timeout (a clone of a large
+     * data set runs for hours) and never handed to anyone else (the server closes it when it restarts).
+     */
+    public static java.sql.Connection cloneConnection(ServeOptions options) throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", options.mysqlUser());
+        options.mysqlPassword().ifPresent(s -> p.setProperty("password", s.reveal()));
+        p.setProperty("connectTimeout", "5000");
+        p.setProperty("socketTimeout", "0");
+        p.setProperty("sslMode", "PREFERRED");
+        p.setProperty("allowPublicKeyRetrieval", "true");
+        p.setProperty("connectionAttributes", "program_name:mysql-statefulset-agent");
+        return java.sql.DriverManager.getConnection("jdbc:mysql://" + options.mysql() + "/", p);
+    }
+
     /** @param timeout connect timeout, and how long a caller waits for a pooled connection */
     public static HikariDataSource create(HostPort mysql, String user, Optional<Secret> password, Duration timeout) {
         HikariConfig c = new HikariConfig();

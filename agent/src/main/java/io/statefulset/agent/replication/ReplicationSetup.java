@@ -1,5 +1,6 @@
 package io.statefulset.agent.replication;
 
+import io.statefulset.agent.cloneplugin.CloneStatus;
 import io.statefulset.agent.replication.ReplicationMarker.Entry;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationSetup {
     private static final Logger log = LoggerFactory.getLogger(ReplicationSetup.class);
     private static final int STATUS_TIMEOUT_SECONDS = 10;
+    private static final String CLONE_STATUS = "performance_schema.clone_status";
 
     /** Lets a test stop the setup at a named point, the way a killed process would stop there. */
     interface Checkpoints {
@@ -121,6 +123,7 @@ public final class ReplicationSetup {
         }
 
         Optional<ClonePosition> clone = BackupInfoFiles.read(settings.dataDir());
+        if (clone.isEmpty() && !dialect.version().isMariaDb()) clone = clonedByPlugin(c);
         if (clone.isEmpty()) {
             log.warn("no {} or {} in {}: this data dir was not cloned by a backup tool, so there is no position to replicate"
                     + " from; replication not configured (re-clone the replica, or configure it by hand)",
@@ -146,6 +149,15 @@ public final class ReplicationSetup {
         String state = ReplicaStatus.read(c, dialect, STATUS_TIMEOUT_SECONDS).map(ReplicaStatus::describe).orElse("no status");
         return new SetupOutcome(SetupOutcome.Kind.CONFIGURED, plan.positioning() + " from " + clone.get().infoFile()
                 + ", source " + source + ", " + plan.steps().size() + " statements in " + ms + " ms; " + state);
+    }
+
+    /**
+     * A server seeded by the CLONE plugin holds the donor's gtid_executed, and clone_status says the clone completed
+     * (read after the restart that finishes it): positioned by GTID from that state, nothing to set.
+     */
+    private static Optional<ClonePosition> clonedByPlugin(Connection c) throws SQLException {
+        return CloneStatus.read(c).filter(CloneStatus::completed)
+                .map(s -> ClonePosition.gtidOnly(CLONE_STATUS + " (cloned from " + s.source() + ")", Optional.empty()));
     }
 
     private static void execute(Connection c, SqlCommand cmd) throws SQLException {

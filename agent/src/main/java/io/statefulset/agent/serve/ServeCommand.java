@@ -4,6 +4,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.statefulset.agent.backup.BackupServer;
+import io.statefulset.agent.clone.Backoff;
+import io.statefulset.agent.clone.CloneMethod;
+import io.statefulset.agent.cloneplugin.CloneAccounts;
+import io.statefulset.agent.cloneplugin.CloneCompatibility;
+import io.statefulset.agent.cloneplugin.CloneMetrics;
+import io.statefulset.agent.cloneplugin.ClonePluginSettings;
+import io.statefulset.agent.cloneplugin.CloneSeeding;
+import io.statefulset.agent.replication.ServerVersion;
+import java.sql.Connection;
+import java.sql.SQLException;
 import io.statefulset.agent.replication.JdbcMysqlProbe;
 import io.statefulset.agent.replication.LocalMysqlDataSource;
 import io.statefulset.agent.replication.ReplicationSettings;
@@ -23,6 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class ServeCommand {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** The xbstream path's waiting rules, for the CLONE plugin's donors too. */
+    private static final Backoff POLL_BACKOFF = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5));
+    private static final Backoff ROUND_BACKOFF = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30));
 
     private final ServeOptions options;
     private final Map<String, String> env;
@@ -37,6 +50,19 @@ public final class ServeCommand {
         this.options = options;
         this.env = env;
         this.stopSignal = stopSignal;
+    }
+
+    /** On a primary running MySQL 8.0.17+: the donor and recipient accounts CLONE needs (carried to every pod). */
+    private void donorAccounts(HikariDataSource dataSource) throws ReplicationSetupException {
+        try (Connection c = dataSource.getConnection()) {
+            ServerVersion v = ServerVersion.of(c);
+            if (!CloneCompatibility.supportsClone(v)) return;
+            ClonePluginSettings clone = options.clonePlugin();
+            log.info("clone plugin accounts: {}", CloneAccounts.ensure(c, clone.donorUser(), clone.donorPassword(), options.mysqlUser()));
+        } catch (SQLException e) {
+            throw new ReplicationSetupException("creating the CLONE accounts on " + options.mysql() + " failed: " + e.getMessage()
+                    + " (the local user needs CREATE USER and GRANT OPTION; the setup is safe to rerun)", e);
+        }
     }
 
     /** @return the process exit code: 0 after a SIGTERM, 1 when the setup failed or the port cannot be bound */
@@ -58,9 +84,15 @@ public final class ServeCommand {
 
         AtomicInteger exitCode = new AtomicInteger(0);
         // The setup waits for mysqld (which starts beside us) on its own thread, so that the server answers meanwhile.
+        CloneSeeding seeding = new CloneSeeding(options.clonePlugin(), settings.primary(), options.dataDir(), dataSource,
+                () -> LocalMysqlDataSource.cloneConnection(options), settings.mysqlTarget(), options.mysqlWait(),
+                new CloneMetrics(registry), POLL_BACKOFF, ROUND_BACKOFF);
         Thread setup = new Thread(() -> {
             try {
+                CloneSeeding.Outcome seeded = seeding.run();
+                log.info("clone plugin: {}", seeded);
                 new ReplicationSetup(settings, dataSource).run();
+                if (settings.primary() && options.clonePlugin().method() != CloneMethod.XBSTREAM) donorAccounts(dataSource);
             } catch (ReplicationSetupException e) {
                 log.error("replication setup failed: {}", e.getMessage());
                 exitCode.set(1);

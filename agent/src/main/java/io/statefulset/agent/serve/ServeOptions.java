@@ -1,9 +1,12 @@
 package io.statefulset.agent.serve;
 
+import io.statefulset.agent.clone.CloneMethod;
+import io.statefulset.agent.cloneplugin.ClonePluginSettings;
 import io.statefulset.agent.identity.HostPort;
 import io.statefulset.agent.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +27,7 @@ import java.util.Optional;
  * @param maxLag              /readyz fails on a replica lagging more than this
  * @param mysqlWait           how long to wait for the local mysqld before giving up (exit 1)
  * @param legacyWait          a client that sends no request within this time gets the raw stream (ncat clients)
+ * @param clonePlugin         seeding an empty replica with the CLONE plugin (method, donors, account, caps)
  */
 public record ServeOptions(
         String hostname,
@@ -40,4 +44,16 @@ public record ServeOptions(
         Optional<Secret> token,
         Duration maxLag,
         Duration mysqlWait,
-        Duration legacyWait) {}
+        Duration legacyWait,
+        ClonePluginSettings clonePlugin) {
+
+    /** Without the CLONE plugin path ({@code --clone-method xbstream}): what serve did before it existed. */
+    public ServeOptions(String hostname, String service, Path dataDir, HostPort listen, HostPort mysql, String mysqlUser,
+                        Optional<Secret> mysqlPassword, HostPort source, String replicationUser,
+                        Optional<Secret> replicationPassword, String backupTool, Optional<Secret> token, Duration maxLag,
+                        Duration mysqlWait, Duration legacyWait) {
+        this(hostname, service, dataDir, listen, mysql, mysqlUser, mysqlPassword, source, replicationUser, replicationPassword,
+                backupTool, token, maxLag, mysqlWait, legacyWait, new ClonePluginSettings(CloneMethod.XBSTREAM, List.of(),
+                        replicationUser, replicationPassword, Duration.ofMinutes(10), 3, Duration.ofSeconds(5), 0, 0, false));
+    }
+}

@@ -4,7 +4,7 @@ import io.statefulset.agent.identity.HostPort;
 import java.util.OptionalLong;
 
 /** Counts what a donor sent and words the periodic progress line. Used on the event loop only. */
-final class TransferProgress {
+public final class TransferProgress {
     private final HostPort donor;
     private final long startNanos;
     private long bytes;
@@ -12,26 +12,26 @@ final class TransferProgress {
     private long lastNanos;
     private OptionalLong estimate = OptionalLong.empty();
 
-    TransferProgress(HostPort donor, long startNanos) {
+    public TransferProgress(HostPort donor, long startNanos) {
         this.donor = donor;
         this.startNanos = startNanos;
         this.lastNanos = startNanos;
     }
 
-    void estimate(long estimatedBytes) {
+    public void estimate(long estimatedBytes) {
         if (estimatedBytes > 0) estimate = OptionalLong.of(estimatedBytes);
     }
 
-    void received(long n) {
+    public void received(long n) {
         bytes += n;
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
     /** "clone from h:p: 812.3 MB received, 95.1 MB/s, ETA 14 s of ~2.1 GB" (rate over the last interval). */
-    String line(long nowNanos) {
+    public String line(long nowNanos) {
         double interval = Math.max(nowNanos - lastNanos, 1) / 1e9;
         double rate = (bytes - lastBytes) / 1e6 / interval;
         lastBytes = bytes;
@@ -47,7 +47,7 @@ final class TransferProgress {
         return sb.toString();
     }
 
-    static String megabytes(long n) {
+    public static String megabytes(long n) {
         return n >= 10_000_000_000L ? String.format("%.2f GB", n / 1e9) : String.format("%.1f MB", n / 1e6);
     }
 }

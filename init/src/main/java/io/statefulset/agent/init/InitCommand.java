@@ -4,6 +4,7 @@ import io.statefulset.agent.backuptool.BackupTool;
 import io.statefulset.agent.clone.Backoff;
 import io.statefulset.agent.clone.BackupPrepare;
 import io.statefulset.agent.clone.CloneException;
+import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.clone.CloneOutcome;
 import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.clone.DataDirState;
@@ -59,6 +60,11 @@ public final class InitCommand {
             if (pod.isPrimary()) {
                 log.info("init done: {} is the primary, no clone (mysqld initialises its own data dir {})",
                         pod.podName(), options.dataDir());
+                return 0;
+            }
+            if (options.cloneMethod() == CloneMethod.CLONE_PLUGIN) {
+                log.info("init done: {} is a replica seeded by serve with the CLONE plugin (--clone-method clone-plugin): no"
+                        + " clone here; mysqld initialises {} and serve clones into it", pod.podName(), options.dataDir());
                 return 0;
             }
             CloneOutcome outcome = clone(pod);

@@ -1,5 +1,6 @@
 package io.statefulset.agent.init;
 
+import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.identity.HostPort;
 import io.statefulset.agent.secret.Secret;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.Optional;
  * @param stallTimeout    a donor that sends nothing for this long has failed
  * @param attempts        clone attempts (each tries every donor in order) before exit 1
  * @param progressInterval how often a progress line is logged during a clone
+ * @param cloneMethod     {@code clone-plugin}: no clone here, serve seeds the replica with the CLONE plugin
  */
 public record InitOptions(
         String hostname,
@@ -38,9 +40,18 @@ public record InitOptions(
         Duration donorWait,
         Duration stallTimeout,
         int attempts,
-        Duration progressInterval) {
+        Duration progressInterval,
+        CloneMethod cloneMethod) {
 
     public InitOptions {
         donors = List.copyOf(donors);
+    }
+
+    /** The xbstream clone, as before the CLONE plugin path existed. */
+    public InitOptions(String hostname, String service, int serverIdOffset, Path configMapDir, Path confDir, Path dataDir,
+                       List<HostPort> donors, String backupTool, Optional<Secret> token, Duration donorWait,
+                       Duration stallTimeout, int attempts, Duration progressInterval) {
+        this(hostname, service, serverIdOffset, configMapDir, confDir, dataDir, donors, backupTool, token, donorWait,
+                stallTimeout, attempts, progressInterval, CloneMethod.AUTO);
     }
 }
