@@ -228,7 +228,7 @@ public final class CloneSeeding {
                 watch.stop();
             }
         } catch (SQLException e) {
-            throw new DonorFailedException("clone from " + donor + " could not start on " + localTarget + ": " + e.getMessage()
+            throw new DonorFailedException("the clone could not start on " + localTarget + ": " + e.getMessage()
                     + " (check that the local user has CLONE_ADMIN and that mysqld runs)", e);
         }
     }
@@ -250,32 +250,34 @@ public final class CloneSeeding {
                 ? "check the clone user, its password (AGENT_CLONE_PASSWORD / --clone-password-file) and its BACKUP_ADMIN on the donor"
                 : said.contains("SSL") ? "the donor must offer TLS for --clone-require-ssl (MySQL creates certificates at first start)"
                 : "check the donor's mysqld log; both sides need the same MySQL release with the CLONE plugin";
-        return new DonorFailedException("clone from " + donor + " failed: error " + e.getErrorCode() + ": " + said.replace('\n', ' ')
+        return new DonorFailedException("error " + e.getErrorCode() + " from CLONE INSTANCE FROM " + donor + ": " + said.replace('\n', ' ')
                 + " (" + hint + "); the server keeps its own data", e);
     }
 
     /** Waits for the server to come back after the clone and reads whether the clone completed. */
     private CloneStatus awaitRestartedServer(HostPort donor) throws DonorFailedException, InterruptedException {
         long deadline = System.nanoTime() + mysqlWait.toNanos();
+        boolean down = false;
         while (true) {
-            MysqlStartupWait.await(local, mysqlWait, localTarget);
+            if (down) MysqlStartupWait.await(local, mysqlWait, localTarget);
             try (Connection c = local.getConnection()) {
                 Optional<CloneStatus> status = CloneStatus.read(c);
                 if (status.isPresent() && status.get().completed()) return status.get();
                 if (status.isEmpty() || !status.get().inProgress()) {
-                    throw new DonorFailedException("clone from " + donor + " did not complete: mysqld " + localTarget
+                    throw new DonorFailedException("the clone did not complete: mysqld " + localTarget
                             + " came back with clone_status " + status.map(CloneStatus::describe).orElse("empty")
-                            + " (was the recipient mysqld killed, or out of memory or disk? see its log); the server rolled"
-                            + " back to its own data, nothing replicates");
+                            + " (was the recipient mysqld killed, or out of memory or disk? see its log); the server kept"
+                            + " its own data, nothing replicates");
                 }
+                down = false;
             } catch (SQLException e) {
-                log.debug("mysqld went away while the clone restarts it: {}", e.getMessage());
+                down = true;
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new ReplicationSetupException("the clone from " + donor + " did not finish within " + mysqlWait.toSeconds()
                         + " s (--mysql-wait): check mysqld " + localTarget + " and its log");
             }
-            Thread.sleep(Math.min(1000, settings.progressInterval().toMillis()));
+            if (!down) Thread.sleep(Math.min(1000, settings.progressInterval().toMillis()));
         }
     }
 
@@ -290,7 +292,7 @@ public final class CloneSeeding {
                 if (now.isEmpty() || !now.get().inProgress()) return;
                 watch.report(c);
             } catch (SQLException e) {
-                log.info("mysqld {} went down during the running clone ({}); waiting for it to come back", localTarget, e.getMessage());
+                log.info("mysqld {} went down during the running clone ({}); waiting for it to come back", localTarget, DonorProbe.firstLine(e));
                 return;
             }
         }
@@ -315,6 +317,7 @@ public final class CloneSeeding {
     private final class ProgressWatch {
         private final TransferProgress progress;
         private long reported;
+        private boolean stalled;
         private Thread thread;
 
         ProgressWatch(HostPort donor, long startNanos) {
@@ -342,10 +345,19 @@ public final class CloneSeeding {
 
         void report(Connection c) throws SQLException {
             CloneProgress p = CloneProgress.read(c);
+            String stage = p.stage().isEmpty() ? "" : " (" + p.stage() + ")";
+            if (p.bytes() <= reported && reported > 0) {
+                // Said once when it starts and once when it ends, not every interval.
+                if (!stalled) log.info("clone: no new data since {}{}; waiting", TransferProgress.megabytes(reported), stage);
+                stalled = true;
+                return;
+            }
+            if (stalled) log.info("clone: data flows again after the pause at {}", TransferProgress.megabytes(reported));
+            stalled = false;
             progress.estimate(p.estimate());
             progress.received(Math.max(0, p.bytes() - reported));
             reported = Math.max(reported, p.bytes());
-            log.info("{}{}", progress.line(System.nanoTime()), p.stage().isEmpty() ? "" : " (" + p.stage() + ")");
+            log.info("{}{}", progress.line(System.nanoTime()), stage);
         }
 
         void stop() throws InterruptedException {
