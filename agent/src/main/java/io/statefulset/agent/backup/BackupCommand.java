@@ -1,7 +1,7 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.identity.HostPort;
 import java.util.List;
 
 /**

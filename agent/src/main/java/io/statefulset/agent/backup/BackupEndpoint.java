@@ -1,5 +1,7 @@
 package io.statefulset.agent.backup;
 
+import io.statefulset.agent.http.BackupRoute;
+import io.statefulset.agent.http.HttpAnswers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,7 +10,10 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.secret.Secret;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link BackupStreamer} on its own thread (the tool's stdout is a blocking stream; the network threads never
  * wait on it).
  */
-final class BackupEndpoint {
+public final class BackupEndpoint implements BackupRoute {
     private static final Logger log = LoggerFactory.getLogger(BackupEndpoint.class);
     private static final String BEARER = "bearer ";
 
@@ -35,17 +40,36 @@ final class BackupEndpoint {
         this.streamer = streamer;
     }
 
+    /**
+     * The backup side of the port: the slot, the streamer and their meters.
+     *
+     * @param env the agent's environment: PATH to find the backup tool, TMPDIR for its scratch dir; also the
+     *            child's environment (minus password variables)
+     * @throws IllegalArgumentException when the token file is empty
+     */
+    public static BackupEndpoint create(BackupSettings settings, MeterRegistry registry, Map<String, String> env) {
+        settings.token().filter(Secret::isEmpty).ifPresent(t -> {
+            throw new IllegalArgumentException("the /backup token from " + t.origin() + " is empty: put a secret in it,"
+                    + " or drop --token-file to serve without one");
+        });
+        BackupSlot slot = new BackupSlot();
+        Path scratchParent = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));
+        return new BackupEndpoint(settings.token(), slot,
+                new BackupStreamer(settings, Map.copyOf(env), scratchParent, new BackupMetrics(registry), slot));
+    }
+
     private boolean rawAllowed() {
         return token.isEmpty();
     }
 
-    void serveHttp(ChannelHandlerContext ctx, FullHttpRequest request) {
+    @Override
+    public void serveHttp(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (token.isPresent()) {
             String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
             boolean hasBearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
             if (!hasBearer || !token.get().matches(header.substring(BEARER.length()).trim())) {
                 log.warn("refused /backup from {}: {} bearer token", ctx.channel().remoteAddress(), hasBearer ? "wrong" : "no");
-                FullHttpResponse r = HttpRoutes.empty(HttpResponseStatus.UNAUTHORIZED);
+                FullHttpResponse r = HttpAnswers.empty(HttpResponseStatus.UNAUTHORIZED);
                 r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"mysql-statefulset-agent\"");
                 ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
                 return;
@@ -55,7 +79,7 @@ final class BackupEndpoint {
         if (run.isEmpty()) {
             long retry = slot.current().map(BackupRun::retryAfterSeconds).orElse(BackupRun.DEFAULT_RETRY_AFTER_SECONDS);
             log.info("refused /backup from {}: another backup is running; Retry-After {} s", ctx.channel().remoteAddress(), retry);
-            FullHttpResponse r = HttpRoutes.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            FullHttpResponse r = HttpAnswers.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "another backup is running on this donor; retry in " + retry + " s\n", false);
             r.headers().set(HttpHeaderNames.RETRY_AFTER, retry);
             ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
@@ -65,7 +89,8 @@ final class BackupEndpoint {
     }
 
     /** A client that sent nothing: the tutorial's {@code ncat --recv-only}. A busy donor closes on it at once. */
-    void serveRaw(Channel channel) {
+    @Override
+    public void serveRaw(Channel channel) {
         if (!rawAllowed()) {
             log.warn("closed silent connection from {}: a token is configured, so the raw (ncat) stream is off",
                     channel.remoteAddress());
@@ -87,7 +112,8 @@ final class BackupEndpoint {
     }
 
     /** Aborts a running backup, telling its client why, and waits for it to end and flush. */
-    void shutdown(long graceMillis) throws InterruptedException {
+    @Override
+    public void shutdown(long graceMillis) throws InterruptedException {
         Optional<BackupRun> current = slot.current();
         if (current.isEmpty()) return;
         BackupRun run = current.get();

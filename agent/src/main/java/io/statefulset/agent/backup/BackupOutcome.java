@@ -1,6 +1,6 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 
 /**
  * How a backup ended, as the trailers, the metrics and the summary log line tell it.

@@ -1,6 +1,7 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.common.fs.FileTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,19 +82,11 @@ final class BackupScratch {
         return root.resolve("tmp");
     }
 
-    /** Best effort: a file that cannot be deleted is reported, the rest still goes. */
     void delete() throws IOException {
-        if (!Files.exists(root)) return;
-        IOException first = null;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    if (first == null) first = e;
-                }
-            }
+        try {
+            FileTree.delete(root);
+        } catch (IOException e) {
+            throw new IOException("could not delete backup scratch dir " + root + ": " + e.getMessage(), e);
         }
-        if (first != null) throw new IOException("could not delete backup scratch dir " + root + ": " + first.getMessage(), first);
     }
 }

@@ -1,10 +1,10 @@
 package io.statefulset.agent.backup;
 
+import io.statefulset.agent.common.fs.FileTree;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.secret.Secret;
-import io.statefulset.agent.serve.ServeOptions;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.secret.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -26,21 +26,20 @@ final class BackupStreamer {
     static final int CHUNK = 64 * 1024;
     static final int STDERR_LINES = 20;
 
-    private final ServeOptions options;
+    private final BackupSettings options;
     private final Map<String, String> env;
     private final Path scratchParent;
     private final BackupMetrics metrics;
     private final BackupSlot slot;
     private final List<String> secrets;
 
-    BackupStreamer(ServeOptions options, Map<String, String> env, Path scratchParent, BackupMetrics metrics, BackupSlot slot) {
+    BackupStreamer(BackupSettings options, Map<String, String> env, Path scratchParent, BackupMetrics metrics, BackupSlot slot) {
         this.options = options;
         this.env = env;
         this.scratchParent = scratchParent;
         this.metrics = metrics;
         this.slot = slot;
-        this.secrets = Stream.of(options.mysqlPassword(), options.token(), options.replicationPassword())
-                .flatMap(Optional::stream).map(Secret::reveal).toList();
+        this.secrets = options.masked().stream().map(Secret::reveal).toList();
     }
 
     void stream(BackupRun run, BackupSink sink) {
@@ -64,7 +63,7 @@ final class BackupStreamer {
                 return;
             }
             run.attach(process);
-            OptionalLong estimate = DataDirSize.of(options.dataDir());
+            OptionalLong estimate = FileTree.sizeEstimate(options.dataDir());
             run.sizeEstimate(estimate);
             log.info("backup for {} ({}) started: {} pid {}, size estimate {}", run.client(), sink.mode(), tool.name(),
                     process.pid(), estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown");

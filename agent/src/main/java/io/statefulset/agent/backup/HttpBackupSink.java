@@ -1,5 +1,6 @@
 package io.statefulset.agent.backup;
 
+import io.statefulset.agent.http.HttpAnswers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -14,11 +15,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.util.OptionalLong;
 
 /**
- * {@code 200}, chunked, the xbstream as the body, the verdict in trailers (DESIGN.md "Wire protocol"). An
+ * {@code 200}, chunked, the xbstream as the body, the verdict in trailers (docs/architecture.md "Wire protocol"). An
  * HTTP/1.0 client cannot take chunks or trailers: it gets the body until the connection closes.
  */
 final class HttpBackupSink implements BackupSink {
@@ -45,7 +46,7 @@ final class HttpBackupSink implements BackupSink {
 
     @Override
     public void refuse(String reason) {
-        channel.writeAndFlush(HttpRoutes.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, reason, false))
+        channel.writeAndFlush(HttpAnswers.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, reason, false))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -1,6 +1,6 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.backuptool.ProgramPath;
+import io.statefulset.agent.common.backuptool.ProgramPath;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

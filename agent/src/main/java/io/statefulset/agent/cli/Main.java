@@ -2,12 +2,12 @@ package io.statefulset.agent.cli;
 
 import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.cloneplugin.ClonePluginSettings;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.identity.PodIdentity;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.init.InitCommand;
 import io.statefulset.agent.init.InitOptions;
-import io.statefulset.agent.protocol.BackupProtocol;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.protocol.BackupProtocol;
+import io.statefulset.agent.common.secret.Secret;
 import io.statefulset.agent.serve.ServeCommand;
 import io.statefulset.agent.serve.ServeOptions;
 import io.statefulset.agent.serve.StopSignal;
@@ -127,18 +127,14 @@ public final class Main {
         }
     }
 
-    private static ClonePluginSettings clonePlugin(Flags f, Map<String, String> env, String hostname, String service,
-                                                   String replicationUser, Optional<Secret> replicationPassword) throws UsageException {
+    private static ClonePluginSettings clonePlugin(Flags f, Map<String, String> env, PodIdentity pod, String replicationUser, Optional<Secret> replicationPassword) throws UsageException {
         int attempts = f.integer("clone-attempts", 3);
         if (attempts < 1) throw new UsageException("--clone-attempts must be at least 1");
         int network = f.integer("clone-max-network-bandwidth", 0);
         int data = f.integer("clone-max-data-bandwidth", 0);
         if (network < 0 || data < 0) throw new UsageException("--clone-max-*-bandwidth are MiB/s: 0 (no cap) or more");
         List<HostPort> donors = f.hostPorts("clone-donor", MYSQL_PORT);
-        if (donors.isEmpty()) {
-            PodIdentity pod = PodIdentity.fromHostname(hostname, service);
-            donors = pod.defaultDonors(MYSQL_PORT);
-        }
+        if (donors.isEmpty()) donors = pod.defaultDonors(MYSQL_PORT);
         return new ClonePluginSettings(cloneMethod(f), donors, f.value("clone-user", replicationUser),
                 Secret.resolve(f.path("clone-password-file"), env, "AGENT_CLONE_PASSWORD").or(() -> replicationPassword),
                 f.duration("donor-wait", Duration.ofMinutes(10)), attempts, f.duration("progress-interval", Duration.ofSeconds(5)),
@@ -146,23 +142,21 @@ public final class Main {
     }
 
     static ServeOptions serveOptions(Flags f, Map<String, String> env) throws UsageException {
-        String hostname = hostname(f, env);
         String service = f.value("service", "mysql");
-        String sts = hostname.split("\\.", 2)[0].replaceFirst("-[0-9]+$", "");
+        PodIdentity pod = PodIdentity.fromHostname(hostname(f, env), service);
         Optional<Secret> mysqlPassword = Secret.resolve(f.path("mysql-password-file"), env, "MYSQL_PASSWORD");
         Optional<Secret> replicationPassword = Secret.resolve(f.path("replication-password-file"), env, "AGENT_REPLICATION_PASSWORD")
                 .or(() -> mysqlPassword);
         String mysqlUser = f.value("mysql-user", "root");
         String replicationUser = f.value("replication-user", mysqlUser);
         return new ServeOptions(
-                hostname,
-                service,
+                pod,
                 Path.of(f.value("data-dir", "/var/lib/mysql")),
                 f.hostPort("listen", new HostPort("0.0.0.0", BackupProtocol.DEFAULT_PORT)),
                 new HostPort(f.value("mysql-host", "127.0.0.1"), f.integer("mysql-port", MYSQL_PORT)),
                 mysqlUser,
                 mysqlPassword,
-                new HostPort(f.value("source-host", sts + "-0." + service), f.integer("source-port", MYSQL_PORT)),
+                new HostPort(f.value("source-host", pod.primaryHost()), f.integer("source-port", MYSQL_PORT)),
                 replicationUser,
                 replicationPassword,
                 f.value("backup-tool", "auto"),
@@ -170,7 +164,7 @@ public final class Main {
                 f.duration("max-lag", Duration.ofSeconds(60)),
                 f.duration("mysql-wait", Duration.ofMinutes(10)),
                 f.duration("legacy-wait", Duration.ofMillis(500)),
-                clonePlugin(f, env, hostname, service, replicationUser, replicationPassword));
+                clonePlugin(f, env, pod, replicationUser, replicationPassword));
     }
 
     private static String hostname(Flags f, Map<String, String> env) {

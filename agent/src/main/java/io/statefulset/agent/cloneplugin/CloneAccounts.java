@@ -1,7 +1,7 @@
 package io.statefulset.agent.cloneplugin;
 
-import io.statefulset.agent.replication.SqlCommand;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.replication.dialect.SqlCommand;
+import io.statefulset.agent.common.secret.Secret;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

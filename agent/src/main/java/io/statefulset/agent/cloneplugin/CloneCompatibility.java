@@ -1,6 +1,6 @@
 package io.statefulset.agent.cloneplugin;
 
-import io.statefulset.agent.replication.ServerVersion;
+import io.statefulset.agent.replication.dialect.ServerVersion;
 import java.util.Optional;
 
 /**

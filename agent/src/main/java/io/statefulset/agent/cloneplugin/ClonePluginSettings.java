@@ -1,8 +1,8 @@
 package io.statefulset.agent.cloneplugin;
 
 import io.statefulset.agent.clone.CloneMethod;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.secret.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

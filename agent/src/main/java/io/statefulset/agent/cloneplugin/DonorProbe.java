@@ -2,9 +2,9 @@ package io.statefulset.agent.cloneplugin;
 
 import io.statefulset.agent.clone.DonorFailedException;
 import io.statefulset.agent.clone.DonorUnreachableException;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.replication.ServerVersion;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.replication.dialect.ServerVersion;
+import io.statefulset.agent.common.secret.Secret;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package io.statefulset.agent.replication;
 
+import io.statefulset.agent.common.fs.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -60,31 +61,11 @@ public final class ReplicationMarker {
     }
 
     public void write(Entry entry) {
-        Path dir = file.getParent();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(entry.text().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) ch.write(bytes);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            AtomicFile.write(file, entry.text().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new ReplicationSetupException("cannot write " + file + ": " + e.getMessage()
                     + " (the data dir must be writable by the sidecar)", e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write already failed with a message; a stray temp file is harmless
-                }
-            }
         }
     }
 

@@ -1,7 +1,7 @@
 package io.statefulset.agent.replication;
 
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.secret.Secret;
 import java.util.Optional;
 
 /**

@@ -3,7 +3,6 @@ package io.statefulset.agent.serve;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.statefulset.agent.backup.BackupServer;
 import io.statefulset.agent.clone.Backoff;
 import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.cloneplugin.CloneAccounts;
@@ -11,13 +10,14 @@ import io.statefulset.agent.cloneplugin.CloneCompatibility;
 import io.statefulset.agent.cloneplugin.CloneMetrics;
 import io.statefulset.agent.cloneplugin.ClonePluginSettings;
 import io.statefulset.agent.cloneplugin.CloneSeeding;
-import io.statefulset.agent.replication.ServerVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
-import io.statefulset.agent.replication.JdbcMysqlProbe;
-import io.statefulset.agent.replication.LocalMysqlDataSource;
-import io.statefulset.agent.replication.ReplicationSettings;
-import io.statefulset.agent.replication.ReplicationSetup;
+import io.statefulset.agent.http.AgentServer;
+import io.statefulset.agent.mysql.JdbcMysqlProbe;
+import io.statefulset.agent.mysql.LocalMysqlDataSource;
+import io.statefulset.agent.replication.dialect.ServerVersion;
+import io.statefulset.agent.replication.setup.ReplicationSettings;
+import io.statefulset.agent.replication.setup.ReplicationSetup;
 import io.statefulset.agent.replication.ReplicationSetupException;
 import java.io.IOException;
 import java.time.Duration;
@@ -68,12 +68,12 @@ public final class ServeCommand {
     /** @return the process exit code: 0 after a SIGTERM, 1 when the setup failed or the port cannot be bound */
     public int run() {
         long started = System.nanoTime();
-        ReplicationSettings settings = ReplicationSettings.from(options);
-        HikariDataSource dataSource = LocalMysqlDataSource.create(options);
+        ReplicationSettings settings = Sidecar.replication(options);
+        HikariDataSource dataSource = Sidecar.localMysql(options);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        BackupServer server;
+        AgentServer server;
         try {
-            server = BackupServer.start(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
+            server = Sidecar.startServer(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
                     registry, env);
         } catch (IOException e) {
             dataSource.close();
@@ -85,7 +85,7 @@ public final class ServeCommand {
         AtomicInteger exitCode = new AtomicInteger(0);
         // The setup waits for mysqld (which starts beside us) on its own thread, so that the server answers meanwhile.
         CloneSeeding seeding = new CloneSeeding(options.clonePlugin(), settings.primary(), options.dataDir(), dataSource,
-                () -> LocalMysqlDataSource.cloneConnection(options), settings.mysqlTarget(), options.mysqlWait(),
+                () -> LocalMysqlDataSource.cloneConnection(options.mysql(), options.mysqlUser(), options.mysqlPassword()), settings.mysqlTarget(), options.mysqlWait(),
                 new CloneMetrics(registry), POLL_BACKOFF, ROUND_BACKOFF);
         Thread setup = new Thread(() -> {
             try {

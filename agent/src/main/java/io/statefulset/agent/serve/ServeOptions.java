@@ -2,8 +2,9 @@ package io.statefulset.agent.serve;
 
 import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.cloneplugin.ClonePluginSettings;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.identity.PodIdentity;
+import io.statefulset.agent.common.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,8 +13,7 @@ import java.util.Optional;
 /**
  * Everything {@code agent.jar serve} is told, already parsed and validated by the CLI.
  *
- * @param hostname            {@code <sts>-<ordinal>}: ordinal 0 is the primary
- * @param service             the headless Service
+ * @param pod                 this pod, parsed once from {@code <sts>-<ordinal>}: ordinal 0 is the primary
  * @param dataDir             where the clone left {@code xtrabackup_*_info} and where the once-marker is kept
  * @param listen              backup + health server address (default 0.0.0.0:3307)
  * @param mysql               the local mysqld (default 127.0.0.1:3306)
@@ -30,8 +30,7 @@ import java.util.Optional;
  * @param clonePlugin         seeding an empty replica with the CLONE plugin (method, donors, account, caps)
  */
 public record ServeOptions(
-        String hostname,
-        String service,
+        PodIdentity pod,
         Path dataDir,
         HostPort listen,
         HostPort mysql,
@@ -48,11 +47,11 @@ public record ServeOptions(
         ClonePluginSettings clonePlugin) {
 
     /** Without the CLONE plugin path ({@code --clone-method xbstream}): what serve did before it existed. */
-    public ServeOptions(String hostname, String service, Path dataDir, HostPort listen, HostPort mysql, String mysqlUser,
+    public ServeOptions(PodIdentity pod, Path dataDir, HostPort listen, HostPort mysql, String mysqlUser,
                         Optional<Secret> mysqlPassword, HostPort source, String replicationUser,
                         Optional<Secret> replicationPassword, String backupTool, Optional<Secret> token, Duration maxLag,
                         Duration mysqlWait, Duration legacyWait) {
-        this(hostname, service, dataDir, listen, mysql, mysqlUser, mysqlPassword, source, replicationUser, replicationPassword,
+        this(pod, dataDir, listen, mysql, mysqlUser, mysqlPassword, source, replicationUser, replicationPassword,
                 backupTool, token, maxLag, mysqlWait, legacyWait, new ClonePluginSettings(CloneMethod.XBSTREAM, List.of(),
                         replicationUser, replicationPassword, Duration.ofMinutes(10), 3, Duration.ofSeconds(5), 0, 0, false));
     }

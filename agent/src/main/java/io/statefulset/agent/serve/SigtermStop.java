@@ -1,6 +1,6 @@
 package io.statefulset.agent.serve;
 
-import io.statefulset.agent.backup.BackupServer;
+import io.statefulset.agent.http.AgentServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SigtermStop implements StopSignal {
     private static final Logger log = LoggerFactory.getLogger(SigtermStop.class);
-    /** {@link BackupServer#close()} takes at most its grace period plus the event loops' quiet period. */
-    private static final Duration FINISH_WAIT = BackupServer.STOP_GRACE.plusSeconds(5);
+    /** {@link AgentServer#close()} takes at most its grace period plus the event loops' quiet period. */
+    private static final Duration FINISH_WAIT = AgentServer.STOP_GRACE.plusSeconds(5);
 
     @Override
     public Watch watch(Runnable stop) {

@@ -1,9 +1,9 @@
 package io.statefulset.agent.backup;
 
-import static io.statefulset.agent.protocol.BackupProtocol.BYTES_TRAILER;
-import static io.statefulset.agent.protocol.BackupProtocol.CRC32C_TRAILER;
-import static io.statefulset.agent.protocol.BackupProtocol.ERROR_TRAILER;
-import static io.statefulset.agent.protocol.BackupProtocol.STATUS_TRAILER;
+import static io.statefulset.agent.common.protocol.BackupProtocol.BYTES_TRAILER;
+import static io.statefulset.agent.common.protocol.BackupProtocol.CRC32C_TRAILER;
+import static io.statefulset.agent.common.protocol.BackupProtocol.ERROR_TRAILER;
+import static io.statefulset.agent.common.protocol.BackupProtocol.STATUS_TRAILER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

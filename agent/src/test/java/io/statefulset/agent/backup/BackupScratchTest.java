@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.secret.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

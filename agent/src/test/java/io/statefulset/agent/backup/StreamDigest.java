@@ -1,6 +1,6 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,12 +1,15 @@
 package io.statefulset.agent.backup;
 
+import io.statefulset.agent.http.AgentServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.statefulset.agent.health.JdbcTestProbe;
 import io.statefulset.agent.health.MysqlProbe;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.secret.Secret;
 import io.statefulset.agent.serve.ServeOptions;
+import io.statefulset.agent.serve.Sidecar;
+import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.testing.MariaDb;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,13 +22,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** A real {@link BackupServer} in front of a test's real mariadbd, on a free loopback port. */
+/** A real {@link AgentServer} in front of a test's real mariadbd, on a free loopback port. */
 final class TestDonor implements AutoCloseable {
-    final BackupServer server;
+    final AgentServer server;
     final PrometheusMeterRegistry registry;
     final Path scratchParent;
 
-    private TestDonor(BackupServer server, PrometheusMeterRegistry registry, Path scratchParent) {
+    private TestDonor(AgentServer server, PrometheusMeterRegistry registry, Path scratchParent) {
         this.server = server;
         this.registry = registry;
         this.scratchParent = scratchParent;
@@ -86,14 +89,14 @@ final class TestDonor implements AutoCloseable {
         Builder backupTool(String t) { backupTool = t; return this; }
 
         TestDonor start() throws IOException {
-            ServeOptions options = new ServeOptions(hostname, "mysql", db.dataDir(),
+            ServeOptions options = new ServeOptions(PodIdentity.fromHostname(hostname, "mysql"), db.dataDir(),
                     new HostPort("127.0.0.1", 3307), new HostPort("127.0.0.1", mysqlPort), user, password,
                     new HostPort("mysql-0.mysql", 3306), user, password, backupTool, token,
                     Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(500));
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("TMPDIR", scratchParent.toString());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            BackupServer server = BackupServer.start(options, probe, registry, env, new InetSocketAddress("127.0.0.1", 0));
+            AgentServer server = Sidecar.startServer(options, probe, registry, env, new InetSocketAddress("127.0.0.1", 0));
             return new TestDonor(server, registry, scratchParent);
         }
     }

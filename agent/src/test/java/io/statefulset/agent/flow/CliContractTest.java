@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The command-line contract of DESIGN.md through {@code Main.run}: help, version, exit codes 0/1/2 with a message
+ * The command-line contract of docs/architecture.md through {@code Main.run}: help, version, exit codes 0/1/2 with a message
  * saying why, and the {@code AGENT_*} env mirrors reaching both modes. (Flag parsing on its own is FlagsTest's.)
  */
 class CliContractTest {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.statefulset.agent.backuptool.BackupTool;
+import io.statefulset.agent.common.backuptool.BackupTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * root. (No Docker engine here: the file is read, not built.)
  */
 class DockerImageTest {
-    /** DESIGN.md's compatibility matrix: server image -> the package whose backup tool can copy its data dir. */
+    /** docs/architecture.md's compatibility matrix: server image -> the package whose backup tool can copy its data dir. */
     private static final Map<String, String> TOOL_PACKAGE = Map.of(
             "mariadb:10.11", "mariadb-backup",
             "mysql:5.7", "percona-xtrabackup-24",

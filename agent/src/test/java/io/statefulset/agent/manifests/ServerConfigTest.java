@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.config.MysqldConfig;
-import io.statefulset.agent.identity.PodIdentity;
+import io.statefulset.agent.common.identity.PodIdentity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.config.MysqldConfig;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;

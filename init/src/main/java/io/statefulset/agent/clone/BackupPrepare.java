@@ -1,7 +1,7 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.identity.HostPort;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;

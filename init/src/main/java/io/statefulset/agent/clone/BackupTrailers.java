@@ -1,8 +1,8 @@
 package io.statefulset.agent.clone;
 
 import io.netty.handler.codec.http.HttpHeaders;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.util.Optional;
 
 /** The trailers that end a donor's {@code /backup} body: the donor's own verdict on what it sent. */

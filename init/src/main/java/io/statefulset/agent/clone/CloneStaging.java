@@ -1,6 +1,8 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.config.AtomicFile;
+import io.statefulset.agent.common.fs.FileTree;
+import io.statefulset.agent.common.fs.Fsync;
+import io.statefulset.agent.common.fs.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.statefulset.agent.clone;
 
+import io.statefulset.agent.xbstream.XbstreamReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.identity.HostPort;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -24,7 +24,7 @@ final class DonorReplySniffer extends ByteToMessageDecoder {
     };
     static final String HTTP_CODEC = "http";
     private static final byte[] HTTP = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
-    private static final int SNIFF = BackupProtocol.XBSTREAM_MAGIC.length;
+    private static final int SNIFF = XbstreamReader.MAGIC.length;
 
     private final HostPort donor;
 
@@ -37,7 +37,7 @@ final class DonorReplySniffer extends ByteToMessageDecoder {
         if (in.readableBytes() < SNIFF) return;
         if (startsWith(in, HTTP)) {
             ctx.pipeline().remove(this);
-        } else if (startsWith(in, BackupProtocol.XBSTREAM_MAGIC)) {
+        } else if (startsWith(in, XbstreamReader.MAGIC)) {
             ctx.pipeline().remove(HTTP_CODEC);
             ctx.fireUserEventTriggered(LEGACY_DONOR);
             ctx.pipeline().remove(this);

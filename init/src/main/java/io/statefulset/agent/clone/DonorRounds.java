@@ -1,6 +1,6 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,6 +1,6 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
 import java.time.Duration;
 
 /** One finished, verified transfer from a donor into the staging area. */

@@ -1,5 +1,7 @@
 package io.statefulset.agent.clone;
 
+import io.statefulset.agent.common.fs.FileTree;
+import io.statefulset.agent.common.fs.Fsync;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,6 +1,6 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
 import java.util.OptionalLong;
 
 /** Counts what a donor sent and words the periodic progress line. Used on the event loop only. */

@@ -1,6 +1,7 @@
 package io.statefulset.agent.config;
 
-import io.statefulset.agent.identity.PodIdentity;
+import io.statefulset.agent.common.fs.AtomicFile;
+import io.statefulset.agent.common.identity.PodIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

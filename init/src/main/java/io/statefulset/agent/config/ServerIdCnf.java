@@ -1,6 +1,6 @@
 package io.statefulset.agent.config;
 
-import io.statefulset.agent.identity.PodIdentity;
+import io.statefulset.agent.common.identity.PodIdentity;
 
 /**
  * The per-pod part of mysqld's configuration, as the tutorial's init-mysql container writes it: a unique

@@ -1,6 +1,6 @@
 package io.statefulset.agent.init;
 
-import io.statefulset.agent.backuptool.BackupTool;
+import io.statefulset.agent.common.backuptool.BackupTool;
 import io.statefulset.agent.clone.Backoff;
 import io.statefulset.agent.clone.BackupPrepare;
 import io.statefulset.agent.clone.CloneException;
@@ -14,9 +14,9 @@ import io.statefulset.agent.clone.DonorTransfer;
 import io.statefulset.agent.clone.HandOver;
 import io.statefulset.agent.clone.ReplicaClone;
 import io.statefulset.agent.config.MysqldConfig;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.identity.PodIdentity;
-import io.statefulset.agent.protocol.BackupProtocol;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.identity.PodIdentity;
+import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

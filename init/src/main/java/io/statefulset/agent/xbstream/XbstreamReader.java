@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * Push parser of an xbstream (DESIGN.md, "The xbstream format"): bytes are fed as they arrive, in slices of any size,
+ * Push parser of an xbstream (docs/architecture.md, "The xbstream format"): bytes are fed as they arrive, in slices of any size,
  * and chunks are reported to a {@link ChunkListener} as they are parsed. Header bytes split across calls are kept
  * here; payload bytes are passed on as slices of the caller's buffer, never buffered. Every payload's CRC32 is
  * checked incrementally, and a chunk is only reported ended once its CRC matched.
@@ -28,7 +28,8 @@ public final class XbstreamReader {
     /** Most runs in one sparse map; the map is held in memory until its payload has been written. */
     public static final int MAX_SPARSE_RUNS = 1 << 16;
 
-    static final byte[] MAGIC = "XBSTCK01".getBytes(StandardCharsets.US_ASCII);
+    /** First bytes of every chunk: a donor reply that starts with them is a legacy (bash sidecar) donor. */
+    public static final byte[] MAGIC = "XBSTCK01".getBytes(StandardCharsets.US_ASCII);
     private static final long MAGIC_LE = ByteBuffer.wrap(MAGIC).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     /** magic, flags, type, path length */
     private static final int PREFIX_LENGTH = 14;

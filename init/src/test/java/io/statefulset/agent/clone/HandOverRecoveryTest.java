@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.backuptool.BackupTool;
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.testing.MariaDb;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;

@@ -1,8 +1,8 @@
 package io.statefulset.agent.init;
 
 import io.statefulset.agent.clone.HandOver;
-import io.statefulset.agent.identity.HostPort;
-import io.statefulset.agent.secret.Secret;
+import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.secret.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.statefulset.agent.init;
 
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

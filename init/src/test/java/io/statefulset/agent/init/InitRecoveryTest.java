@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.clone.HandOver;
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.MariaDb;
 import io.statefulset.agent.testing.MariaDbExtension;

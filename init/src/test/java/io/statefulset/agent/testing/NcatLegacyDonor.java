@@ -1,6 +1,6 @@
 package io.statefulset.agent.testing;
 
-import io.statefulset.agent.identity.HostPort;
+import io.statefulset.agent.common.identity.HostPort;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

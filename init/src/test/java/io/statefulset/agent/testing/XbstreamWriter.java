@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * Builds xbstreams for tests, in memory or into an OutputStream, in the layout of DESIGN.md "The xbstream format":
+ * Builds xbstreams for tests, in memory or into an OutputStream, in the layout of docs/architecture.md "The xbstream format":
  * payload ({@code P}) chunks of chosen sizes, end ({@code E}) chunks, sparse ({@code S}) chunks, interleaved files,
  * ignorable chunks of unknown types, and raw chunks with any field value. It remembers where every chunk lies
  * ({@link #chunks()}) so that a test can corrupt exactly the byte it means to ({@link #flip}, {@link #truncate}).
