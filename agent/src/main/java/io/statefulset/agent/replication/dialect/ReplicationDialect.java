@@ -123,6 +123,12 @@ public final class ReplicationDialect {
         return SqlCommand.of(start);
     }
 
+    /** Stops the replica and drops its channel entirely ({@code STOP REPLICA; RESET REPLICA ALL} or the SLAVE words). */
+    public List<SqlCommand> forgetSource() {
+        String noun = start.substring("START ".length());
+        return List.of(SqlCommand.of("STOP " + noun), SqlCommand.of("RESET " + noun + " ALL"));
+    }
+
     public String showReplicaStatus() {
         return status;
     }

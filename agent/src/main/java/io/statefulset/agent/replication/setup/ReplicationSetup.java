@@ -128,9 +128,18 @@ public final class ReplicationSetup {
                 return new SetupOutcome(SetupOutcome.Kind.RESUMED, "an earlier run stopped after CHANGE MASTER; replica started ("
                         + ours.get().position() + ", source " + ours.get().source() + ")");
             }
-            done.write(Entry.of(server.serverId(), st.sourceHost() + ":" + st.sourcePort(), "set up outside the agent"));
-            return new SetupOutcome(SetupOutcome.Kind.ALREADY_REPLICATING, "the server already has a source ("
-                    + st.describe() + "); left alone, marker written");
+            Optional<ClonePosition> cloned = dialect.version().isMariaDb() ? Optional.empty() : clonedByPlugin(c);
+            if (cloned.isEmpty()) {
+                done.write(Entry.of(server.serverId(), st.sourceHost() + ":" + st.sourcePort(), "set up outside the agent"));
+                return new SetupOutcome(SetupOutcome.Kind.ALREADY_REPLICATING, "the server already has a source ("
+                        + st.describe() + "); left alone, marker written");
+            }
+            // A CLONE from a replica copies the donor's channel (measured: it starts by itself after the restart).
+            // Ours replaces it: by GTID, the switch loses and repeats nothing. Before the pending record, so that a
+            // crash in between leads here again rather than to "resume" the donor's channel.
+            log.info("the clone from a replica brought the donor's channel ({}); replacing it with {}", st.describe(),
+                    settings.source().address());
+            for (SqlCommand step : dialect.forgetSource()) execute(c, step);
         }
 
         Optional<ClonePosition> clone = BackupInfoFiles.read(settings.dataDir());
