@@ -45,6 +45,15 @@ pod_spawn() {  # n detach log cmd...
     exec "${pre[@]}" "$@"
   ) >>"$log" 2>&1 </dev/null &
   SPAWNED_PID=$!
+  # Until nsenter has run, the child is still in the host's namespaces and pid_of_pod would call it dead (seen on
+  # a loaded machine: a restarted agent reported as exited). Wait for it to enter the pod, or to die.
+  if [ -n "$sandbox" ]; then
+    local netns; netns=$(pod_netns "$n") deadline=$((SECONDS + 10))
+    while kill -0 "$SPAWNED_PID" 2>/dev/null && [ "$(ip netns identify "$SPAWNED_PID" 2>/dev/null)" != "$netns" ] \
+        && [ $SECONDS -lt $deadline ]; do
+      sleep 0.02
+    done
+  fi
 }
 
 # ---- processes by pid file ------------------------------------------------------------------------------

@@ -1,47 +1,93 @@
 package io.statefulset.agent.cli;
 
+import java.lang.reflect.Field;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
- * Every flag the agent takes, in one table: --help prints it, the parser enforces it, and the manifest tests check
- * that every flag and {@code AGENT_*} name used in k8s/ exists here.
+ * The agent's flags, read off the picocli commands {@link InitFlags} and {@link ServeFlags}: their annotations are
+ * the one home of every flag's name, default and help, which --help prints, the parser applies and the manifest
+ * tests check against k8s/.
  */
 public final class FlagCatalog {
+    public static final List<String> MODES = List.of("init", "serve");
+    public static final List<FlagSpec> ALL = catalog();
+
     private FlagCatalog() {}
 
-    public static final List<FlagSpec> ALL = List.of(
-            FlagSpec.of("hostname", "init,serve", "$HOSTNAME, else the machine's hostname", "pod name <statefulset>-<ordinal>"),
-            FlagSpec.of("service", "init,serve", "mysql", "headless Service; peers are <sts>-<n>.<service>"),
-            FlagSpec.of("data-dir", "init,serve", "/var/lib/mysql", "mysqld's data dir"),
-            FlagSpec.of("backup-tool", "init,serve", "auto", "xtrabackup, mariadb-backup, mariabackup or a path; auto = first on PATH"),
-            FlagSpec.of("token-file", "init,serve", "none", "shared secret: serve requires it on /backup, init sends it"),
-            FlagSpec.of("clone-method", "init,serve", "auto", "auto, xbstream (init pulls the backup tool's stream) or clone-plugin (serve runs MySQL's CLONE)"),
+    /**
+     * Parses one mode's flags: argv first, then the {@code AGENT_*} env mirror, then the flag's default.
+     *
+     * @return the parsed picocli command ({@link InitFlags} or {@link ServeFlags} as its user object)
+     * @throws UsageException on an unknown flag, a missing or malformed value, or a flag given twice
+     */
+    public static CommandLine parse(String mode, List<String> args, Map<String, String> env) throws UsageException {
+        CommandLine cl = command(mode);
+        cl.setDefaultValueProvider(new EnvMirror(env));
+        try {
+            cl.parseArgs(args.toArray(String[]::new));
+        } catch (ParameterException e) {
+            throw new UsageException(e.getMessage() + "; see `java -jar agent.jar " + mode + " --help`");
+        }
+        return cl;
+    }
 
-            FlagSpec.of("server-id-offset", "init", "100", "server-id = offset + ordinal"),
-            FlagSpec.of("config-map-dir", "init", "/mnt/config-map", "holds primary.cnf and replica.cnf"),
-            FlagSpec.of("conf-dir", "init", "/mnt/conf.d", "where server-id.cnf and the role's cnf are written"),
-            FlagSpec.repeatable("donor", "init", "<sts>-<n-1>.<service>:3307, then earlier peers", "host:port to clone from (repeatable; env: comma-separated)"),
-            FlagSpec.of("donor-wait", "init,serve", "10m", "how long to wait for a donor's DNS name and port per attempt"),
-            FlagSpec.of("stall-timeout", "init", "60s", "a donor that sends nothing for this long has failed"),
-            FlagSpec.of("clone-attempts", "init,serve", "3", "rounds over all donors before giving up (exit 1)"),
-            FlagSpec.of("progress-interval", "init,serve", "5s", "how often a clone logs bytes, MB/s and ETA"),
+    /** A parsed flag's value as text (the default when it was not given), for tests that read manifests. */
+    public static Optional<String> value(CommandLine parsed, String flag) {
+        OptionSpec o = parsed.getCommandSpec().findOption("--" + flag);
+        if (o == null) throw new IllegalArgumentException("no flag --" + flag + " in " + parsed.getCommandName());
+        Object v = o.getValue();
+        if (v == null || (v instanceof List<?> l && l.isEmpty())) return Optional.empty();
+        return Optional.of(v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(v));
+    }
 
-            FlagSpec.of("listen", "serve", "0.0.0.0:3307", "backup, health and metrics server address"),
-            FlagSpec.of("mysql-host", "serve", "127.0.0.1", "local mysqld host"),
-            FlagSpec.of("mysql-port", "serve", "3306", "local mysqld port"),
-            FlagSpec.of("mysql-user", "serve", "root", "local mysqld user (also used by the backup tool)"),
-            FlagSpec.of("mysql-password-file", "serve", "env MYSQL_PASSWORD, else none", "file holding the mysql user's password"),
-            FlagSpec.of("source-host", "serve", "<sts>-0.<service>", "replication source host"),
-            FlagSpec.of("source-port", "serve", "3306", "replication source port"),
-            FlagSpec.of("replication-user", "serve", "the mysql user", "user replicas connect to the source with; created on the primary if missing"),
-            FlagSpec.of("replication-password-file", "serve", "env AGENT_REPLICATION_PASSWORD, else the mysql password", "file holding the replication password"),
-            FlagSpec.of("max-lag", "serve", "60s", "/readyz fails on a replica lagging more than this"),
-            FlagSpec.of("mysql-wait", "serve", "10m", "how long to wait for the local mysqld before exit 1"),
-            FlagSpec.of("legacy-wait", "serve", "500ms", "a client that sends no request this long gets the raw stream (ncat)"),
-            FlagSpec.repeatable("clone-donor", "serve", "<sts>-<n-1>.<service>:3306, then earlier peers", "donor mysqld for the CLONE plugin (repeatable; env: comma-separated)"),
-            FlagSpec.of("clone-user", "serve", "the replication user", "donor account for CLONE (BACKUP_ADMIN); created on the primary if missing"),
-            FlagSpec.of("clone-password-file", "serve", "env AGENT_CLONE_PASSWORD, else the replication password", "file holding the clone user's password"),
-            FlagSpec.of("clone-max-network-bandwidth", "serve", "0", "clone_max_network_bandwidth in MiB/s (0 = no cap)"),
-            FlagSpec.of("clone-max-data-bandwidth", "serve", "0", "clone_max_data_bandwidth in MiB/s (0 = no cap)"),
-            FlagSpec.of("clone-require-ssl", "serve", "false", "CLONE ... REQUIRE SSL: refuse a clone connection without TLS"));
+    /** A bash completion script for both modes' flags: {@code source <(java -jar agent.jar completion)}. */
+    public static String bashCompletion() {
+        CommandLine root = new CommandLine(CommandSpec.create().name("agent.jar"));
+        for (String mode : MODES) root.addSubcommand(mode, command(mode));
+        return AutoComplete.bash("agent.jar", root);
+    }
+
+    static CommandLine command(String mode) {
+        CommandLine cl = switch (mode) {
+            case "init" -> new CommandLine(new InitFlags());
+            case "serve" -> new CommandLine(new ServeFlags());
+            default -> throw new IllegalArgumentException("unknown mode " + mode);
+        };
+        // A non-repeatable flag given twice is a mistake worth stopping for, not a silent override.
+        cl.setOverwrittenOptionsAllowed(false);
+        cl.setAbbreviatedOptionsAllowed(false);
+        return cl;
+    }
+
+    private static List<FlagSpec> catalog() {
+        Map<String, FlagSpec> byName = new LinkedHashMap<>();
+        for (String mode : MODES) {
+            for (OptionSpec o : command(mode).getCommandSpec().options()) {
+                String name = o.longestName().substring(2);
+                FlagSpec seen = byName.get(name);
+                Set<String> modes = new TreeSet<>(seen == null ? Set.of() : seen.modes());
+                modes.add(mode);
+                byName.put(name, new FlagSpec(name, Set.copyOf(modes), defaultText(o), o.description()[0], o.isMultiValue()));
+            }
+        }
+        return List.copyOf(byName.values());
+    }
+
+    private static String defaultText(OptionSpec o) {
+        if (o.defaultValue() != null) return o.defaultValue();
+        if (o.userObject() instanceof Field f && f.isAnnotationPresent(DefaultText.class)) {
+            return f.getAnnotation(DefaultText.class).value();
+        }
+        throw new IllegalStateException("flag " + o.longestName() + " has neither a defaultValue nor a @DefaultText");
+    }
 }

@@ -4,22 +4,20 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * One command-line flag: {@code --name value} or {@code --name=value}, mirrored by env {@code AGENT_NAME}.
+ * One command-line flag as {@code --help}, the docs and the manifest tests see it: {@code --name value} or
+ * {@code --name=value}, mirrored by env {@code AGENT_NAME}. Read off the picocli model, never written by hand.
  *
  * @param modes       {@code init}, {@code serve} or both
- * @param defaultText what the default is, for --help (the real default is applied where the value is used)
+ * @param defaultText the default as --help prints it
  */
 public record FlagSpec(String name, Set<String> modes, String defaultText, String help, boolean repeatable) {
-    public static FlagSpec of(String name, String modes, String defaultText, String help) {
-        return new FlagSpec(name, Set.of(modes.split(",")), defaultText, help, false);
-    }
-
-    public static FlagSpec repeatable(String name, String modes, String defaultText, String help) {
-        return new FlagSpec(name, Set.of(modes.split(",")), defaultText, help, true);
-    }
-
     /** {@code --stall-timeout} -> {@code AGENT_STALL_TIMEOUT}. */
     public String envName() {
-        return "AGENT_" + name.toUpperCase(Locale.ROOT).replace('-', '_');
+        return envName(name);
+    }
+
+    static String envName(String flag) {
+        String bare = flag.startsWith("--") ? flag.substring(2) : flag;
+        return "AGENT_" + bare.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 }

@@ -1,12 +1,10 @@
 package io.statefulset.agent.cli;
 
-import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.cloneplugin.ClonePluginSettings;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.init.InitCommand;
 import io.statefulset.agent.init.InitOptions;
-import io.statefulset.agent.common.protocol.BackupProtocol;
 import io.statefulset.agent.common.secret.Secret;
 import io.statefulset.agent.serve.ServeCommand;
 import io.statefulset.agent.serve.ServeOptions;
@@ -15,21 +13,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import picocli.CommandLine;
 
 /** {@code java -jar agent.jar init|serve [flags]}. Exit codes: 0 done, 1 failed, 2 usage error. */
 public final class Main {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
-    /** The port of a donor's mysqld, which the CLONE plugin connects to. */
-    private static final int MYSQL_PORT = 3306;
 
     private Main() {}
 
@@ -73,6 +68,10 @@ public final class Main {
             out.println("mysql-statefulset-agent " + version());
             return OK;
         }
+        if (args[0].equals("completion")) {
+            out.print(FlagCatalog.bashCompletion());
+            return OK;
+        }
         String mode = args[0];
         List<String> rest = Arrays.asList(args).subList(1, args.length);
         if (!mode.equals("init") && !mode.equals("serve")) {
@@ -84,10 +83,10 @@ public final class Main {
             return OK;
         }
         try {
-            Flags flags = Flags.parse(mode, rest, env, FlagCatalog.ALL);
+            CommandLine parsed = FlagCatalog.parse(mode, rest, env);
             return mode.equals("init")
-                    ? new InitCommand(initOptions(flags, env), env).run()
-                    : new ServeCommand(serveOptions(flags, env), env, serveStop).run();
+                    ? new InitCommand(initOptions(parsed.getCommand(), env), env).run()
+                    : new ServeCommand(serveOptions(parsed.getCommand(), env), env, serveStop).run();
         } catch (UsageException e) {
             err.println("usage error: " + e.getMessage());
             return USAGE;
@@ -99,76 +98,62 @@ public final class Main {
         }
     }
 
-    static InitOptions initOptions(Flags f, Map<String, String> env) throws UsageException {
-        int attempts = f.integer("clone-attempts", 3);
-        if (attempts < 1) throw new UsageException("--clone-attempts must be at least 1");
+    static InitOptions initOptions(InitFlags f, Map<String, String> env) throws UsageException {
         return new InitOptions(
-                hostname(f, env),
-                f.value("service", "mysql"),
-                f.integer("server-id-offset", 100),
-                Path.of(f.value("config-map-dir", "/mnt/config-map")),
-                Path.of(f.value("conf-dir", "/mnt/conf.d")),
-                Path.of(f.value("data-dir", "/var/lib/mysql")),
-                f.hostPorts("donor", BackupProtocol.DEFAULT_PORT),
-                f.value("backup-tool", "auto"),
-                f.path("token-file").map(Secret::fromFile),
-                f.duration("donor-wait", Duration.ofMinutes(10)),
-                f.duration("stall-timeout", Duration.ofSeconds(60)),
-                attempts,
-                f.duration("progress-interval", Duration.ofSeconds(5)),
-                cloneMethod(f));
+                hostname(f.shared, env),
+                f.shared.service,
+                f.serverIdOffset,
+                f.configMapDir,
+                f.confDir,
+                f.shared.dataDir,
+                f.donors,
+                f.shared.backupTool,
+                f.shared.tokenFile().map(Secret::fromFile),
+                f.rounds.donorWait,
+                f.stallTimeout,
+                f.rounds.attempts(),
+                f.rounds.progressInterval,
+                f.rounds.cloneMethod);
     }
 
-    private static CloneMethod cloneMethod(Flags f) throws UsageException {
-        try {
-            return CloneMethod.parse(f.value("clone-method", "auto"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--clone-method: " + e.getMessage());
-        }
-    }
-
-    private static ClonePluginSettings clonePlugin(Flags f, Map<String, String> env, PodIdentity pod, String replicationUser, Optional<Secret> replicationPassword) throws UsageException {
-        int attempts = f.integer("clone-attempts", 3);
-        if (attempts < 1) throw new UsageException("--clone-attempts must be at least 1");
-        int network = f.integer("clone-max-network-bandwidth", 0);
-        int data = f.integer("clone-max-data-bandwidth", 0);
-        if (network < 0 || data < 0) throw new UsageException("--clone-max-*-bandwidth are MiB/s: 0 (no cap) or more");
-        List<HostPort> donors = f.hostPorts("clone-donor", MYSQL_PORT);
-        if (donors.isEmpty()) donors = pod.defaultDonors(MYSQL_PORT);
-        return new ClonePluginSettings(cloneMethod(f), donors, f.value("clone-user", replicationUser),
-                Secret.resolve(f.path("clone-password-file"), env, "AGENT_CLONE_PASSWORD").or(() -> replicationPassword),
-                f.duration("donor-wait", Duration.ofMinutes(10)), attempts, f.duration("progress-interval", Duration.ofSeconds(5)),
-                network, data, f.bool("clone-require-ssl", false));
-    }
-
-    static ServeOptions serveOptions(Flags f, Map<String, String> env) throws UsageException {
-        String service = f.value("service", "mysql");
-        PodIdentity pod = PodIdentity.fromHostname(hostname(f, env), service);
-        Optional<Secret> mysqlPassword = Secret.resolve(f.path("mysql-password-file"), env, "MYSQL_PASSWORD");
-        Optional<Secret> replicationPassword = Secret.resolve(f.path("replication-password-file"), env, "AGENT_REPLICATION_PASSWORD")
-                .or(() -> mysqlPassword);
-        String mysqlUser = f.value("mysql-user", "root");
-        String replicationUser = f.value("replication-user", mysqlUser);
+    static ServeOptions serveOptions(ServeFlags f, Map<String, String> env) throws UsageException {
+        PodIdentity pod = PodIdentity.fromHostname(hostname(f.shared, env), f.shared.service);
+        Optional<Secret> mysqlPassword = Secret.resolve(Optional.ofNullable(f.mysqlPasswordFile), env, "MYSQL_PASSWORD");
+        Optional<Secret> replicationPassword = Secret.resolve(Optional.ofNullable(f.replicationPasswordFile), env,
+                "AGENT_REPLICATION_PASSWORD").or(() -> mysqlPassword);
+        String replicationUser = f.replicationUser != null ? f.replicationUser : f.mysqlUser;
         return new ServeOptions(
                 pod,
-                Path.of(f.value("data-dir", "/var/lib/mysql")),
-                f.hostPort("listen", new HostPort("0.0.0.0", BackupProtocol.DEFAULT_PORT)),
-                new HostPort(f.value("mysql-host", "127.0.0.1"), f.integer("mysql-port", MYSQL_PORT)),
-                mysqlUser,
+                f.shared.dataDir,
+                f.listen,
+                new HostPort(f.mysqlHost, f.mysqlPort),
+                f.mysqlUser,
                 mysqlPassword,
-                new HostPort(f.value("source-host", pod.primaryHost()), f.integer("source-port", MYSQL_PORT)),
+                new HostPort(f.sourceHost != null ? f.sourceHost : pod.primaryHost(), f.sourcePort),
                 replicationUser,
                 replicationPassword,
-                f.value("backup-tool", "auto"),
-                f.path("token-file").map(Secret::fromFile),
-                f.duration("max-lag", Duration.ofSeconds(60)),
-                f.duration("mysql-wait", Duration.ofMinutes(10)),
-                f.duration("legacy-wait", Duration.ofMillis(500)),
+                f.shared.backupTool,
+                f.shared.tokenFile().map(Secret::fromFile),
+                f.maxLag,
+                f.mysqlWait,
+                f.legacyWait,
                 clonePlugin(f, env, pod, replicationUser, replicationPassword));
     }
 
-    private static String hostname(Flags f, Map<String, String> env) {
-        Optional<String> v = f.value("hostname").or(() -> Optional.ofNullable(env.get("HOSTNAME")));
+    private static ClonePluginSettings clonePlugin(ServeFlags f, Map<String, String> env, PodIdentity pod, String replicationUser,
+                                                   Optional<Secret> replicationPassword) throws UsageException {
+        if (f.cloneMaxNetworkBandwidth < 0 || f.cloneMaxDataBandwidth < 0) {
+            throw new UsageException("--clone-max-network-bandwidth / --clone-max-data-bandwidth are MiB/s: 0 (no cap) or more");
+        }
+        List<HostPort> donors = f.cloneDonors.isEmpty() ? pod.defaultDonors(MysqlPortConverter.MYSQL_PORT) : f.cloneDonors;
+        return new ClonePluginSettings(f.rounds.cloneMethod, donors, f.cloneUser != null ? f.cloneUser : replicationUser,
+                Secret.resolve(Optional.ofNullable(f.clonePasswordFile), env, "AGENT_CLONE_PASSWORD").or(() -> replicationPassword),
+                f.rounds.donorWait, f.rounds.attempts(), f.rounds.progressInterval, f.cloneMaxNetworkBandwidth,
+                f.cloneMaxDataBandwidth, f.cloneRequireSsl);
+    }
+
+    private static String hostname(SharedFlags f, Map<String, String> env) {
+        Optional<String> v = Optional.ofNullable(f.hostname).or(() -> Optional.ofNullable(env.get("HOSTNAME")));
         if (v.isPresent() && !v.get().isBlank()) return v.get().trim();
         try {
             return InetAddress.getLocalHost().getHostName();
@@ -191,7 +176,7 @@ public final class Main {
         StringBuilder sb = new StringBuilder();
         sb.append("mysql-statefulset-agent ").append(version()).append("\n\n");
         sb.append("usage: java -jar agent.jar init|serve [flags]   (every --flag also as env AGENT_FLAG)\n");
-        sb.append("       java -jar agent.jar --version | --help | <mode> --help\n\n");
+        sb.append("       java -jar agent.jar --version | --help | <mode> --help | completion (bash completion script)\n\n");
         sb.append("  init   init container: server-id + role config, then clone a replica's empty data dir from a peer\n");
         sb.append("  serve  sidecar: set replication up once, serve backups, /healthz /readyz /metrics on --listen\n\n");
         sb.append("Passwords: env MYSQL_PASSWORD / AGENT_REPLICATION_PASSWORD or --*-password-file; never argv.\n");

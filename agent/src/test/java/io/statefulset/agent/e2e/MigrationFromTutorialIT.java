@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.statefulset.agent.testing.MariaDbExtension;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,7 +28,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * mysql-0 runs the agent, mysql-1 the tutorial's bash (its clone-mysql pulls from mysql-0's agent with
  * {@code ncat --recv-only | mbstream -x}), mysql-2 the agent again (its init clones from mysql-1's bash sidecar,
  * which sends raw xbstream). Then mysql-3, bash again, clones from mysql-2's agent, a replica. Every pod must
- * replicate from mysql-0. Needs root: the tutorial's scripts use the fixed ports and the pods' DNS names.
+ * replicate from mysql-0. Last, mysql-3 is a bash pod broken the tutorial's way (its clone cut mid-stream: mysql/ is
+ * there, so clone-mysql skips, and mariadbd cannot start), migrated to the agent: init clones it again.
+ * Needs root: the tutorial's scripts use the fixed ports and the pods' DNS names.
  */
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -93,5 +99,50 @@ class MigrationFromTutorialIT {
         convergence.createTable(cluster.pod(0));
         List<Pod> replicas = List.of(cluster.pod(1), cluster.pod(2), bashPod);
         convergence.converge(cluster.pod(0), replicas, "bash-from-agent-replica", REPLICATION);
+    }
+
+    @Test
+    @Order(4)
+    void aBashPodBrokenBeforeTheMigrationIsClonedAgainByTheAgent() throws Exception {
+        Pod donor = cluster.pod(2);
+        Path data = cluster.pod(3).dataDir();
+        cluster.ok("scale", "3");
+        // A new PVC for mysql-3, then what its clone-mysql leaves when the pod dies at 60 % of the stream.
+        try (Stream<Path> entries = Files.list(data)) {
+            for (Path p : entries.toList()) MariaDbExtension.deleteTree(p);
+        }
+        long size = Long.parseLong(shell("ncat --recv-only " + donor.host() + " " + donor.agentPort() + " | wc -c").trim());
+        shell("ncat --recv-only " + donor.host() + " " + donor.agentPort() + " | head -c " + size * 60 / 100
+                + " | mbstream -x -C " + data + " || true");
+        assertTrue(Files.isDirectory(data.resolve("mysql")), "the cut clone left mysql/");
+
+        LocalCluster.Result bash = cluster.run(Duration.ofMinutes(3), Map.of(), "scale", "4", "--bash");
+        assertTrue(bash.exitCode() != 0, "the tutorial's pod cannot come up on its cut clone:\n" + bash.output());
+        assertTrue(cluster.pod(3).lastRunLog("clone-mysql").contains("exit 0"), "clone-mysql skipped the clone (mysql/ exists)");
+        assertTrue(bash.output().contains("mariadbd exited during start-up"), bash.output());
+
+        cluster.ok("scale", "3");
+        cluster.ok("scale", "4", "--agent");
+        Pod migrated = cluster.pod(3);
+        InitLog init = new InitLog(migrated.lastRunLog("init"));
+        assertTrue(init.text().contains("aside to /var/lib/mysql/.agent-aside/"),
+                "init moved the broken clone aside:\n" + init.text());
+        assertEquals(Optional.of("mysql-2.mysql:3307"), init.clonedFrom(), init.text());
+        try (Stream<Path> aside = Files.list(data.resolve(".agent-aside"))) {
+            Path kept = aside.findFirst().orElseThrow();
+            assertTrue(Files.isDirectory(kept.resolve("mysql")), "the broken clone is kept, not deleted: " + kept);
+        }
+        assertEquals("mysql-0.mysql", migrated.slaveStatus().get("Master_Host"));
+        convergence.createTable(cluster.pod(0));
+        List<Pod> replicas = List.of(cluster.pod(1), cluster.pod(2), migrated);
+        convergence.converge(cluster.pod(0), replicas, "healed-bash-pod", REPLICATION);
+    }
+
+    private static String shell(String command) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", "set -o pipefail; " + command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), command);
+        assertEquals(0, p.exitValue(), command);
+        return out;
     }
 }

@@ -131,8 +131,9 @@ class CliContractTest {
         assertEquals("[mysqld]\nserver-id=200\nreport_host=mysql-0.db\n", Files.readString(pod.conf.resolve("server-id.cnf")));
         assertEquals(Pod.PRIMARY_CNF, Files.readString(pod.conf.resolve("primary.cnf")));
 
-        // AGENT_HOSTNAME beats the pod's HOSTNAME, a flag beats AGENT_*. A data dir with mysql/ needs no donor.
+        // AGENT_HOSTNAME beats the pod's HOSTNAME, a flag beats AGENT_*. A prepared clone needs no donor.
         Files.createDirectories(pod.data.resolve("mysql"));
+        Files.writeString(pod.data.resolve("xtrabackup_checkpoints"), "backup_type = log-applied\n");
         env.put("AGENT_HOSTNAME", "mysql-2");
         assertEquals(0, run(env, "init", "--server-id-offset", "300").exitCode());
         assertEquals("[mysqld]\nserver-id=302\nreport_host=mysql-2.db\n", Files.readString(pod.conf.resolve("server-id.cnf")));

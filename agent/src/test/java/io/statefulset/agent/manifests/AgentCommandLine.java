@@ -2,11 +2,12 @@ package io.statefulset.agent.manifests;
 
 import io.statefulset.agent.cli.FlagCatalog;
 import io.statefulset.agent.cli.FlagSpec;
-import io.statefulset.agent.cli.Flags;
 import io.statefulset.agent.cli.UsageException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
  * CLI's own parser with the container's env, so a flag or {@code AGENT_*} name the CLI lacks fails as it would in
  * the pod.
  */
-record AgentCommandLine(String mode, Flags flags, Map<String, String> env) {
+record AgentCommandLine(String mode, CommandLine flags, Map<String, String> env) {
     private static final Pattern DOCUMENTED_ENV = Pattern.compile("\\benv ([A-Z][A-Z0-9_]*)");
 
     /** @param secretValues the Secret's values, standing in for the env vars that reference them */
@@ -28,7 +29,7 @@ record AgentCommandLine(String mode, Flags flags, Map<String, String> env) {
             env.put(e.name(), e.fromSecret() ? secretValues.get(e.secretKey()) : e.value());
         }
         String mode = c.args().get(0);
-        return new AgentCommandLine(mode, Flags.parse(mode, c.args().subList(1, c.args().size()), env, FlagCatalog.ALL), env);
+        return new AgentCommandLine(mode, FlagCatalog.parse(mode, c.args().subList(1, c.args().size()), env), env);
     }
 
     /**
@@ -52,8 +53,13 @@ record AgentCommandLine(String mode, Flags flags, Map<String, String> env) {
                 .orElseThrow(() -> new AssertionError("FlagCatalog has no --" + flag)).defaultText();
     }
 
+    /** The flag's value when given (flag or env), else empty; a default is not a given value. */
+    Optional<String> given(String flag) {
+        return FlagCatalog.value(flags, flag).filter(v -> !v.equals(documentedDefault(flag)));
+    }
+
     String value(String flag) {
-        return flags.value(flag, documentedDefault(flag));
+        return FlagCatalog.value(flags, flag).orElse(documentedDefault(flag));
     }
 
     List<String> envNames() {

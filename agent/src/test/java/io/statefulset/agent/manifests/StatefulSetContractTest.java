@@ -89,7 +89,7 @@ class StatefulSetContractTest {
         RenderedManifests m = render(kustomization);
         StatefulSet sts = mysql(m);
         for (Container c : List.of(sts.initContainer("init"), sts.container("agent"))) {
-            // Flags.parse throws on a flag the mode does not know, a missing value or a repeated flag.
+            // FlagCatalog.parse throws on a flag the mode does not know, a missing value or a repeated flag.
             AgentCommandLine cli = AgentCommandLine.of(c, m.secretValues("mysql"));
             Set<String> known = AgentCommandLine.knownEnvNames(cli.mode());
             for (String name : cli.envNames()) {
@@ -105,9 +105,9 @@ class StatefulSetContractTest {
         RenderedManifests m = OverlayRenders.overlay(overlay);
         StatefulSet sts = mysql(m);
         Map<String, String> secret = m.secretValues("mysql");
-        String initToken = AgentCommandLine.of(sts.initContainer("init"), secret).flags().value("token-file")
+        String initToken = AgentCommandLine.of(sts.initContainer("init"), secret).given("token-file")
                 .orElseThrow(() -> new AssertionError("init sends no token"));
-        String serveToken = AgentCommandLine.of(sts.container("agent"), secret).flags().value("token-file")
+        String serveToken = AgentCommandLine.of(sts.container("agent"), secret).given("token-file")
                 .orElseThrow(() -> new AssertionError("serve requires no token: /backup is open to the cluster"));
         assertEquals(initToken, serveToken, "init must send the token serve checks");
         for (Container c : List.of(sts.initContainer("init"), sts.container("agent"))) {
@@ -147,7 +147,7 @@ class StatefulSetContractTest {
         assertEquals("root", serve.value("mysql-user"), "the agent logs in as root");
         assertEquals(rootPassword(sts.container("mysql")).secretKey(), mysqlPassword.secretKey(),
                 "the agent's MYSQL_PASSWORD must be the password the server image gives root");
-        String replicationUser = serve.flags().value("replication-user")
+        String replicationUser = serve.given("replication-user")
                 .orElseThrow(() -> new AssertionError("replicas would replicate as root"));
         assertNotEquals(serve.value("mysql-user"), replicationUser, "replication needs a user of its own");
         assertNotEquals(mysqlPassword.secretKey(), replicationPassword.secretKey(), "and a password of its own");

@@ -72,7 +72,7 @@ class TutorialMigrationTest {
         StatefulSet sts = migration.statefulSet("mysql");
         for (Container c : List.of(sts.initContainer("init"), sts.container("agent"))) {
             AgentCommandLine cli = AgentCommandLine.of(c, migration.secretValues("mysql"));
-            assertTrue(cli.flags().value("token-file").isEmpty(), c.name() + ": a blank AGENT_TOKEN_FILE must mean no token");
+            assertTrue(cli.given("token-file").isEmpty(), c.name() + ": a blank AGENT_TOKEN_FILE must mean no token");
         }
     }
 

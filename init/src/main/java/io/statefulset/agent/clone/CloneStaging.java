@@ -87,9 +87,10 @@ public final class CloneStaging {
     }
 
     /**
-     * Empties the data dir (but {@code lost+found}) before a clone. Only called when there is no {@code mysql/}, so
-     * nothing here is a database: it is debris of an earlier attempt, and stale top-level files (an old
-     * {@code xtrabackup_slave_info}) would mislead replication setup if they survived next to a new clone.
+     * Empties the data dir (but {@code lost+found} and what {@link SetAside} keeps) before a clone. Only called when
+     * there is no {@code mysql/}, so nothing here is a database: it is debris of an earlier attempt, and stale
+     * top-level files (an old {@code xtrabackup_slave_info}) would mislead replication setup if they survived next to
+     * a new clone.
      *
      * @return the names removed
      */
@@ -102,7 +103,7 @@ public final class CloneStaging {
         try (Stream<Path> entries = Files.list(dataDir)) {
             for (Path p : entries.sorted().toList()) {
                 String name = p.getFileName().toString();
-                if (name.equals(LOST_FOUND)) continue;
+                if (name.equals(LOST_FOUND) || name.equals(SetAside.DIR)) continue;
                 FileTree.delete(p);
                 removed.add(name);
             }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +30,7 @@ public final class ReplicaClone {
     private final DonorClient client;
     private final Supplier<BackupPrepare> prepare;
     private final HandOver handOver;
+    private final SetAside setAside;
 
     /**
      * @param prepare resolved only when a clone is needed, so that a finished data dir never depends on the backup
@@ -35,6 +38,7 @@ public final class ReplicaClone {
      */
     public ReplicaClone(CloneStaging staging, DonorRounds rounds, DonorClient client, Supplier<BackupPrepare> prepare,
                         HandOver handOver) {
+        this.setAside = new SetAside(Clock.systemUTC());
         this.staging = staging;
         this.rounds = rounds;
         this.client = client;
@@ -46,9 +50,9 @@ public final class ReplicaClone {
         long start = System.nanoTime();
         staging.removeLeftovers();
         DataDirState state = staging.inspect();
+        if (state == DataDirState.INITIALISED) state = judge();
         switch (state) {
             case INITIALISED:
-                log.info("data dir {} already initialised (it has mysql/ and no unfinished clone), nothing to do", staging.dataDir());
                 return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start));
             case PREPARED:
                 log.warn("data dir {} holds a prepared clone whose hand-over was interrupted: finishing the hand-over", staging.dataDir());
@@ -58,6 +62,7 @@ public final class ReplicaClone {
                 log.warn("data dir {} holds an unfinished clone (interrupted while receiving or preparing): wiping it and cloning again",
                         staging.dataDir());
                 break;
+            case UNFINISHED_EXTRACTION:
             case EMPTY:
                 break;
         }
@@ -79,6 +84,35 @@ public final class ReplicaClone {
         }
         finishHandOver();
         return new CloneOutcome(state, Optional.of(prepared.transfer()), prepared.prepare(), since(start));
+    }
+
+    /**
+     * A data dir with {@code mysql/} and no staging area: ours are complete by construction, but the tutorial's
+     * {@code clone-mysql} extracts straight into the data dir and leaves {@code mysql/} behind when it is cut.
+     */
+    private DataDirState judge() throws IOException, CloneException {
+        Path dataDir = staging.dataDir();
+        DataDirVerdict verdict = DataDirVerdict.of(DataDirFacts.read(dataDir));
+        Path aside = dataDir.resolve(SetAside.DIR);
+        switch (verdict.kind()) {
+            case DATABASE:
+                log.info("data dir {} already initialised ({}), nothing to do{}", dataDir, verdict.found(),
+                        Files.exists(aside, LinkOption.NOFOLLOW_LINKS)
+                                ? "; an earlier init's set-aside data is still in " + aside + " (rm -rf it once you no longer need it)" : "");
+                return DataDirState.INITIALISED;
+            case UNFINISHED_CLONE:
+                SetAside.Moved moved = setAside.moveAll(dataDir, "unfinished-clone");
+                log.warn("data dir {} holds {}: moved its {} entries ({}) aside to {} (nothing deleted; once you no longer"
+                                + " need them: rm -rf {}); cloning again", dataDir, verdict.found(), moved.entries(),
+                        TransferProgress.megabytes(moved.bytes()), moved.where(), moved.where());
+                return DataDirState.UNFINISHED_EXTRACTION;
+            default:
+                throw new CloneException("data dir " + dataDir + " has mysql/ but init cannot tell a database from an"
+                        + " unfinished clone, and leaves it untouched: found " + verdict.found() + ". Look at it, then either"
+                        + " create " + dataDir.resolve(DataDirFacts.Choice.KEEP.file) + " (it is a database: init leaves it"
+                        + " alone from then on) or create " + dataDir.resolve(DataDirFacts.Choice.RECLONE.file) + " (init moves"
+                        + " everything into " + aside + "/ and clones again), and restart the pod");
+        }
     }
 
     private record Prepared(DonorTransfer transfer, Duration prepare) {}

@@ -29,20 +29,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HandOverRecoveryTest {
     /** A prepared clone's top-level layout, small but shaped like mariadb-backup's. */
-    private static final Map<String, String> CLONE = new TreeMap<>(Map.of(
-            "ibdata1", "system tablespace",
-            "ib_logfile0", "redo",
-            "aria_log_control", "aria",
-            "backup-my.cnf", "[mysqld]\n",
-            "xtrabackup_binlog_info", "mysql-bin.000001\t1240\t0-100-5\n",
-            "shop/items.ibd", "rows",
-            "shop/db.opt", "default-character-set=utf8mb4\n",
-            "mysql/user.MAD", "users",
-            "mysql/db.opt", "default-character-set=utf8mb4\n",
-            "performance_schema/db.opt", "default-character-set=utf8mb4\n"));
+    private static final Map<String, String> CLONE = new TreeMap<>(Map.ofEntries(
+            Map.entry("ibdata1", "system tablespace"),
+            Map.entry("ib_logfile0", "redo"),
+            Map.entry("aria_log_control", "aria"),
+            Map.entry("backup-my.cnf", "[mysqld]\n"),
+            Map.entry("xtrabackup_checkpoints", "backup_type = log-applied\nfrom_lsn = 0\nto_lsn = 11484828\n"),
+            Map.entry("xtrabackup_binlog_info", "mysql-bin.000001\t1240\t0-100-5\n"),
+            Map.entry("shop/items.ibd", "rows"),
+            Map.entry("shop/db.opt", "default-character-set=utf8mb4\n"),
+            Map.entry("mysql/user.MAD", "users"),
+            Map.entry("mysql/db.opt", "default-character-set=utf8mb4\n"),
+            Map.entry("performance_schema/db.opt", "default-character-set=utf8mb4\n")));
     /** Top-level entries of {@link #CLONE}. */
     private static final List<String> TOP = List.of("aria_log_control", "backup-my.cnf", "ib_logfile0", "ibdata1", "mysql",
-            "performance_schema", "shop", "xtrabackup_binlog_info");
+            "performance_schema", "shop", "xtrabackup_binlog_info",
+            "xtrabackup_checkpoints");
 
     @TempDir
     Path tmp;

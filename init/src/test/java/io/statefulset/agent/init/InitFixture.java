@@ -27,10 +27,15 @@ final class InitFixture {
     Duration progressInterval = Duration.ofMillis(500);
 
     InitFixture(Path base) throws IOException {
+        this(base, base.resolve("volume").resolve("mysql"));
+    }
+
+    /** With a data dir of its own (one a server created, for example), which may lie outside {@code base}. */
+    InitFixture(Path base, Path dataDir) throws IOException {
         this.base = base;
         this.configMap = Files.createDirectories(base.resolve("config-map"));
         this.conf = base.resolve("conf.d");
-        this.data = Files.createDirectories(base.resolve("volume").resolve("mysql"));
+        this.data = Files.createDirectories(dataDir);
         Files.writeString(configMap.resolve("primary.cnf"), "[mysqld]\nlog-bin\n");
         Files.writeString(configMap.resolve("replica.cnf"), "[mysqld]\nsuper-read-only\n");
     }
