@@ -17,6 +17,10 @@ final class DonorRoundFlags {
             description = "how long to wait for a donor's DNS name and port per attempt")
     Duration donorWait;
 
+    @Option(names = "--stall-timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "a donor that sends nothing for this long has failed (CLONE: rounded up to whole minutes)")
+    Duration stallTimeout;
+
     @Option(names = "--clone-attempts", defaultValue = "3", description = "rounds over all donors before giving up (exit 1)")
     int cloneAttempts;
 

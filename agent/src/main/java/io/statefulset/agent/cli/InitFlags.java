@@ -32,8 +32,4 @@ final class InitFlags {
     @DefaultText("<sts>-<n-1>.<service>:3307, then earlier peers")
     List<HostPort> donors = new ArrayList<>();
 
-    @Option(names = "--stall-timeout", defaultValue = "60s", converter = DurationConverter.class,
-            description = "a donor that sends nothing for this long has failed")
-    Duration stallTimeout;
-
 }

@@ -110,7 +110,7 @@ public final class Main {
                 f.shared.backupTool,
                 f.shared.tokenFile().map(Secret::fromFile),
                 f.rounds.donorWait,
-                f.stallTimeout,
+                f.rounds.stallTimeout,
                 f.rounds.attempts(),
                 f.rounds.progressInterval,
                 f.rounds.cloneMethod);
@@ -148,7 +148,7 @@ public final class Main {
         List<HostPort> donors = f.cloneDonors.isEmpty() ? pod.defaultDonors(MysqlPortConverter.MYSQL_PORT) : f.cloneDonors;
         return new ClonePluginSettings(f.rounds.cloneMethod, donors, f.cloneUser != null ? f.cloneUser : replicationUser,
                 Secret.resolve(Optional.ofNullable(f.clonePasswordFile), env, "AGENT_CLONE_PASSWORD").or(() -> replicationPassword),
-                f.rounds.donorWait, f.rounds.attempts(), f.rounds.progressInterval, f.cloneMaxNetworkBandwidth,
+                f.rounds.donorWait, f.rounds.stallTimeout, f.rounds.attempts(), f.rounds.progressInterval, f.cloneMaxNetworkBandwidth,
                 f.cloneMaxDataBandwidth, f.cloneRequireSsl);
     }
 

@@ -22,6 +22,8 @@ final class CloneStatements {
         steps.add(SqlCommand.bound("SET GLOBAL clone_valid_donor_list = ?", donor.host() + ":" + donor.port()));
         steps.add(SqlCommand.of("SET GLOBAL clone_max_network_bandwidth = " + s.maxNetworkMibPerSec()));
         steps.add(SqlCommand.of("SET GLOBAL clone_max_data_bandwidth = " + s.maxDataMibPerSec()));
+        // A killed donor otherwise holds the recipient for the server's default of 5 minutes before the next donor.
+        steps.add(SqlCommand.of("SET GLOBAL clone_donor_timeout_after_network_failure = " + s.donorTimeoutMinutes()));
         return steps;
     }
 

@@ -53,6 +53,6 @@ public record ServeOptions(
                         Duration mysqlWait, Duration legacyWait) {
         this(pod, dataDir, listen, mysql, mysqlUser, mysqlPassword, source, replicationUser, replicationPassword,
                 backupTool, token, maxLag, mysqlWait, legacyWait, new ClonePluginSettings(CloneMethod.XBSTREAM, List.of(),
-                        replicationUser, replicationPassword, Duration.ofMinutes(10), 3, Duration.ofSeconds(5), 0, 0, false));
+                        replicationUser, replicationPassword, Duration.ofMinutes(10), Duration.ofSeconds(60), 3, Duration.ofSeconds(5), 0, 0, false));
     }
 }

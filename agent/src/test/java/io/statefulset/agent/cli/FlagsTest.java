@@ -27,7 +27,7 @@ class FlagsTest {
                 Map.of("AGENT_SERVICE", "envsvc", "AGENT_DATA_DIR", "/data"));
         assertEquals("db", f.shared.service);
         assertEquals(Path.of("/data"), f.shared.dataDir);
-        assertEquals(Duration.ofSeconds(90), f.stallTimeout);
+        assertEquals(Duration.ofSeconds(90), f.rounds.stallTimeout);
         assertEquals(Path.of("/mnt/conf.d"), f.confDir);
         assertNull(f.shared.hostname, "no default: worked out from $HOSTNAME at run time");
     }

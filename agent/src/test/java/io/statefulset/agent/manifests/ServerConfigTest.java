@@ -34,7 +34,11 @@ class ServerConfigTest {
     }
 
     static Stream<String> mysqlOverlays() {
-        return OverlayRenders.overlays().filter(o -> !isMariaDb(o));
+        return OverlayRenders.overlays().filter(o -> !isMariaDb(o) && !DockerImageTest.clonePlugin(o));
+    }
+
+    static Stream<String> clonePluginOverlays() {
+        return OverlayRenders.overlays().filter(DockerImageTest::clonePlugin);
     }
 
     private static boolean isMariaDb(String overlay) {
@@ -64,6 +68,19 @@ class ServerConfigTest {
         // Bare log-bin, as in the tutorial: a migrated primary keeps writing <hostname>-bin.* that its replicas follow.
         assertEquals(List.of("log-bin"), mysqldOptions(cnf.get(MysqldConfig.PRIMARY_CNF)));
         assertEquals(List.of("super-read-only"), mysqldOptions(cnf.get(MysqldConfig.REPLICA_CNF)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clonePluginOverlays")
+    void clonePluginRoleConfigsAreTheTutorialsWithGtidsAndThePlugin(String overlay) {
+        Map<String, String> cnf = OverlayRenders.overlay(overlay).configMapData("mysql");
+        List<String> clone = List.of("gtid-mode=ON", "enforce-gtid-consistency=ON", "plugin-load-add=mysql_clone.so");
+        List<String> primary = new ArrayList<>(List.of("log-bin"));
+        primary.addAll(clone);
+        List<String> replica = new ArrayList<>(List.of("super-read-only"));
+        replica.addAll(clone);
+        assertEquals(primary, mysqldOptions(cnf.get(MysqldConfig.PRIMARY_CNF)));
+        assertEquals(replica, mysqldOptions(cnf.get(MysqldConfig.REPLICA_CNF)));
     }
 
     private static boolean binlogEnabled(String logBin) {
