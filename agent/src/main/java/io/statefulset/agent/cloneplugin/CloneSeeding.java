@@ -149,6 +149,7 @@ public final class CloneSeeding {
             return Optional.of("the server holds data of its own (" + contents.describe() + ")");
         }
         if (!pluginActive(c)) {
+            if (settings.method() == CloneMethod.AUTO) return Optional.of("the CLONE plugin is not active on " + localTarget);
             throw new ReplicationSetupException("mysqld " + localTarget + " (" + version + ") has no active CLONE plugin: add"
                     + " plugin-load-add=mysql_clone.so to the replica's config (or use --clone-method xbstream)");
         }
@@ -172,6 +173,10 @@ public final class CloneSeeding {
                     + " (the server was left as it was: nothing replicates until a clone completes)");
         } catch (IOException e) {
             throw new ReplicationSetupException("seeding " + localTarget + " with the CLONE plugin failed: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // A value refused before it reached mysqld (a control character in the clone password, say): the
+            // message names the value, never shows it.
+            throw new ReplicationSetupException("seeding " + localTarget + " with the CLONE plugin refused a value: " + e.getMessage());
         }
     }
 
