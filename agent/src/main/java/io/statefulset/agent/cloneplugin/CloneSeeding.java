@@ -215,7 +215,7 @@ public final class CloneSeeding {
         SqlCommand clone = CloneStatements.clone(donor, settings.donorUser(), settings.donorPassword(), settings.requireSsl());
         try (Connection c = cloneConnection.open()) {
             for (SqlCommand step : CloneStatements.prepare(donor, settings, superReadOnly(c))) step.execute(c);
-            ProgressWatch watch = new ProgressWatch(donor, start);
+            ProgressWatch watch = new ProgressWatch(donor, start, true);
             watch.start();
             try {
                 clone.execute(c);
@@ -227,6 +227,11 @@ public final class CloneSeeding {
                 if (e.getErrorCode() == 0 && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                     return "the connection to mysqld closed during the clone (a supervised restart, or mysqld died: the restarted"
                             + " server's clone_status tells)";
+                }
+                if (watch.stoppedForStall()) {
+                    throw new DonorFailedException("no data from donor " + donor + " for " + settings.stallTimeout().toSeconds()
+                            + " s (--stall-timeout): the CLONE was stopped (" + e.getMessage() + "); check the donor's mysqld"
+                            + " (killed? overloaded?) and the network to it; the server keeps its own data", e);
                 }
                 throw failure(donor, e);
             } finally {
@@ -289,7 +294,7 @@ public final class CloneSeeding {
     /** A clone running when the sidecar (re)started: its progress, until the server goes down to finish it or it ends. */
     private void watchRunningClone(CloneStatus status) throws InterruptedException {
         log.info("a clone from {} is already running in {} (the sidecar was restarted mid-clone): watching it", status.source(), localTarget);
-        ProgressWatch watch = new ProgressWatch(HostPort.parse(status.source(), 3306), System.nanoTime());
+        ProgressWatch watch = new ProgressWatch(HostPort.parse(status.source(), 3306), System.nanoTime(), false);
         while (true) {
             Thread.sleep(settings.progressInterval().toMillis());
             try (Connection c = local.getConnection()) {
@@ -320,13 +325,27 @@ public final class CloneSeeding {
 
     /** Logs bytes, MB/s and ETA every progress interval from clone_progress, on its own thread. */
     private final class ProgressWatch {
+        /** The stages in which data must keep arriving; FILE SYNC and the restart may take long without any. */
+        private static final java.util.Set<String> COPY_STAGES = java.util.Set.of("FILE COPY", "PAGE COPY", "REDO COPY");
+
+        private final HostPort donor;
         private final TransferProgress progress;
+        private final boolean watchdog;
         private long reported;
         private boolean stalled;
+        private long lastDataNanos = System.nanoTime();
+        private volatile boolean stoppedForStall;
         private Thread thread;
 
-        ProgressWatch(HostPort donor, long startNanos) {
+        /** @param watchdog stop the CLONE (KILL QUERY) when no data arrives for --stall-timeout, as the xbstream path does */
+        ProgressWatch(HostPort donor, long startNanos, boolean watchdog) {
+            this.donor = donor;
             this.progress = new TransferProgress(donor, startNanos);
+            this.watchdog = watchdog && !settings.stallTimeout().isZero();
+        }
+
+        boolean stoppedForStall() {
+            return stoppedForStall;
         }
 
         void start() {
@@ -351,18 +370,37 @@ public final class CloneSeeding {
         void report(Connection c) throws SQLException {
             CloneProgress p = CloneProgress.read(c);
             String stage = p.stage().isEmpty() ? "" : " (" + p.stage() + ")";
-            if (p.bytes() <= reported && reported > 0) {
+            long now = System.nanoTime();
+            if (p.bytes() <= reported) {
                 // Said once when it starts and once when it ends, not every interval.
-                if (!stalled) log.info("clone: no new data since {}{}; waiting", TransferProgress.megabytes(reported), stage);
-                stalled = true;
+                if (!stalled && reported > 0) {
+                    log.info("clone: no new data since {}{}; waiting", TransferProgress.megabytes(reported), stage);
+                    stalled = true;
+                }
+                // Measured on 8.0.33: with the donor's mysqld killed and not back, the recipient's CLONE waited
+                // minutes without a connection to it (even with clone_donor_timeout_after_network_failure = 0).
+                if (watchdog && !stoppedForStall && COPY_STAGES.contains(p.stage())
+                        && now - lastDataNanos >= settings.stallTimeout().toNanos()) {
+                    stopClone(c);
+                }
                 return;
             }
+            lastDataNanos = now;
             if (stalled) log.info("clone: data flows again after the pause at {}", TransferProgress.megabytes(reported));
             stalled = false;
             progress.estimate(p.estimate());
             progress.received(Math.max(0, p.bytes() - reported));
             reported = Math.max(reported, p.bytes());
             log.info("{}{}", progress.line(System.nanoTime()), stage);
+        }
+
+        private void stopClone(Connection c) throws SQLException {
+            Optional<CloneStatus> running = CloneStatus.read(c).filter(CloneStatus::inProgress);
+            if (running.isEmpty()) return;
+            stoppedForStall = true;
+            log.warn("clone from {}: no data for {} s (--stall-timeout): stopping the CLONE (KILL QUERY {})", donor,
+                    settings.stallTimeout().toSeconds(), running.get().pid());
+            SqlCommand.of("KILL QUERY " + running.get().pid()).execute(c);
         }
 
         void stop() throws InterruptedException {

@@ -100,8 +100,8 @@ class Mysql80ClusterIT {
         cluster.ok("shape", "2", "40mbit");
 
         Path out = Files.createTempFile("lc-it-scale-", ".txt");
-        // --stall-timeout 0s: the recipient gives up on the killed donor at once instead of waiting for it to return.
-        Process scale = cluster.start(out, Map.of("AGENT_PROGRESS_INTERVAL", "500ms", "AGENT_STALL_TIMEOUT", "0s"), "scale", "4");
+        // --stall-timeout 5s: a CLONE that gets no data from the killed donor for 5 s is stopped, and the next donor tried.
+        Process scale = cluster.start(out, Map.of("AGENT_PROGRESS_INTERVAL", "500ms", "AGENT_STALL_TIMEOUT", "5s"), "scale", "4");
         try {
             Pod newPod = Eventually.await("mysql-3 exists", Duration.ofSeconds(60), () -> cluster.podIfCreated(3), cluster::diagnostics);
             Eventually.until("mysql-3's serve reports clone progress from mysql-2", Duration.ofSeconds(120),
