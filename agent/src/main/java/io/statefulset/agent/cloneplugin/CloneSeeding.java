@@ -340,7 +340,8 @@ public final class CloneSeeding {
         /** @param watchdog stop the CLONE (KILL QUERY) when no data arrives for --stall-timeout, as the xbstream path does */
         ProgressWatch(HostPort donor, long startNanos, boolean watchdog) {
             this.donor = donor;
-            this.progress = new TransferProgress(donor, startNanos);
+            this.progress = new TransferProgress(donor);
+            progress.begin(startNanos);
             this.watchdog = watchdog && !settings.stallTimeout().isZero();
         }
 

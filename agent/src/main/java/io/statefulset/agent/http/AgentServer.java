@@ -2,7 +2,6 @@ package io.statefulset.agent.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -12,8 +11,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.statefulset.agent.health.HealthEndpoints;
@@ -32,10 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sidecar's port (default 3307): {@code /backup} (plus the tutorial's raw stream), {@code /healthz},
- * {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs.
+ * {@code /readyz}, {@code /metrics}, on Netty's HTTP/1.1 codecs (handlers: {@link ServerPipeline}).
  *
- *
- * It routes and answers; what a backup is and what health means live in {@code backup} and {@code health}.
+ * <p>It routes and answers; what a backup is and what health means live in {@code backup} and {@code health}.
  */
 public final class AgentServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentServer.class);
@@ -43,7 +39,6 @@ public final class AgentServer implements AutoCloseable {
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** Outbound bytes queued per connection before the pump stops reading the tool's stdout. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
-    private static final int MAX_REQUEST_BYTES = 16 * 1024;
     private static final int PROBE_QUEUE = 64;
     private static final int BACKLOG = 128;
 
@@ -90,6 +85,7 @@ public final class AgentServer implements AutoCloseable {
 
         EventLoopGroup group = new NioEventLoopGroup(2, new DefaultThreadFactory("agent-net", true));
         ChannelGroup connections = new DefaultChannelGroup("backup-server", GlobalEventExecutor.INSTANCE);
+        ServerPipeline pipeline = new ServerPipeline(legacyWait, backup, health, probeExecutor);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channelFactory(() -> new NioServerSocketChannel(listening))
@@ -101,8 +97,7 @@ public final class AgentServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast("sniffer", new FirstByteSniffer(legacyWait,
-                                ctx -> installHttp(ctx, backup, health, probeExecutor), backup::serveRaw));
+                        pipeline.install(ch.pipeline());
                     }
                 });
         Channel serverChannel;
@@ -128,13 +123,6 @@ public final class AgentServer implements AutoCloseable {
             throw new IOException("cannot listen on " + bind + ": " + e.getMessage()
                     + "; check that no other process holds the port, or pass another --listen", e);
         }
-    }
-
-    private static void installHttp(ChannelHandlerContext ctx, BackupRoute backup, HealthEndpoints health,
-                                    ThreadPoolExecutor probeExecutor) {
-        ctx.pipeline().addLast("http-codec", new HttpServerCodec());
-        ctx.pipeline().addLast("http-aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-        ctx.pipeline().addLast("routes", new HttpRoutes(backup, health, probeExecutor));
     }
 
     public InetSocketAddress address() {

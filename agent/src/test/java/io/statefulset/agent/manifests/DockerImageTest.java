@@ -175,9 +175,10 @@ class DockerImageTest {
         Dockerfile.Stage build = file.stage("build").orElseThrow(() -> new AssertionError("no build stage"));
         String workdir = build.last("WORKDIR").orElseThrow();
         assertTrue(build.arguments("RUN").stream().anyMatch(r -> r.contains("mvn") && r.contains("-pl agent -am package")));
-        String copy = last.arguments("COPY").stream().filter(c -> c.startsWith("--from=build ")).findFirst().orElseThrow();
+        String builtJar = workdir + "/agent/target/agent.jar";
+        String copy = last.arguments("COPY").stream().filter(c -> c.startsWith("--from=agent-jar ")).findFirst().orElseThrow();
         String[] parts = copy.split("\\s+");
-        assertEquals(workdir + "/agent/target/agent.jar", parts[1], "the shaded jar of agent/pom.xml");
+        assertEquals(builtJar, parts[1], "the shaded jar of agent/pom.xml");
         assertTrue(Files.readString(OverlayRenders.TREE.resolve("agent/pom.xml")).contains("<finalName>agent</finalName>"));
         List<String> entrypoint = YamlDocuments.parseStringList(last.last("ENTRYPOINT").orElseThrow(), "ENTRYPOINT");
         assertEquals(parts[2], entrypoint.get(entrypoint.indexOf("-jar") + 1));
@@ -189,6 +190,26 @@ class DockerImageTest {
             assertTrue(Files.exists(OverlayRenders.TREE.resolve(path)), "COPY " + path + ": no such file in the repository");
             assertFalse(ignored.stream().anyMatch(i -> path.equals(i) || path.startsWith(i + "/")), ".dockerignore drops " + path);
         }
+    }
+
+    @Test
+    void aPrebuiltJarTakesTheBuildStagesPlaceAndIsTheOnlyFileOfTargetInTheContext() throws Exception {
+        // AGENT_JAR=build|prebuilt picks the stage agent-jar continues from: both must hold the jar at one path.
+        Dockerfile file = dockerfile();
+        for (String choice : List.of("build", "prebuilt")) {
+            List<Dockerfile.Stage> chain = file.chainOf("agent-jar", Map.of("AGENT_JAR", choice));
+            assertEquals(choice, chain.get(chain.size() - 1).name(), "AGENT_JAR=" + choice + " builds " + chain);
+        }
+        assertEquals("build", file.globalArgs().get("AGENT_JAR"), "docker build without build args compiles the jar");
+        Dockerfile.Stage prebuilt = file.stage("prebuilt").orElseThrow();
+        assertEquals("scratch", prebuilt.from());
+        assertEquals(List.of("agent/target/agent.jar /src/agent/target/agent.jar"), prebuilt.arguments("COPY"));
+        assertEquals("/src", file.stage("build").orElseThrow().last("WORKDIR").orElseThrow());
+        List<String> ignore = Files.readAllLines(OverlayRenders.TREE.resolve(".dockerignore")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        // The exception must follow the pattern it excepts from: .dockerignore's last matching line wins.
+        assertTrue(ignore.indexOf("!agent/target/agent.jar") > ignore.indexOf("**/target"), ignore.toString());
+        assertEquals(1, ignore.stream().filter(l -> l.startsWith("!")).count(), "only the jar is let through: " + ignore);
     }
 
     @ParameterizedTest(name = "{0}")

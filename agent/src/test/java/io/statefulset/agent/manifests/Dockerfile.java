@@ -102,8 +102,18 @@ final class Dockerfile {
      * a FROM that names an earlier stage continues there.
      */
     List<Stage> chain(Map<String, String> buildArgs) {
+        return chainFrom(stages.get(stages.size() - 1), buildArgs);
+    }
+
+    /** {@link #chain} of a named stage (a target, or a stage that another one copies from). */
+    List<Stage> chainOf(String stageName, Map<String, String> buildArgs) {
+        return chainFrom(stage(stageName).orElseThrow(() -> new IllegalArgumentException(file + ": no stage " + stageName)),
+                buildArgs);
+    }
+
+    private List<Stage> chainFrom(Stage start, Map<String, String> buildArgs) {
         List<Stage> chain = new ArrayList<>();
-        Stage stage = stages.get(stages.size() - 1);
+        Stage stage = start;
         while (true) {
             chain.add(stage);
             String from = expand(stage.from(), buildArgs);

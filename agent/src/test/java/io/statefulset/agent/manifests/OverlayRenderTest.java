@@ -26,9 +26,11 @@ class OverlayRenderTest {
         return OverlayRenders.overlays();
     }
 
-    /** Every overlay, and the migration kustomization, relative to the repository root. */
+    /** The base, every overlay, the migration kustomization and the base with each component, relative to the root. */
     static Stream<String> kustomizations() {
-        return Stream.concat(overlays().map(o -> "k8s/overlays/" + o), Stream.of("k8s/migration"));
+        return Stream.of(Stream.of("k8s/base"), overlays().map(o -> "k8s/overlays/" + o), Stream.of("k8s/migration"),
+                OverlayRenders.components().map(c -> OverlayRenders.TREE.root()
+                        .relativize(OverlayRenders.TREE.baseWithComponent(c)).toString())).flatMap(s -> s);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -24,6 +24,16 @@ final class OverlayRenders {
         return render(TREE.overlay(name));
     }
 
+    /** Component names, for {@code @MethodSource}. */
+    static Stream<String> components() {
+        return TREE.componentNames().stream();
+    }
+
+    /** k8s/base with one component applied. */
+    static RenderedManifests component(String name) {
+        return render(TREE.baseWithComponent(name));
+    }
+
     static RenderedManifests migration() {
         return render(TREE.migration());
     }

@@ -46,6 +46,32 @@ final class ProjectTree {
         }
     }
 
+    /** Every directory under k8s/components, sorted. */
+    List<String> componentNames() {
+        try (Stream<Path> dirs = Files.list(root.resolve("k8s/components"))) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A kustomization of k8s/base plus one component, in agent/target (kustomize takes only relative paths to
+     * both, and a component renders only as part of a kustomization).
+     */
+    Path baseWithComponent(String component) {
+        Path dir = root.resolve("agent/target/component-renders").resolve(component);
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                    + "kind: Kustomization\nresources:\n- " + dir.relativize(root.resolve("k8s/base")) + "\n"
+                    + "components:\n- " + dir.relativize(root.resolve("k8s/components").resolve(component)) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
     Path migration() {
         return root.resolve("k8s/migration");
     }

@@ -11,8 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.Secret;
@@ -30,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Pulls one backup from one donor into a directory: {@code GET /backup} over HTTP/1.1 (Netty's codec), or the raw
- * stream of a legacy donor, extracted as it arrives. Pipeline: stall timer, reply sniffer, HTTP codec, receiver.
+ * stream of a legacy donor, extracted as it arrives. The handlers: {@link DonorPipeline}.
  */
 public final class DonorClient implements AutoCloseable {
     /**
@@ -38,11 +36,6 @@ public final class DonorClient implements AutoCloseable {
      * extractor has its own write buffers: this only has to cover a scheduling hiccup of the feeding thread.
      */
     static final long QUEUE_BYTES = 1L << 20;
-    private static final int MAX_INITIAL_LINE = 4096;
-    /** Headers and trailers; X-Backup-Error carries a stderr tail. */
-    private static final int MAX_HEADER_BYTES = 64 << 10;
-    /** Body pieces are handed on as they arrive; this only caps one piece. */
-    private static final int MAX_CHUNK_BYTES = 1 << 20;
 
     private final Optional<Secret> token;
     private final Duration stallTimeout;
@@ -69,6 +62,7 @@ public final class DonorClient implements AutoCloseable {
         try (XbstreamExtractor extractor = new XbstreamExtractor(target);
              ExtractionFeed feed = new ExtractionFeed(extractor, QUEUE_BYTES)) {
             CompletableFuture<DonorTransfer> result = new CompletableFuture<>();
+            DonorPipeline pipeline = new DonorPipeline(donor, token, stallTimeout, progressInterval);
             Bootstrap bootstrap = new Bootstrap()
                     .group(group)
                     .channel(NioSocketChannel.class)
@@ -80,14 +74,7 @@ public final class DonorClient implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline()
-                                    .addLast(BackupReceiver.STALL_HANDLER,
-                                            new IdleStateHandler(stallTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-                                    .addLast("sniffer", new DonorReplySniffer(donor))
-                                    .addLast(DonorReplySniffer.HTTP_CODEC,
-                                            new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK_BYTES))
-                                    .addLast("receiver", new BackupReceiver(donor, token, feed, extractor, target,
-                                            stallTimeout, progressInterval, result));
+                            pipeline.install(ch.pipeline(), feed, target, result);
                         }
                     });
             ChannelFuture connect = bootstrap.connect(new InetSocketAddress(address, donor.port()));

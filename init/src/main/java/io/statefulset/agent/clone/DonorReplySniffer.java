@@ -9,20 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * First inbound handler: looks at the donor's first 8 bytes and gets out of the way. {@code HTTP/1.} leaves the
- * HTTP codec behind it in charge; {@code XBSTCK01} is the tutorial's bash sidecar, which answers any connection with
- * a raw xbstream without reading the request, so the codec is removed and the bytes flow on untouched. Either way
- * the bytes seen so far are passed on (ByteToMessageDecoder forwards its buffer when removed).
+ * Looks at the donor's first 8 bytes and gets out of the way. {@code HTTP/1.} leaves the HTTP codec behind it in
+ * charge; {@code XBSTCK01} is the tutorial's bash sidecar, which answers any connection with a raw xbstream without
+ * reading the request, so the codec is removed, {@link TransferEvent#LEGACY_DONOR} fired, and the bytes flow on
+ * untouched. Either way the bytes seen so far are passed on (ByteToMessageDecoder forwards its buffer when removed).
  */
 final class DonorReplySniffer extends ByteToMessageDecoder {
-    /** Fired down the pipeline before the first byte of a raw stream. */
-    static final Object LEGACY_DONOR = new Object() {
-        @Override
-        public String toString() {
-            return "LEGACY_DONOR";
-        }
-    };
-    static final String HTTP_CODEC = "http";
     private static final byte[] HTTP = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
     private static final int SNIFF = XbstreamReader.MAGIC.length;
 
@@ -38,8 +30,8 @@ final class DonorReplySniffer extends ByteToMessageDecoder {
         if (startsWith(in, HTTP)) {
             ctx.pipeline().remove(this);
         } else if (startsWith(in, XbstreamReader.MAGIC)) {
-            ctx.pipeline().remove(HTTP_CODEC);
-            ctx.fireUserEventTriggered(LEGACY_DONOR);
+            ctx.pipeline().remove(DonorPipeline.HTTP_CODEC);
+            ctx.fireUserEventTriggered(TransferEvent.LEGACY_DONOR);
             ctx.pipeline().remove(this);
         } else {
             byte[] first = new byte[SNIFF];

@@ -43,8 +43,14 @@ public final class DonorRounds {
     private final int attempts;
     private final Backoff pollBackoff;
     private final Backoff roundBackoff;
+    private final RoundClock clock;
 
     public DonorRounds(List<HostPort> donors, Duration donorWait, int attempts, Backoff pollBackoff, Backoff roundBackoff) {
+        this(donors, donorWait, attempts, pollBackoff, roundBackoff, RoundClock.SYSTEM);
+    }
+
+    DonorRounds(List<HostPort> donors, Duration donorWait, int attempts, Backoff pollBackoff, Backoff roundBackoff,
+                RoundClock clock) {
         if (donors.isEmpty()) throw new IllegalArgumentException("no donors to clone from: pass --donor host:port");
         if (attempts < 1) throw new IllegalArgumentException("attempts must be at least 1");
         this.donors = List.copyOf(donors);
@@ -52,6 +58,7 @@ public final class DonorRounds {
         this.attempts = attempts;
         this.pollBackoff = pollBackoff;
         this.roundBackoff = roundBackoff;
+        this.clock = clock;
     }
 
     public List<HostPort> donors() {
@@ -72,7 +79,7 @@ public final class DonorRounds {
             if (round < attempts) {
                 Duration pause = roundBackoff.delay(round - 1);
                 log.warn("clone attempt {} of {} failed on every donor it reached; next attempt in {}", round, attempts, human(pause));
-                Thread.sleep(pause.toMillis());
+                clock.sleep(pause);
             }
         }
         throw new CloneException("clone failed after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
@@ -84,8 +91,7 @@ public final class DonorRounds {
     private final class Round<T> {
         private final Attempt<T> attempt;
         private final Map<HostPort, String> lastFailure;
-        private final long start = System.nanoTime();
-        private final long deadline = start + donorWait.toNanos();
+        private final long deadline = clock.nanoTime() + donorWait.toNanos();
         private final Set<HostPort> failed = new HashSet<>();
         private final Map<HostPort, Long> busyUntil = new HashMap<>();
         private final Map<HostPort, String> waitingFor = new LinkedHashMap<>();
@@ -99,10 +105,10 @@ public final class DonorRounds {
         T run() throws IOException, InterruptedException {
             for (int poll = 0; ; poll++) {
                 for (HostPort donor : donors) {
-                    if (failed.contains(donor) || System.nanoTime() < busyUntil.getOrDefault(donor, Long.MIN_VALUE)) continue;
+                    if (failed.contains(donor) || clock.nanoTime() < busyUntil.getOrDefault(donor, Long.MIN_VALUE)) continue;
                     InetAddress address;
                     try {
-                        address = InetAddress.getByName(donor.host());
+                        address = clock.resolve(donor.host());
                     } catch (UnknownHostException e) {
                         waiting(donor, "name " + donor.host() + " does not resolve yet");
                         continue;
@@ -114,7 +120,7 @@ public final class DonorRounds {
                         waiting(donor, e.getMessage());
                     } catch (DonorBusyException e) {
                         reachedAny = true;
-                        busyUntil.put(donor, System.nanoTime() + e.retryAfter().toNanos());
+                        busyUntil.put(donor, clock.nanoTime() + e.retryAfter().toNanos());
                         waiting(donor, e.getMessage());
                     } catch (DonorException e) { // sealed: a DonorFailedException
                         reachedAny = true;
@@ -125,21 +131,21 @@ public final class DonorRounds {
                     }
                 }
                 if (failed.size() == donors.size()) return null;
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 if (now >= deadline) {
                     if (reachedAny) log.warn("--donor-wait of {} is over for this attempt: {}", human(donorWait), describeStates());
                     return null;
                 }
                 long pause = Math.min(pollBackoff.delay(poll).toNanos(), deadline - now);
                 for (long until : busyUntil.values()) if (until > now) pause = Math.min(pause, until - now);
-                Thread.sleep(Math.max(1, pause / 1_000_000));
+                clock.sleep(Duration.ofNanos(pause));
             }
         }
 
         /** Logs a donor's waiting reason only when it changes, not on every poll. */
         private void waiting(HostPort donor, String reason) {
             if (!reason.equals(waitingFor.put(donor, reason))) {
-                long left = Math.max(0, deadline - System.nanoTime());
+                long left = Math.max(0, deadline - clock.nanoTime());
                 log.info("waiting for donor {}: {} (polling with backoff, {} left)", donor, reason, human(Duration.ofNanos(left)));
             }
         }

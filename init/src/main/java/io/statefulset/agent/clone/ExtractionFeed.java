@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Memory stays bounded: the event loop reads (autoRead is off) only while fewer than {@code highWater} bytes wait
  * here, and this thread asks for more once it has drained half.
  */
-final class ExtractionFeed implements AutoCloseable {
+final class ExtractionFeed implements BodyFeed, AutoCloseable {
     private static final Object END = new Object();
     private static final Object ABORT = new Object();
 
@@ -42,7 +42,8 @@ final class ExtractionFeed implements AutoCloseable {
     }
 
     /** Takes ownership of {@code buf}: the writer releases it once written. */
-    void offer(ByteBuf buf) {
+    @Override
+    public void offer(ByteBuf buf) {
         if (done.isDone()) {
             buf.release();
             return;
@@ -51,32 +52,36 @@ final class ExtractionFeed implements AutoCloseable {
         queue.add(buf);
     }
 
-    boolean hasRoom() {
+    @Override
+    public boolean hasRoom() {
         return queuedBytes.get() < highWater;
     }
 
     /** Stops reading until the writer has drained to half of {@code highWater}; then {@code resume} runs once. */
-    void pauseUntilDrained(Runnable resume) {
+    @Override
+    public void pauseUntilDrained(Runnable resume) {
         this.resume = resume;
         paused.set(true);
         // The writer may have drained between the caller's hasRoom() and the flag: don't wait for a wake-up that passed.
         if (hasRoom() && paused.compareAndSet(true, false)) resume.run();
     }
 
-    /** Reading is paused by us (the disk is behind), so silence from the donor is not a stall. */
-    boolean isPaused() {
-        return paused.get();
-    }
-
     /** Completes when everything offered is written and the extractor finished; fails at the first extractor error. */
-    CompletableFuture<Void> completion() {
+    @Override
+    public CompletableFuture<Void> completion() {
         return done;
     }
 
     /** No more data: after the queued buffers, the writer calls {@link XbstreamExtractor#finish()}. */
-    CompletableFuture<Void> finish() {
+    @Override
+    public CompletableFuture<Void> finish() {
         queue.add(END);
         return done;
+    }
+
+    @Override
+    public int filesCompleted() {
+        return extractor.filesCompleted();
     }
 
     private void drain() {

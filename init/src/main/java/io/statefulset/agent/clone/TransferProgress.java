@@ -3,19 +3,34 @@ package io.statefulset.agent.clone;
 import io.statefulset.agent.common.identity.HostPort;
 import java.util.OptionalLong;
 
-/** Counts what a donor sent and words the periodic progress line. Used on the event loop only. */
+/**
+ * What a donor sent so far, shared by the handlers of one connection: counted by {@link BodyCheck}, worded by
+ * {@link ProgressTicker}, quoted in error messages. Used on the event loop only.
+ */
 public final class TransferProgress {
     private final HostPort donor;
-    private final long startNanos;
+    private long startNanos;
     private long bytes;
     private long lastBytes;
     private long lastNanos;
     private OptionalLong estimate = OptionalLong.empty();
 
-    public TransferProgress(HostPort donor, long startNanos) {
+    public TransferProgress(HostPort donor) {
         this.donor = donor;
-        this.startNanos = startNanos;
-        this.lastNanos = startNanos;
+    }
+
+    HostPort donor() {
+        return donor;
+    }
+
+    /** The connection is up and the request sent: rates and the transfer's duration count from here. */
+    public void begin(long nowNanos) {
+        startNanos = nowNanos;
+        lastNanos = nowNanos;
+    }
+
+    long elapsedNanos(long nowNanos) {
+        return nowNanos - startNanos;
     }
 
     public void estimate(long estimatedBytes) {
