@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real {@code mariadbd} (Debian's MariaDB 10.11) in a temp dir on a free port. Always started with
@@ -26,18 +28,38 @@ public final class MariaDb implements AutoCloseable {
     private final int port;
     private final int serverId;
     private final List<String> extraArgs;
+    /** Null: mariadbd runs as the JVM's user. */
+    private final Account account;
     private Process process;
 
-    private MariaDb(Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs) {
+    /** A uid:gid for mariadbd and its files, like the mysql user (999) of the server images. */
+    public record Account(int uid, int gid) {}
+
+    private MariaDb(Path dataDir, Path runDir, int port, int serverId, List<String> extraArgs, Account account) {
         this.dataDir = dataDir;
         this.runDir = runDir;
         this.port = port;
         this.serverId = serverId;
         this.extraArgs = List.copyOf(extraArgs);
+        this.account = account;
     }
 
     /** Initialises an empty data dir under {@code base} (system tables, root@localhost and root@% without password). */
     public static MariaDb fresh(Path base, int serverId, String... extraArgs) throws IOException, InterruptedException {
+        return fresh(base, serverId, null, extraArgs);
+    }
+
+    /**
+     * {@link #fresh}, but every file under {@code base} is owned by {@code account} and mariadbd runs as it (the JVM
+     * must be root): what a container running as that uid sees of the server in a pod.
+     */
+    public static MariaDb freshAs(Account account, Path base, int serverId, String... extraArgs)
+            throws IOException, InterruptedException {
+        return fresh(base, serverId, account, extraArgs);
+    }
+
+    private static MariaDb fresh(Path base, int serverId, Account account, String... extraArgs)
+            throws IOException, InterruptedException {
         Path dataDir = base.resolve("data");
         Files.createDirectories(dataDir);
         // A private tmpdir: helpers share /tmp but not PID namespaces, and mariadbd names its temp tables
@@ -46,7 +68,9 @@ public final class MariaDb implements AutoCloseable {
         run(List.of("mariadb-install-db", "--no-defaults", "--user=" + System.getProperty("user.name"),
                 "--datadir=" + dataDir, "--auth-root-authentication-method=normal", "--skip-test-db", "--tmpdir=" + tmp),
                 base.resolve("install.log"));
-        MariaDb db = onDataDir(dataDir, base.resolve("run"), serverId, extraArgs);
+        Files.createDirectories(base.resolve("run"));
+        if (account != null) chown(base, account);
+        MariaDb db = new MariaDb(dataDir, base.resolve("run"), freePort(), serverId, List.of(extraArgs), account);
         db.start();
         // Replicas and the backup tool connect over TCP from "other hosts".
         db.execute("CREATE USER IF NOT EXISTS 'root'@'%'", "GRANT ALL ON *.* TO 'root'@'%' WITH GRANT OPTION");
@@ -56,7 +80,24 @@ public final class MariaDb implements AutoCloseable {
     /** A server for an existing data dir (for example one that a clone produced); call {@link #start()}. */
     public static MariaDb onDataDir(Path dataDir, Path runDir, int serverId, String... extraArgs) throws IOException {
         Files.createDirectories(runDir);
-        return new MariaDb(dataDir, runDir, freePort(), serverId, List.of(extraArgs));
+        return new MariaDb(dataDir, runDir, freePort(), serverId, List.of(extraArgs), null);
+    }
+
+    /** {@link #onDataDir} for a data dir {@code account} owns; mariadbd runs as it (the JVM must be root). */
+    public static MariaDb onDataDirAs(Account account, Path dataDir, Path runDir, int serverId, String... extraArgs)
+            throws IOException {
+        Files.createDirectories(runDir);
+        chown(runDir, account);
+        return new MariaDb(dataDir, runDir, freePort(), serverId, List.of(extraArgs), account);
+    }
+
+    private static void chown(Path tree, Account account) throws IOException {
+        try (Stream<Path> walk = Files.walk(tree)) {
+            for (Path p : walk.toList()) {
+                Files.setAttribute(p, "unix:uid", account.uid(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", account.gid(), LinkOption.NOFOLLOW_LINKS);
+            }
+        }
     }
 
     public static int freePort() throws IOException {
@@ -67,8 +108,15 @@ public final class MariaDb implements AutoCloseable {
 
     public void start() throws IOException, InterruptedException {
         Path tmp = Files.createDirectories(runDir.resolve("tmp"));
-        List<String> cmd = new ArrayList<>(List.of("mariadbd", "--no-defaults",
-                "--user=" + System.getProperty("user.name"), "--tmpdir=" + tmp,
+        if (account != null) chown(tmp, account);
+        List<String> cmd = new ArrayList<>();
+        if (account != null) {
+            // setpriv execs mariadbd: the process is the server itself, and stop() signals it.
+            cmd.addAll(List.of("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(), "--clear-groups"));
+        }
+        cmd.addAll(List.of("mariadbd", "--no-defaults"));
+        if (account == null) cmd.add("--user=" + System.getProperty("user.name"));
+        cmd.addAll(List.of("--tmpdir=" + tmp,
                 "--datadir=" + dataDir, "--port=" + port, "--socket=" + runDir.resolve("mysqld.sock"),
                 "--pid-file=" + runDir.resolve("mysqld.pid"), "--log-error=" + runDir.resolve("error.log"),
                 "--bind-address=127.0.0.1", "--server-id=" + serverId, "--log-bin=mysql-bin",
