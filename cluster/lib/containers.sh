@@ -229,13 +229,7 @@ mysqld_start() {
   log_banner "$logs/mysqld.log" "starting mariadbd"
   pod_spawn "$n" 1 "$logs/mysqld.log" mariadbd --defaults-file="$(my_cnf_path "$n")"
   echo "$SPAWNED_PID" > "$dir/run/mysqld.pid"
-  local pid=$SPAWNED_PID deadline=$((SECONDS + 120))
-  until mysqld_alive "$n"; do
-    kill -0 "$pid" 2>/dev/null || die "mysql-$n: mariadbd exited during start-up; last lines of $logs/mysqld.log:
-$(tail -15 "$logs/mysqld.log")"
-    [ $SECONDS -lt $deadline ] || die "mysql-$n: mariadbd does not answer after 120 s; see $logs/mysqld.log"
-    sleep 0.1
-  done
+  mysqld_await_alive "$n" "$SPAWNED_PID" mariadbd
   if [ "$first_boot" = 1 ]; then
     mysqld_first_boot_users "$n" || die "mysql-$n: creating root@'%' on first boot failed (see above)"
   fi
@@ -251,12 +245,18 @@ mysql80_start() {
   rm -f "$dir/run/mysqld.pid"
   pod_spawn "$n" 1 "$logs/mysqld.log" bash "$LC_ROOT/cluster/mysqld-supervisor.sh" "$dir/run/mysqld.pid" \
     "$(flavor_server)" --defaults-file="$(my_cnf_path "$n")"
-  local sup=$SPAWNED_PID deadline=$((SECONDS + 120))
-  echo "$sup" > "$dir/run/mysqld-supervisor.pid"
+  echo "$SPAWNED_PID" > "$dir/run/mysqld-supervisor.pid"
+  mysqld_await_alive "$n" "$SPAWNED_PID" mysqld
+}
+
+# Until the new server answers; dies with its log's tail when PID (the server or its supervisor) exits first.
+mysqld_await_alive() {  # n pid name
+  local n=$1 pid=$2 name=$3 logs deadline=$((SECONDS + 120))
+  logs=$(pod_logs "$n")
   until mysqld_alive "$n"; do
-    kill -0 "$sup" 2>/dev/null || die "mysql-$n: mysqld exited during start-up; last lines of $logs/mysqld.log:
+    kill -0 "$pid" 2>/dev/null || die "mysql-$n: $name exited during start-up; last lines of $logs/mysqld.log:
 $(tail -15 "$logs/mysqld.log")"
-    [ $SECONDS -lt $deadline ] || die "mysql-$n: mysqld does not answer after 120 s; see $logs/mysqld.log"
+    [ $SECONDS -lt $deadline ] || die "mysql-$n: $name does not answer after 120 s; see $logs/mysqld.log"
     sleep 0.1
   done
 }

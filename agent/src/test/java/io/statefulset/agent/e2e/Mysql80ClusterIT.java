@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,16 +57,10 @@ class Mysql80ClusterIT {
         if (cluster != null) cluster.close();
     }
 
-    private List<Pod> pods(int count) {
-        List<Pod> pods = new ArrayList<>();
-        for (int n = 0; n < count; n++) pods.add(cluster.pod(n));
-        return pods;
-    }
-
     @Test
     @Order(1)
     void threeMysqlPodsClonedByThePluginReplicateByGtidWithEqualChecksums() throws Exception {
-        List<Pod> pods = pods(3);
+        List<Pod> pods = cluster.pods(3);
         Pod primary = pods.get(0);
         assertTrue(primary.queryOne("SELECT VERSION()").startsWith("8.0.33"), "mysql-0 runs MySQL 8.0.33");
         for (Pod r : pods.subList(1, 3)) {
@@ -96,7 +89,7 @@ class Mysql80ClusterIT {
         primary.execute("CREATE TABLE e2e.blobs (id INT AUTO_INCREMENT PRIMARY KEY, b VARBINARY(1024) NOT NULL)",
                 "INSERT INTO e2e.blobs (b) VALUES (RANDOM_BYTES(1024))");
         for (int i = 0; i < DOUBLINGS; i++) primary.execute("INSERT INTO e2e.blobs (b) SELECT RANDOM_BYTES(1024) FROM e2e.blobs");
-        convergence.awaitEqualChecksums(primary, pods(3).subList(1, 3), "e2e.blobs", REPLICATION);
+        convergence.awaitEqualChecksums(primary, cluster.pods(3).subList(1, 3), "e2e.blobs", REPLICATION);
         cluster.ok("shape", "2", "40mbit");
 
         Path out = Files.createTempFile("lc-it-scale-", ".txt");
@@ -120,7 +113,7 @@ class Mysql80ClusterIT {
             cluster.ok("shape", "2", "off");
         }
         cluster.ok("restart-mysqld", "2");
-        List<Pod> pods = pods(4);
+        List<Pod> pods = cluster.pods(4);
         convergence.awaitEqualChecksums(primary, pods.subList(1, 4), "e2e.blobs", REPLICATION);
         convergence.converge(primary, pods.subList(1, 4), "four", REPLICATION);
     }
@@ -141,7 +134,7 @@ class Mysql80ClusterIT {
     @Order(4)
     @Tag("slow")
     void restartingEveryAgentAndMysqldClonesAndConfiguresNothingTwice() throws Exception {
-        List<Pod> pods = pods(4);
+        List<Pod> pods = cluster.pods(4);
         for (Pod p : pods) {
             cluster.ok("restart-agent", Integer.toString(p.ordinal()));
             cluster.ok("restart-mysqld", Integer.toString(p.ordinal()));
