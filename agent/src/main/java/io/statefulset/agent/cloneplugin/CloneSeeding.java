@@ -48,6 +48,7 @@ public final class CloneSeeding {
     static final int NOT_SUPERVISED = 3707;
     private static final Duration DONOR_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration BUSY_RETRY = Duration.ofSeconds(10);
+    private static final Duration RESTART_POLL = Duration.ofMillis(250);
 
     /** Opens a connection to the local mysqld for the CLONE statement: no socket timeout, the clone may take hours. */
     @FunctionalInterface
@@ -264,12 +265,13 @@ public final class CloneSeeding {
                 + " (" + hint + "); the server keeps its own data", e);
     }
 
-    /** Waits for the server to come back after the clone and reads whether the clone completed. */
+    /**
+     * Waits for the server to come back after the clone and reads whether the clone completed. A fixed, short pace
+     * rather than the start-up wait's growing pauses: the restart takes seconds and the clone's time is measured.
+     */
     private CloneStatus awaitRestartedServer(HostPort donor) throws DonorFailedException, InterruptedException {
         long deadline = System.nanoTime() + mysqlWait.toNanos();
-        boolean down = false;
         while (true) {
-            if (down) MysqlStartupWait.await(local, mysqlWait, localTarget);
             try (Connection c = local.getConnection()) {
                 Optional<CloneStatus> status = CloneStatus.read(c);
                 if (status.isPresent() && status.get().completed()) return status.get();
@@ -279,15 +281,18 @@ public final class CloneSeeding {
                             + " (was the recipient mysqld killed, or out of memory or disk? see its log); the server kept"
                             + " its own data, nothing replicates");
                 }
-                down = false;
             } catch (SQLException e) {
-                down = true;
+                if ("28000".equals(e.getSQLState())) {
+                    throw new ReplicationSetupException("mysqld " + localTarget + " refused the login after the clone from "
+                            + donor + ": the clone brought the donor's accounts, so --mysql-user and MYSQL_PASSWORD must be"
+                            + " the donor's (the same Secret on every pod)");
+                }
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new ReplicationSetupException("the clone from " + donor + " did not finish within " + mysqlWait.toSeconds()
                         + " s (--mysql-wait): check mysqld " + localTarget + " and its log");
             }
-            if (!down) Thread.sleep(Math.min(1000, settings.progressInterval().toMillis()));
+            Thread.sleep(RESTART_POLL.toMillis());
         }
     }
 
