@@ -12,15 +12,16 @@
 # rate alone. One extra run without the agent (the mysql client's CLONE) shows what the server does by itself.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-SIZE=1G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench-clone SETTLE=10
+CLIENT_ONLY=0 SIZE=1G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench-clone SETTLE=10
 while [ $# -gt 0 ]; do
   case $1 in
+    --client-only) CLIENT_ONLY=1; shift ;;
     --size) SIZE=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --settle) SETTLE=$2; shift 2 ;;
-    *) echo "usage: $0 [--size 1G] [--reps 3] [--out dir] [--work dir] [--settle s]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--size 1G] [--reps 3] [--out dir] [--work dir] [--settle s] [--client-only]" >&2; exit 2 ;;
   esac
 done
 say() { echo "clone-plugin-bench: $*"; }
@@ -121,7 +122,8 @@ one_run() {
     kill "$serve"; wait "$serve" 2>/dev/null || true
   else
     local t0; t0=$(date +%s.%N)
-    sql "$RECIPIENT_PORT" "SET GLOBAL clone_valid_donor_list = '127.0.0.1:$DONOR_PORT'; CLONE INSTANCE FROM 'cloner'@'127.0.0.1':$DONOR_PORT IDENTIFIED BY 'bench'" || true
+    local ssl=""; [ "$how" = client-no-ssl ] && ssl=" REQUIRE NO SSL"
+    sql "$RECIPIENT_PORT" "SET GLOBAL clone_valid_donor_list = '127.0.0.1:$DONOR_PORT'; CLONE INSTANCE FROM 'cloner'@'127.0.0.1':$DONOR_PORT IDENTIFIED BY 'bench'$ssl" || true
     until [ "$(sql "$RECIPIENT_PORT" "SELECT STATE FROM performance_schema.clone_status" 2>/dev/null)" = Completed ]; do sleep 0.2; done
     wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
   fi
@@ -138,34 +140,38 @@ one_run() {
 
 CSV=$OUT/clone-plugin.csv
 echo "variant,run,wall_s,bytes,file_copy_s,restart_recovery_s" > "$CSV"
+if [ "$CLIENT_ONLY" = 1 ]; then REPS=0; fi
 for ((r = 1; r <= REPS; r++)); do
   say "run $r of $REPS (agent)"
   read -r wall bytes fc rr <<<"$(one_run agent)"
   echo "agent,$r,$wall,$bytes,$fc,$rr" >> "$CSV"
   say "  $bytes bytes in $wall s; file copy $fc s; restart + recovery $rr s"
 done
-say "one run without the agent (mysql client)"
+say "one run without the agent (mysql client), and one without TLS on the clone connection (REQUIRE NO SSL)"
 read -r wall bytes fc rr <<<"$(one_run client)"
 echo "client,1,$wall,$bytes,$fc,$rr" >> "$CSV"
+read -r wall bytes fc rr <<<"$(one_run client-no-ssl)"
+echo "client-no-ssl,1,$wall,$bytes,$fc,$rr" >> "$CSV"
 
 med() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 col() { awk -F, -v v="$1" -v c="$2" 'NR > 1 && $1 == v { print $c }' "$CSV"; }
 mbs() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
 W=$(col agent 3 | med) B=$(col agent 4 | med) F=$(col agent 5 | med) R=$(col agent 6 | med)
 CW=$(col client 3) CB=$(col client 4) CF=$(col client 5)
+NW=$(col client-no-ssl 3) NB=$(col client-no-ssl 4) NF=$(col client-no-ssl 5)
 {
   echo "### CLONE plugin benchmark: MySQL 8.0.33, serve seeding an empty replica"
   echo
   echo "$(date -u '+%F %H:%M') UTC, $SIZE dataset (\`bench/blobs.ibd\` = $IBD bytes of incompressible rows), $REPS runs;"
   echo "page cache dropped before each run: $CACHE_DROPPED. \`bench/clone-plugin-bench.sh --size $SIZE --reps $REPS\`."
   echo
-  echo "| | agent (\`serve\`, supervised recipient) | mysql client alone (1 run) |"
-  echo "|---|---|---|"
-  echo "| bytes cloned (clone_progress) | $B | $CB |"
-  echo "| wall s, min / median / max (CLONE to restarted server Completed) | $(col agent 3 | sort -n | head -1) / **$W** / $(col agent 3 | sort -n | tail -1) | $CW |"
-  echo "| **MB/s** end to end (median) | **$(mbs "$B" "$W")** | $(mbs "$CB" "$CW") |"
-  echo "| FILE COPY stage s (median) / MB/s | $F / $(mbs "$B" "$F") | $CF / $(mbs "$CB" "$CF") |"
-  echo "| restart + recovery s (median) | $R | |"
+  echo "| | agent (\`serve\`, supervised recipient) | mysql client alone (1 run) | client, REQUIRE NO SSL (1 run) |"
+  echo "|---|---|---|---|"
+  echo "| bytes cloned (clone_progress) | $B | $CB | $NB |"
+  echo "| wall s, min / median / max (CLONE to restarted server Completed) | $(col agent 3 | sort -n | head -1) / **$W** / $(col agent 3 | sort -n | tail -1) | $CW | $NW |"
+  echo "| **MB/s** end to end (median) | **$(mbs "$B" "$W")** | $(mbs "$CB" "$CW") | $(mbs "$NB" "$NW") |"
+  echo "| FILE COPY stage s (median) / MB/s | $F / $(mbs "$B" "$F") | $CF / $(mbs "$CB" "$CF") | $NF / $(mbs "$NB" "$NF") |"
+  echo "| restart + recovery s (median) | $R | | |"
   echo
   echo "Machine: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); load average at end $(cut -d' ' -f1-3 /proc/loadavg)."
 } > "$OUT/clone-plugin.md"

@@ -74,12 +74,13 @@ class ClonePluginFlowTest {
         DatabaseServer replica = servers.start(2, replicaArgs());
         kubelet(replica);
         try (LogCapture logs = LogCapture.start()) {
-            InProcessServe serve = serve(replica, "mysql-1");
+            InProcessServe serve = serve(replica, "mysql-1", "--clone-require-ssl", "true");
             assertNotEquals(200, serve.status("/readyz").orElse(0), "ready before the clone was done");
             serve.awaitStatus("/readyz", 200, CLONED);
             Eventually.logged(logs, "replication setup: CONFIGURED: GTID (as restored) from performance_schema.clone_status", CLONED);
             assertTrue(logs.text().contains("error 3707: not supervised"), "the unsupervised server shut down to finish the clone");
             assertTrue(logs.text().contains("clone done: cloned "), logs.text());
+            assertTrue(logs.text().contains("with the CLONE plugin as 'cloner', REQUIRE SSL"), "the clone ran over TLS (REQUIRE SSL)");
             assertEquals(tableChecksum, replica.checksum("app.t"));
             assertEquals(1.0, serve.metric("mysql_agent_clones_total{status=\"success\"}").orElseThrow());
             assertEquals(0.0, serve.metric("mysql_agent_clone_in_progress").orElseThrow());
