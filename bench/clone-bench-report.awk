@@ -51,6 +51,11 @@ END {
   printf "%s, %s dataset (`bench/blobs.ibd` = %d bytes of incompressible rows), %s runs of each variant, alternating;" \
          " page cache dropped before each run: %s. `bench/clone-bench.sh --size %s --reps %s`.\n\n", \
          M["date"], M["size"], M["dataset"], M["reps"], M["cache_dropped"], M["size"], M["reps"]
+  if (M["write_load"] != "" && M["write_load"] != "none") {
+    ach = ""; for (k in M) if (k ~ /^write_achieved_/) ach = ach " " M[k]
+    printf "Write load during every clone: `--write-load %s` (1 KiB rows into bench.writes on the donor; reached, MB/s:%s);" \
+           " donor redo log innodb_log_file_size=%s.\n\n", M["write_load"], ach, M["redo_size"]
+  }
   printf "Wall time is end to end on the receiver: from connecting to the donor until the clone is prepared and on disk " \
          "(bash: `ncat | mbstream`, `--prepare`, `sync`; agent: `init`, which prepares and fsyncs, then `sync`). " \
          "MB = 10^6 bytes of xbstream. Bold = median.\n\n"

@@ -20,6 +20,7 @@ usage() {
   cat <<EOF
 usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [--work /var/tmp/agent-bench]
                                  [--starts 5] [--only bash|agent] [--no-ceilings] [--build] [--profile] [--keep-logs]
+                                 [--write-load RATE]
 
   --size SIZE    InnoDB data in the donor (bench.blobs, incompressible rows): 256M, 1G, 4G (default 4G).
                  Created once under --work and reused by later runs of the same size.
@@ -32,6 +33,11 @@ usage: sudo bench/clone-bench.sh [--size 4G] [--reps 3] [--out bench/results] [-
   --no-ceilings  skip the one-off ceilings (backup tool to /dev/null, dd writes)
   --build        rebuild agent/target/agent.jar even if present
   --keep-logs    keep every process's log and /usr/bin/time output under --work (kept anyway on failure)
+  --write-load RATE
+                 during every clone, a writer inserts RATE bytes/s of 1 KiB RANDOM_BYTES rows (e.g. 8M) into
+                 bench.writes on the donor, in a statement every 100 ms (the achieved rate is logged and reported).
+                 The donor runs with the shipped redo size (cluster/config-map/primary.cnf). Compare with a run
+                 without it: clone MB/s under write load beside idle.
   --profile      sample /proc during every run (CPU per process and thread, I/O bytes, dirty page cache,
                  iowait) with bench/proc-sampler.py; summaries go to <out>/latest-profile.txt. Costs a few
                  % of one CPU, so the throughput of a profiled run is slightly pessimistic.
@@ -47,6 +53,7 @@ EOF
 DEFAULT_JAVA_OPTS="$(tr '\n' ' ' < "$ROOT/docker/agent-jvm.options")"
 
 SIZE=4G REPS=3 OUT=$ROOT/bench/results WORK=/var/tmp/agent-bench STARTS=5 ONLY= CEILINGS=1 BUILD=0 PROFILE=0 KEEP_LOGS=0 SETTLE=10
+WRITE_LOAD=0
 while [ $# -gt 0 ]; do
   case $1 in
     --size) SIZE=$2; shift 2 ;;
@@ -60,6 +67,7 @@ while [ $# -gt 0 ]; do
     --build) BUILD=1; shift ;;
     --profile) PROFILE=1; shift ;;
     --keep-logs) KEEP_LOGS=1; shift ;;
+    --write-load) WRITE_LOAD=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -80,6 +88,10 @@ to_bytes() {  # 256M, 4G, 4GiB, 1T, plain bytes -> bytes (binary units)
 }
 SIZE_BYTES=$(to_bytes "$SIZE") || { echo "--size: cannot read '$SIZE' (use e.g. 256M or 4G)" >&2; exit 2; }
 [ "$SIZE_BYTES" -ge $((64 * 1024 * 1024)) ] || { echo "--size must be at least 64M" >&2; exit 2; }
+WRITE_BYTES=$(to_bytes "$WRITE_LOAD") || { echo "--write-load: cannot read '$WRITE_LOAD' (use e.g. 8M)" >&2; exit 2; }
+# The redo size the project ships: a clone under write load is measured with the settings users get.
+REDO_SIZE=$(sed -n 's/^innodb_log_file_size *= *//p' "$ROOT/cluster/config-map/primary.cnf" | tail -1)
+[ -n "$REDO_SIZE" ] || { echo "no innodb_log_file_size in cluster/config-map/primary.cnf" >&2; exit 2; }
 
 JAVA_OPTS=${AGENT_JAVA_OPTS:-$DEFAULT_JAVA_OPTS}
 JAR=${AGENT_JAR:-$ROOT/agent/target/agent.jar}
@@ -181,7 +193,7 @@ start_mysqld() {
   "$MARIADBD" --no-defaults "${user[@]}" --datadir="$DONOR/data" --port="$MYSQL_PORT" --socket="$DONOR/mysqld.sock" \
       --pid-file="$DONOR/mysqld.pid" --log-error="$DONOR/mysqld.err" --bind-address=127.0.0.1 --skip-name-resolve \
       --server-id=100 --log-bin=mysql-bin --binlog-format=ROW \
-      --innodb-buffer-pool-size=256M --innodb-log-file-size=256M --innodb-flush-log-at-trx-commit=2 \
+      --innodb-buffer-pool-size=256M --innodb-log-file-size="$REDO_SIZE" --innodb-flush-log-at-trx-commit=2 \
       >/dev/null 2>&1 &
   MYSQLD_PID=$!
   local i
@@ -274,6 +286,30 @@ check_clone() {  # dir label: prepared, with the system schema and the dataset a
   [ "$(stat -c %s "$1/bench/blobs.ibd" 2>/dev/null || echo 0)" -eq "$(ibd_size)" ] || die "$2: bench/blobs.ibd differs in size from the donor's"
 }
 
+# ------------------------------------------------------------------ the write load (--write-load)
+WRITER= WRITER_ROWS0= WRITER_T0=
+start_writer() {
+  [ "$WRITE_BYTES" -gt 0 ] || return 0
+  SQL "DROP TABLE IF EXISTS bench.writes;
+       CREATE TABLE bench.writes (id BIGINT AUTO_INCREMENT PRIMARY KEY, b VARBINARY(1024) NOT NULL) ENGINE=InnoDB;"
+  local rows=$(( WRITE_BYTES / 10 / 1024 )); [ "$rows" -ge 1 ] || rows=1
+  WRITER_T0=$(now)
+  # One client, one statement per 100 ms tick; a server that falls behind is not made to catch up in a burst.
+  ( perl -MTime::HiRes=time,sleep -e '$|=1; my $n = shift; my $next = time;
+      while (1) { print "INSERT INTO bench.writes(b) SELECT RANDOM_BYTES(1024) FROM bench.seq_1_to_$n;\n";
+                  $next += 0.1; my $w = $next - time; if ($w > 0) { sleep $w } else { $next = time } }' "$rows" \
+      | mariadb --no-defaults -h127.0.0.1 -P"$MYSQL_PORT" -uroot ) > "$L/writer.log" 2>&1 &
+  WRITER=$!; PIDS+=("$WRITER")
+}
+stop_writer() {  # label: stops the writer, logs and records the rate it reached
+  [ -n "$WRITER" ] || return 0
+  pkill -TERM -P "$WRITER" 2>/dev/null || true; wait "$WRITER" 2>/dev/null || true; WRITER=
+  local rows secs mbs; rows=$(SQL "SELECT COUNT(*) FROM bench.writes"); secs=$(elapsed "$WRITER_T0" "$(now)")
+  mbs=$(awk -v r="$rows" -v s="$secs" 'BEGIN{printf "%.1f", r * 1024 / s / 1e6}')
+  log "$1: the writer inserted $rows rows of 1 KiB in $secs s: $mbs MB/s (target $WRITE_LOAD/s)"
+  echo "write_achieved_$1=$mbs" >> "$RUN/meta.txt"
+}
+
 # ------------------------------------------------------------------ (a) the tutorial's bash pipeline
 run_bash() {
   local rep=$1 d=$RUN/clone-bash p=$L/bash-$rep
@@ -284,6 +320,7 @@ run_bash() {
   local srv=$!; PIDS+=("$srv")
   wait_listening "$NCAT_PORT" "$srv" || die "bash: ncat did not listen on $NCAT_PORT"
   drop_caches
+  start_writer
   local la0 t0 t1 t2 t3 rcv rc=0; la0=$(load1); t0=$(now)
   ( /usr/bin/time -v -o "$p.ncat.time" ncat -v --recv-only 127.0.0.1 "$NCAT_PORT" 2>"$p.ncat.log" \
       | /usr/bin/time -v -o "$p.mbstream.time" mbstream -x -C "$d" ) &
@@ -291,6 +328,7 @@ run_bash() {
   profile_start "bash-$rep" donor="$srv" receiver="$rcv"
   wait "$rcv" || rc=$?
   t1=$(now)
+  stop_writer "bash-$rep"
   profile_stop "bash-$rep" "bash rep $rep: donor = ncat + mariadb-backup, receiver = ncat | mbstream (prepare not sampled)"
   [ $rc = 0 ] || { tail_log "$p.backup.log"; tail_log "$p.ncat.log"; die "bash: the stream or mbstream failed (exit $rc)"; }
   /usr/bin/time -v -o "$p.prepare.time" mariadb-backup --prepare --target-dir="$d" > "$p.prepare.log" 2>&1 \
@@ -366,6 +404,7 @@ run_agent() {
   # serve sets replication up right after it listens; let that finish so the clone is measured alone.
   wait_setup "$L/serve-$rep.log"
   drop_caches
+  start_writer
   local la0 t0 t1 t2 c0u c0s c1u c1s w0 w1
   read -r c0u c0s < <(cpu_of "$SERVE_JVM")
   w0=$(awk '/^wchar/{print $2}' "/proc/$SERVE_JVM/io")
@@ -381,7 +420,7 @@ run_agent() {
     sleep 0.05
   done
   local rc=0; wait "$it" || rc=$?
-  t1=$(now); sync; t2=$(now)
+  t1=$(now); stop_writer "agent-$rep"; sync; t2=$(now)
   profile_stop "agent-$rep" "agent rep $rep: serve JVM (+ mariadb-backup child), init JVM (+ prepare child)"
   [ $rc = 0 ] || { tail_log "$p.init.log" 30; tail_log "$L/serve-$rep.log"; die "agent: init exited with $rc"; }
   read -r c1u c1s < <(cpu_of "$SERVE_JVM")
@@ -469,6 +508,8 @@ machine() {  # key=value lines for the report
   echo "size=$SIZE"
   echo "reps=$REPS"
   echo "cache_dropped=$CACHE"
+  echo "write_load=$([ "$WRITE_BYTES" -gt 0 ] && echo "$WRITE_LOAD" || echo none)"
+  echo "redo_size=$REDO_SIZE"
 }
 
 prepare_dataset

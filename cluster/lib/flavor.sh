@@ -71,7 +71,6 @@ flavor_my_cnf_lines() {
     echo "performance-schema-max-table-instances=200"
     echo "mysqlx=OFF"
   else
-    echo "innodb-log-file-size=32M"
     echo "performance-schema=OFF"
   fi
 }

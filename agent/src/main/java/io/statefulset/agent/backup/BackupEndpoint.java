@@ -1,7 +1,6 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.http.BackupRoute;
-import io.statefulset.agent.http.HttpAnswers;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,8 +9,10 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.secret.Secret;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.statefulset.agent.http.BackupRoute;
+import io.statefulset.agent.http.HttpAnswers;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -118,7 +119,7 @@ public final class BackupEndpoint implements BackupRoute {
         if (current.isEmpty()) return;
         BackupRun run = current.get();
         log.info("stopping: aborting the backup for {} ({} bytes sent)", run.client(), run.bytes());
-        run.abort("donor shutting down");
+        run.abort(FailureCause.DONOR_STOPPING, "donor shutting down");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         if (!run.awaitFinished(graceMillis, TimeUnit.MILLISECONDS)
                 || !run.channel().closeFuture().await(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {

@@ -1,6 +1,8 @@
 package io.statefulset.agent.backup;
 
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.protocol.BackupProtocol;
+import java.util.Optional;
 
 /**
  * How a backup ended, as the trailers, the metrics and the summary log line tell it.
@@ -9,8 +11,9 @@ import io.statefulset.agent.common.protocol.BackupProtocol;
  *                 (the client went away: nobody to tell)
  * @param error    why it failed: the tool's stderr tail or the agent's reason; empty on success
  * @param exitCode the tool's exit code, -1 when it was killed or never ran
+ * @param cause    why it failed or was aborted; empty on success
  */
-record BackupOutcome(String status, String error, long bytes, int crc32c, int exitCode, long nanos) {
+record BackupOutcome(String status, String error, long bytes, int crc32c, int exitCode, long nanos, Optional<FailureCause> cause) {
     static final String SUCCESS = BackupProtocol.STATUS_SUCCESS;
     static final String FAILED = BackupProtocol.STATUS_FAILED;
     static final String ABORTED = "aborted";

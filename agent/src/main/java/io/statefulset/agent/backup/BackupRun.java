@@ -1,6 +1,7 @@
 package io.statefulset.agent.backup;
 
 import io.netty.channel.Channel;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.net.SocketAddress;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -20,7 +21,7 @@ final class BackupRun {
     private final Channel channel;
     private final long startedNanos = System.nanoTime();
     private final AtomicLong bytes = new AtomicLong();
-    private final AtomicReference<String> abortReason = new AtomicReference<>();
+    private final AtomicReference<Abort> abort = new AtomicReference<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private final Object writable = new Object();
     private volatile OptionalLong sizeEstimate = OptionalLong.empty();
@@ -54,15 +55,17 @@ final class BackupRun {
         return bytes.get();
     }
 
+    private record Abort(FailureCause cause, String reason) {}
+
     /** The tool's process, once started; an abort that came first kills it at once. */
     synchronized void attach(BackupProcess p) {
         this.process = p;
-        if (abortReason.get() != null) p.killTree();
+        if (abort.get() != null) p.killTree();
     }
 
     /** Stops the backup: the first reason wins, the tool and its children are killed, the pump wakes up. */
-    void abort(String reason) {
-        if (!abortReason.compareAndSet(null, reason)) return;
+    void abort(FailureCause cause, String reason) {
+        if (!abort.compareAndSet(null, new Abort(cause, reason))) return;
         synchronized (this) {
             if (process != null) process.killTree();
         }
@@ -70,7 +73,11 @@ final class BackupRun {
     }
 
     Optional<String> abortReason() {
-        return Optional.ofNullable(abortReason.get());
+        return Optional.ofNullable(abort.get()).map(Abort::reason);
+    }
+
+    Optional<FailureCause> abortCause() {
+        return Optional.ofNullable(abort.get()).map(Abort::cause);
     }
 
     /** Called by the network thread when the channel's writability changes or it closes. */
@@ -88,12 +95,12 @@ final class BackupRun {
      */
     boolean awaitWritable() throws InterruptedException {
         synchronized (writable) {
-            while (channel.isActive() && !channel.isWritable() && abortReason.get() == null) {
+            while (channel.isActive() && !channel.isWritable() && abort.get() == null) {
                 // The timeout only guards against a lost wake-up; writability changes notify at once.
                 writable.wait(200);
             }
         }
-        return channel.isActive() && abortReason.get() == null;
+        return channel.isActive() && abort.get() == null;
     }
 
     void finished() {

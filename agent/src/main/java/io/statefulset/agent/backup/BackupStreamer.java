@@ -1,17 +1,22 @@
 package io.statefulset.agent.backup;
 
-import io.statefulset.agent.common.fs.FileTree;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.RedoProtection;
+import io.statefulset.agent.common.backuptool.ToolVersion;
+import io.statefulset.agent.common.fs.FileTree;
 import io.statefulset.agent.common.secret.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -24,7 +29,6 @@ import org.slf4j.LoggerFactory;
 final class BackupStreamer {
     private static final Logger log = LoggerFactory.getLogger(BackupStreamer.class);
     static final int CHUNK = 64 * 1024;
-    static final int STDERR_LINES = 20;
 
     private final BackupSettings options;
     private final Map<String, String> env;
@@ -32,6 +36,8 @@ final class BackupStreamer {
     private final BackupMetrics metrics;
     private final BackupSlot slot;
     private final List<String> secrets;
+    /** Per tool path: its version is asked once, not on every backup. */
+    private final Map<Path, RedoProtection> redoProtection = new ConcurrentHashMap<>();
 
     BackupStreamer(BackupSettings options, Map<String, String> env, Path scratchParent, BackupMetrics metrics, BackupSlot slot) {
         this.options = options;
@@ -44,7 +50,7 @@ final class BackupStreamer {
 
     void stream(BackupRun run, BackupSink sink) {
         metrics.started();
-        StderrTail tail = new StderrTail(STDERR_LINES, secrets);
+        StderrTail tail = new StderrTail(secrets);
         BackupScratch scratch = null;
         BackupProcess process = null;
         BackupOutcome outcome = null;
@@ -52,39 +58,44 @@ final class BackupStreamer {
         CRC32C crc = new CRC32C();
         try {
             BackupTool tool;
+            RedoProtection redo;
             try {
                 tool = BackupTool.resolve(options.backupTool(), env);
+                redo = redoProtection.computeIfAbsent(tool.executable(), p -> new RedoProtection(tool, ToolVersion.detect(tool, env)));
                 scratch = BackupScratch.create(scratchParent, options.mysqlPassword());
-                process = BackupProcess.start(WidePipe.wrap(new BackupCommand(tool, options.mysql(), options.mysqlUser()).argv(scratch), env), env, tail);
+                List<String> argv = new BackupCommand(tool, options.mysql(), options.mysqlUser(), redo.backupOptions()).argv(scratch);
+                process = BackupProcess.start(WidePipe.wrap(argv, env), env, tail);
             } catch (IOException | IllegalArgumentException e) {
                 String why = "cannot start the backup: " + e.getMessage();
                 sink.refuse(why + "\n");
-                outcome = new BackupOutcome(BackupOutcome.FAILED, why, 0, 0, -1, System.nanoTime() - run.startedNanos());
+                outcome = new BackupOutcome(BackupOutcome.FAILED, why, 0, 0, -1, System.nanoTime() - run.startedNanos(),
+                        Optional.of(FailureCause.TOOL_START));
                 return;
             }
             run.attach(process);
-            OptionalLong estimate = FileTree.sizeEstimate(options.dataDir());
+            OptionalLong estimate = RedoLogSize.without(FileTree.sizeEstimate(options.dataDir()), options.dataDir());
             run.sizeEstimate(estimate);
-            log.info("backup for {} ({}) started: {} pid {}, size estimate {}", run.client(), sink.mode(), tool.name(),
-                    process.pid(), estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown");
+            log.info("backup for {} ({}) started: {} pid {}, size estimate {}; {}", run.client(), sink.mode(), tool.name(),
+                    process.pid(), estimate.isPresent() ? estimate.getAsLong() + " bytes" : "unknown", redo.describe());
             sink.begin(estimate);
             begun = true;
             pump(run, sink, process.stdout(), crc);
-            if (run.abortReason().isEmpty() && !run.channel().isActive()) run.abort("client went away");
-            outcome = verdict(run, tail, process.awaitExit(), crc);
+            if (run.abortReason().isEmpty() && !run.channel().isActive()) run.abort(FailureCause.CLIENT_GONE, "client went away");
+            outcome = verdict(run, tail, process.awaitExit(), crc, tool, redo);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            run.abort("donor interrupted");
+            run.abort(FailureCause.DONOR_STOPPING, "donor interrupted");
         } catch (RuntimeException e) {
             log.error("backup for {} broke down", run.client(), e);
-            run.abort("agent error: " + e);
+            run.abort(FailureCause.AGENT, "agent error: " + e);
         } finally {
             if (process != null) process.killTree(); // no-op after a normal exit; stops strays after a failure here
             deleteScratch(scratch);
             if (outcome == null) {
                 String status = run.channel().isActive() ? BackupOutcome.FAILED : BackupOutcome.ABORTED;
                 outcome = new BackupOutcome(status, run.abortReason().orElse("agent error"), run.bytes(),
-                        (int) crc.getValue(), -1, System.nanoTime() - run.startedNanos());
+                        (int) crc.getValue(), -1, System.nanoTime() - run.startedNanos(),
+                        Optional.of(run.abortCause().orElse(FailureCause.AGENT)));
             }
             close(run, sink, outcome, begun);
         }
@@ -107,7 +118,7 @@ final class BackupStreamer {
         byte[] buf = new byte[CHUNK];
         ChannelFutureListener onWriteFailure = f -> {
             if (!f.isSuccess()) {
-                run.abort("client went away (" + f.cause().getMessage() + ")");
+                run.abort(FailureCause.CLIENT_GONE, "client went away (" + f.cause().getMessage() + ")");
                 f.channel().close();
             }
         };
@@ -123,23 +134,24 @@ final class BackupStreamer {
             }
         } catch (IOException e) {
             // The pipe breaks when an abort killed the tool; otherwise it is news.
-            if (run.abortReason().isEmpty()) run.abort("reading the backup tool's output failed: " + e.getMessage());
+            if (run.abortReason().isEmpty()) run.abort(FailureCause.AGENT, "reading the backup tool's output failed: " + e.getMessage());
         }
     }
 
-    private static BackupOutcome verdict(BackupRun run, StderrTail tail, int exit, CRC32C crc) {
+    private BackupOutcome verdict(BackupRun run, StderrTail tail, int exit, CRC32C crc, BackupTool tool, RedoProtection redo) {
         long nanos = System.nanoTime() - run.startedNanos();
         int crcValue = (int) crc.getValue();
         Optional<String> aborted = run.abortReason();
         if (aborted.isPresent()) {
             // Aborted with the client still there (donor shutting down): it can still be told why.
             String status = run.channel().isActive() ? BackupOutcome.FAILED : BackupOutcome.ABORTED;
-            return new BackupOutcome(status, aborted.get(), run.bytes(), crcValue, exit, nanos);
+            return new BackupOutcome(status, aborted.get(), run.bytes(), crcValue, exit, nanos, run.abortCause());
         }
-        if (exit == 0) return new BackupOutcome(BackupOutcome.SUCCESS, "", run.bytes(), crcValue, exit, nanos);
-        String error = tail.headerValue();
-        if (error.isEmpty()) error = "backup tool exited with " + exit + " and wrote nothing to stderr";
-        return new BackupOutcome(BackupOutcome.FAILED, error, run.bytes(), crcValue, exit, nanos);
+        if (exit == 0) return new BackupOutcome(BackupOutcome.SUCCESS, "", run.bytes(), crcValue, exit, nanos, Optional.empty());
+        BackupFailureReport report = BackupFailureReport.of(tool.name(), exit, tail.lines(), Duration.ofNanos(nanos), redo,
+                RedoLogSize.of(options.dataDir()));
+        return new BackupOutcome(BackupOutcome.FAILED, StderrTail.headerValue(report.text()), run.bytes(), crcValue, exit, nanos,
+                Optional.of(report.cause()));
     }
 
     private static void deleteScratch(BackupScratch scratch) {
@@ -155,9 +167,10 @@ final class BackupStreamer {
         String numbers = String.format("%d bytes in %.1f s (%.1f MB/s), exit %d", o.bytes(), o.seconds(), o.megabytesPerSecond(), o.exitCode());
         switch (o.status()) {
             case BackupOutcome.SUCCESS -> log.info("backup for {} ({}) succeeded: {}", run.client(), sink.mode(), numbers);
-            case BackupOutcome.ABORTED -> log.warn("backup for {} ({}) aborted, {}: {}; tool killed, scratch dir deleted",
-                    run.client(), sink.mode(), o.error(), numbers);
-            default -> log.warn("backup for {} ({}) failed: {}: {}", run.client(), sink.mode(), numbers, o.error());
+            case BackupOutcome.ABORTED -> log.warn("backup for {} ({}) aborted [{}], {}: {}; tool killed, scratch dir deleted",
+                    run.client(), sink.mode(), o.cause().map(FailureCause::label).orElse("?"), o.error(), numbers);
+            default -> log.warn("backup for {} ({}) failed [{}]: {}: {}", run.client(), sink.mode(),
+                    o.cause().map(FailureCause::label).orElse("?"), numbers, o.error());
         }
     }
 }

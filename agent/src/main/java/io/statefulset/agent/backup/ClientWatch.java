@@ -3,6 +3,7 @@ package io.statefulset.agent.backup;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class ClientWatch extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        run.abort("client went away");
+        run.abort(FailureCause.CLIENT_GONE, "client went away");
         ctx.fireChannelInactive();
     }
 
@@ -39,7 +40,7 @@ final class ClientWatch extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("backup connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-        run.abort("client connection failed (" + cause.getMessage() + ")");
+        run.abort(FailureCause.CLIENT_GONE, "client connection failed (" + cause.getMessage() + ")");
         ctx.close();
     }
 }

@@ -24,7 +24,7 @@ import java.util.OptionalLong;
  */
 final class HttpBackupSink implements BackupSink {
     private static final String TRAILER_NAMES = String.join(", ", BackupProtocol.STATUS_TRAILER,
-            BackupProtocol.ERROR_TRAILER, BackupProtocol.BYTES_TRAILER, BackupProtocol.CRC32C_TRAILER);
+            BackupProtocol.ERROR_TRAILER, BackupProtocol.CAUSE_TRAILER, BackupProtocol.BYTES_TRAILER, BackupProtocol.CRC32C_TRAILER);
 
     private final Channel channel;
     private final boolean chunked;
@@ -79,6 +79,7 @@ final class HttpBackupSink implements BackupSink {
                     .set(BackupProtocol.BYTES_TRAILER, Long.toString(outcome.bytes()))
                     .set(BackupProtocol.CRC32C_TRAILER, BackupProtocol.crc32cHex(outcome.crc32c()));
             if (!outcome.error().isEmpty()) last.trailingHeaders().set(BackupProtocol.ERROR_TRAILER, outcome.error());
+            outcome.cause().ifPresent(c -> last.trailingHeaders().set(BackupProtocol.CAUSE_TRAILER, c.label()));
         }
         return channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }

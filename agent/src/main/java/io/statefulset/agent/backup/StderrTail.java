@@ -1,33 +1,29 @@
 package io.statefulset.agent.backup;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
+import io.statefulset.agent.common.backuptool.ToolErrorLines;
 import java.util.List;
 
 /**
- * The last lines the backup tool wrote to stderr: the error a client sees in {@code X-Backup-Error}. Secrets are
- * masked and the text is squeezed into one printable-ASCII line, so it is always a valid header value.
+ * What the backup tool wrote to stderr that says why it failed ({@link ToolErrorLines}: its error lines and hint, not
+ * its progress chatter), with secrets masked. {@link #headerValue} squeezes a text into one printable-ASCII line, so
+ * that it is always a valid {@code X-Backup-Error} value.
  */
 final class StderrTail {
     /** Keeps the trailer well under the 8 KiB header limit of common HTTP clients (Netty, curl). */
-    static final int MAX_CHARS = 2000;
+    static final int MAX_CHARS = 3000;
     static final String MASK = "****";
 
-    private final int maxLines;
     private final List<String> secrets;
-    private final Deque<String> lines = new ArrayDeque<>();
+    private final ToolErrorLines errors = new ToolErrorLines();
 
-    StderrTail(int maxLines, List<String> secrets) {
-        this.maxLines = maxLines;
+    StderrTail(List<String> secrets) {
         this.secrets = secrets.stream().filter(s -> !s.isEmpty()).toList();
     }
 
     /** @return the line with secrets masked, as kept */
-    synchronized String add(String line) {
+    String add(String line) {
         String clean = scrub(line);
-        if (clean.isBlank()) return clean;
-        lines.addLast(clean);
-        while (lines.size() > maxLines) lines.removeFirst();
+        errors.add(clean);
         return clean;
     }
 
@@ -37,12 +33,23 @@ final class StderrTail {
         return s;
     }
 
-    /** The kept lines joined with {@code " | "}, control and non-ASCII characters replaced, the end kept if long. */
-    synchronized String headerValue() {
-        String joined = String.join(" | ", lines);
-        StringBuilder sb = new StringBuilder(joined.length());
-        for (char c : joined.toCharArray()) sb.append(c >= 0x20 && c < 0x7f ? c : c == '\t' ? ' ' : '?');
+    /** The tool's error lines, or its last lines when it stated no error. */
+    List<String> lines() {
+        return errors.lines();
+    }
+
+    /** The kept lines joined with {@code " | "}, as a header value. */
+    String headerValue() {
+        return headerValue(String.join(" | ", lines()));
+    }
+
+    /** Control and non-ASCII characters replaced; a text too long keeps its start (the cause) and its end (the advice). */
+    static String headerValue(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) sb.append(c >= 0x20 && c < 0x7f ? c : c == '\t' ? ' ' : '?');
         String value = sb.toString().strip();
-        return value.length() <= MAX_CHARS ? value : "..." + value.substring(value.length() - MAX_CHARS + 3);
+        if (value.length() <= MAX_CHARS) return value;
+        int half = (MAX_CHARS - 5) / 2;
+        return value.substring(0, half) + " ... " + value.substring(value.length() - half);
     }
 }

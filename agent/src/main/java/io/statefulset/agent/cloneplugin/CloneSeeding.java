@@ -8,6 +8,7 @@ import io.statefulset.agent.clone.DonorException;
 import io.statefulset.agent.clone.DonorFailedException;
 import io.statefulset.agent.clone.DonorRounds;
 import io.statefulset.agent.clone.TransferProgress;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.replication.infofile.BackupInfoFiles;
 import io.statefulset.agent.mysql.MysqlStartupWait;
@@ -230,7 +231,7 @@ public final class CloneSeeding {
                             + " server's clone_status tells)";
                 }
                 if (watch.stoppedForStall()) {
-                    throw new DonorFailedException("no data from donor " + donor + " for " + settings.stallTimeout().toSeconds()
+                    throw new DonorFailedException(FailureCause.STALL, "no data from donor " + donor + " for " + settings.stallTimeout().toSeconds()
                             + " s (--stall-timeout): the CLONE was stopped (" + e.getMessage() + "); check the donor's mysqld"
                             + " (killed? overloaded?) and the network to it; the server keeps its own data", e);
                 }
@@ -239,7 +240,7 @@ public final class CloneSeeding {
                 watch.stop();
             }
         } catch (SQLException e) {
-            throw new DonorFailedException("the clone could not start on " + localTarget + ": " + e.getMessage()
+            throw new DonorFailedException(FailureCause.CLONE_PLUGIN, "the clone could not start on " + localTarget + ": " + e.getMessage()
                     + " (check that the local user has CLONE_ADMIN and that mysqld runs)", e);
         }
     }
@@ -261,7 +262,7 @@ public final class CloneSeeding {
                 ? "check the clone user, its password (AGENT_CLONE_PASSWORD / --clone-password-file) and its BACKUP_ADMIN on the donor"
                 : said.contains("SSL") ? "the donor must offer TLS for --clone-require-ssl (MySQL creates certificates at first start)"
                 : "check the donor's mysqld log; both sides need the same MySQL release with the CLONE plugin";
-        return new DonorFailedException("error " + e.getErrorCode() + " from CLONE INSTANCE FROM " + donor + ": " + said.replace('\n', ' ')
+        return new DonorFailedException(FailureCause.CLONE_PLUGIN, "error " + e.getErrorCode() + " from CLONE INSTANCE FROM " + donor + ": " + said.replace('\n', ' ')
                 + " (" + hint + "); the server keeps its own data", e);
     }
 
@@ -276,7 +277,7 @@ public final class CloneSeeding {
                 Optional<CloneStatus> status = CloneStatus.read(c);
                 if (status.isPresent() && status.get().completed()) return status.get();
                 if (status.isEmpty() || !status.get().inProgress()) {
-                    throw new DonorFailedException("the clone did not complete: mysqld " + localTarget
+                    throw new DonorFailedException(FailureCause.CLONE_PLUGIN, "the clone did not complete: mysqld " + localTarget
                             + " came back with clone_status " + status.map(CloneStatus::describe).orElse("empty")
                             + " (was the recipient mysqld killed, or out of memory or disk? see its log); the server kept"
                             + " its own data, nothing replicates");

@@ -1,6 +1,7 @@
 package io.statefulset.agent.cloneplugin;
 
 import io.statefulset.agent.clone.DonorFailedException;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.clone.DonorUnreachableException;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.replication.dialect.ServerVersion;
@@ -45,27 +46,27 @@ final class DonorProbe {
         try (Connection c = DriverManager.getConnection("jdbc:mysql://" + donor + "/", p)) {
             ServerVersion v = ServerVersion.of(c);
             Optional<String> refused = CloneCompatibility.refusal(v, recipient);
-            if (refused.isPresent()) throw new DonorFailedException("donor " + donor + ": " + refused.get());
+            if (refused.isPresent()) throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + ": " + refused.get());
             String plugin = pluginStatus(c);
             if (!"ACTIVE".equalsIgnoreCase(plugin)) {
-                throw new DonorFailedException("donor " + donor + " (" + v + ") has no active CLONE plugin (" + (plugin.isEmpty()
+                throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " (" + v + ") has no active CLONE plugin (" + (plugin.isEmpty()
                         ? "not installed" : plugin) + "): add plugin-load-add=mysql_clone.so to its config and restart it");
             }
             if (!hasPrivilege(c, "BACKUP_ADMIN")) {
-                throw new DonorFailedException("donor " + donor + ": the clone user '" + user + "' lacks BACKUP_ADMIN"
+                throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + ": the clone user '" + user + "' lacks BACKUP_ADMIN"
                         + " (serve on the primary grants it when it creates the account; or GRANT BACKUP_ADMIN ON *.* TO it)");
             }
             return v;
         } catch (SQLException e) {
             if ("28000".equals(e.getSQLState())) {
-                throw new DonorFailedException("donor " + donor + " refused the clone user '" + user + "': " + e.getMessage()
+                throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " refused the clone user '" + user + "': " + e.getMessage()
                         + " (check AGENT_CLONE_PASSWORD / --clone-password-file against the account on the primary)", e);
             }
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 throw new DonorUnreachableException("mysqld " + donor + " does not accept connections yet ("
                         + firstLine(e) + ")", e);
             }
-            throw new DonorFailedException("donor " + donor + ": checking it before the clone failed: " + firstLine(e)
+            throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + ": checking it before the clone failed: " + firstLine(e)
                     + " (check the donor's mysqld and the clone user's grants)", e);
         }
     }

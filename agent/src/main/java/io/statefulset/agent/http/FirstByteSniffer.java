@@ -42,8 +42,11 @@ final class FirstByteSniffer extends ChannelInboundHandlerAdapter {
         decided = true;
         timer.cancel(false);
         installHttp.accept(ctx);
-        ctx.fireChannelRead(msg);
+        // Leave before handing the bytes on: the request may be answered and the connection closed within this
+        // call (a 401 or 400 closes at once), after which this handler is no longer in the pipeline (found by
+        // fuzzing: NoSuchElementException). A removed context still passes the read on to the handlers after it.
         ctx.pipeline().remove(this);
+        ctx.fireChannelRead(msg);
     }
 
     @Override

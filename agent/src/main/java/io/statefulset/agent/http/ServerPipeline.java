@@ -14,7 +14,7 @@ import java.util.concurrent.Executor;
  * silent client goes to {@link BackupRoute#serveRaw} instead; a backup appends its own watch on the client. A TLS
  * handler goes in front of {@code sniffer}.
  */
-final class ServerPipeline {
+public final class ServerPipeline {
     static final String SNIFFER = "sniffer";
     static final String HTTP_CODEC = "http-codec";
     static final String HTTP_AGGREGATOR = "http-aggregator";
@@ -26,7 +26,7 @@ final class ServerPipeline {
     private final HealthEndpoints health;
     private final Executor probeExecutor;
 
-    ServerPipeline(Duration legacyWait, BackupRoute backup, HealthEndpoints health, Executor probeExecutor) {
+    public ServerPipeline(Duration legacyWait, BackupRoute backup, HealthEndpoints health, Executor probeExecutor) {
         this.legacyWait = legacyWait;
         this.backup = backup;
         this.health = health;
@@ -34,7 +34,7 @@ final class ServerPipeline {
     }
 
     /** For a connection just accepted. */
-    void install(ChannelPipeline pipeline) {
+    public void install(ChannelPipeline pipeline) {
         pipeline.addLast(SNIFFER, new FirstByteSniffer(legacyWait, ctx -> installHttp(ctx.pipeline()), backup::serveRaw));
     }
 

@@ -4,16 +4,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.statefulset.agent.backup.BackupEndpoint;
 import io.statefulset.agent.backup.BackupSettings;
-
 import io.statefulset.agent.health.CachedProbe;
+import io.statefulset.agent.health.CloneFailureMetrics;
 import io.statefulset.agent.health.HealthEndpoints;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicationMetrics;
 import io.statefulset.agent.http.AgentServer;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
+import io.statefulset.agent.replication.SourceEndpoint;
 import io.statefulset.agent.replication.setup.PositioningPreference;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
-import io.statefulset.agent.replication.SourceEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -67,6 +67,7 @@ public final class Sidecar {
         BackupEndpoint backup = BackupEndpoint.create(backup(options), registry, env);
         CachedProbe cachedProbe = new CachedProbe(probe, PROBE_CACHE);
         ReplicationMetrics.register(registry, cachedProbe);
+        CloneFailureMetrics.register(registry, options.dataDir());
         boolean primary = options.pod().isPrimary();
         HealthEndpoints health = new HealthEndpoints(cachedProbe, primary, options.maxLag(), registry);
         AgentServer server = AgentServer.start(bind, options.legacyWait(), backup, health);

@@ -1,6 +1,7 @@
 package io.statefulset.agent.backup;
 
 import static io.statefulset.agent.common.protocol.BackupProtocol.BYTES_TRAILER;
+import static io.statefulset.agent.common.protocol.BackupProtocol.CAUSE_TRAILER;
 import static io.statefulset.agent.common.protocol.BackupProtocol.CRC32C_TRAILER;
 import static io.statefulset.agent.common.protocol.BackupProtocol.ERROR_TRAILER;
 import static io.statefulset.agent.common.protocol.BackupProtocol.SIZE_ESTIMATE_HEADER;
@@ -147,8 +148,12 @@ class BackupHttpTest {
             assertEquals("failed", dump.trailer(STATUS_TRAILER).orElseThrow());
             String error = dump.trailer(ERROR_TRAILER).orElseThrow();
             assertTrue(error.contains("Failed to connect to MariaDB server") && error.contains("Connection refused"), error);
+            assertTrue(error.startsWith("mariadb-backup failed (exit 1) [backup-tool]: "), error);
+            assertEquals("backup-tool", dump.trailer(CAUSE_TRAILER).orElseThrow());
             assertEquals(Long.toString(Files.size(work.resolve("body"))), dump.trailer(BYTES_TRAILER).orElseThrow());
             assertTrue(donor.registry.scrape().contains("mysql_agent_backups_total{status=\"failed\"} 1.0"));
+            assertTrue(donor.registry.scrape().contains("mysql_agent_backup_failures_total{cause=\"backup-tool\"} 1.0"));
+            assertTrue(donor.registry.scrape().contains("mysql_agent_backup_failures_total{cause=\"redo-wrap\"} 0.0"));
         }
     }
 

@@ -47,7 +47,7 @@ class BackupScratchTest {
     void defaultsFileComesFirstAndThePasswordNeverReachesArgv() throws Exception {
         BackupScratch scratch = BackupScratch.create(parent, Optional.of(Secret.of("topsecret", "test")));
         List<String> argv = new BackupCommand(new BackupTool("mariadb-backup", Path.of("/usr/bin/mariadb-backup")),
-                new HostPort("10.0.0.5", 3306), "root").argv(scratch);
+                new HostPort("10.0.0.5", 3306), "root", List.of()).argv(scratch);
         assertEquals("/usr/bin/mariadb-backup", argv.get(0));
         assertEquals("--defaults-extra-file=" + scratch.defaultsFile(), argv.get(1));
         assertTrue(argv.containsAll(List.of("--backup", "--slave-info", "--stream=xbstream", "--host=10.0.0.5",

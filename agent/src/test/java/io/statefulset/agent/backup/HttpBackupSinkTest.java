@@ -18,8 +18,10 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,7 @@ class HttpBackupSinkTest {
     private final EmbeddedChannel ch = new EmbeddedChannel();
 
     private static BackupOutcome success(long bytes, int crc) {
-        return new BackupOutcome(BackupOutcome.SUCCESS, "", bytes, crc, 0, 1_000_000);
+        return new BackupOutcome(BackupOutcome.SUCCESS, "", bytes, crc, 0, 1_000_000, Optional.empty());
     }
 
     @Test
@@ -36,7 +38,7 @@ class HttpBackupSinkTest {
         HttpResponse head = ch.readOutbound();
         assertEquals(HttpResponseStatus.OK, head.status());
         assertEquals("chunked", head.headers().get(HttpHeaderNames.TRANSFER_ENCODING));
-        assertEquals("X-Backup-Status, X-Backup-Error, X-Backup-Bytes, X-Backup-Crc32c", head.headers().get(HttpHeaderNames.TRAILER));
+        assertEquals("X-Backup-Status, X-Backup-Error, X-Backup-Failure-Cause, X-Backup-Bytes, X-Backup-Crc32c", head.headers().get(HttpHeaderNames.TRAILER));
         assertEquals("close", head.headers().get(HttpHeaderNames.CONNECTION));
         assertEquals("application/octet-stream", head.headers().get(HttpHeaderNames.CONTENT_TYPE));
         assertEquals("123456", head.headers().get(BackupProtocol.SIZE_ESTIMATE_HEADER));
@@ -72,11 +74,13 @@ class HttpBackupSinkTest {
     @Test
     void aFailureEndsWithFailedAndTheErrorText() {
         new HttpBackupSink(ch, HttpVersion.HTTP_1_1).finish(
-                new BackupOutcome(BackupOutcome.FAILED, "mariabackup: cannot open ./ibdata1", 100, 7, 1, 1));
+                new BackupOutcome(BackupOutcome.FAILED, "mariabackup: cannot open ./ibdata1", 100, 7, 1, 1,
+                        Optional.of(FailureCause.BACKUP_TOOL)));
         LastHttpContent last = ch.readOutbound();
         assertEquals("failed", last.trailingHeaders().get(BackupProtocol.STATUS_TRAILER));
         assertEquals("mariabackup: cannot open ./ibdata1", last.trailingHeaders().get(BackupProtocol.ERROR_TRAILER));
         assertEquals("100", last.trailingHeaders().get(BackupProtocol.BYTES_TRAILER));
+        assertEquals("backup-tool", last.trailingHeaders().get(BackupProtocol.CAUSE_TRAILER));
         assertFalse(ch.isOpen());
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +30,7 @@ class RawBackupSinkTest {
 
     @Test
     void aSuccessFlushesThenCloses() {
-        sink.finish(new BackupOutcome(BackupOutcome.SUCCESS, "", 2, 0, 0, 1));
+        sink.finish(new BackupOutcome(BackupOutcome.SUCCESS, "", 2, 0, 0, 1, Optional.empty()));
         ByteBuf flushed = ch.readOutbound();
         assertEquals(0, flushed.readableBytes(), "nothing is added to the stream");
         assertFalse(ch.isOpen());
@@ -36,7 +38,7 @@ class RawBackupSinkTest {
 
     @Test
     void aFailureOrRefusalClosesWithoutAnotherByte() {
-        sink.finish(new BackupOutcome(BackupOutcome.FAILED, "tool died", 2, 0, 1, 1));
+        sink.finish(new BackupOutcome(BackupOutcome.FAILED, "tool died", 2, 0, 1, 1, Optional.of(FailureCause.BACKUP_TOOL)));
         assertNull(ch.readOutbound());
         assertFalse(ch.isOpen());
 

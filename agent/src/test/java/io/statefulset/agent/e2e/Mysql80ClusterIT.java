@@ -104,7 +104,7 @@ class Mysql80ClusterIT {
             assertTrue(scale.waitFor(240, TimeUnit.SECONDS), "scale 4 did not finish:\n" + Files.readString(out));
             assertEquals(0, scale.exitValue(), "scale 4 failed:\n" + Files.readString(out) + "\n" + cluster.diagnostics());
             String serve = newPod.log("serve");
-            assertTrue(serve.contains("clone from mysql-2.mysql:3306 failed: "), "the killed donor fails that attempt visibly:\n" + serve);
+            assertTrue(serve.contains("clone from mysql-2.mysql:3306 failed [stall]: "), "the killed donor fails that attempt visibly:\n" + serve);
             assertTrue(serve.contains("clone done: cloned ") && serve.contains(" from mysql-1.mysql:3306"), "the next donor completes it:\n" + serve);
             assertEquals("mysql-0.mysql", newPod.slaveStatus().get("Master_Host"));
         } finally {

@@ -32,8 +32,11 @@ record Pod(int ordinal, String host, int mysqlPort, int agentPort, Path dataDir,
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection("jdbc:mysql://" + host + ":" + mysqlPort
-                + "/?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=3000&socketTimeout=60000", "root", password);
+        return DriverManager.getConnection(jdbcUrl(), "root", password);
+    }
+
+    String jdbcUrl() {
+        return "jdbc:mysql://" + host + ":" + mysqlPort + "/?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=3000&socketTimeout=60000";
     }
 
     void execute(String... statements) throws SQLException {

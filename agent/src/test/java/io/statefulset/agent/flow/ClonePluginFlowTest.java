@@ -142,7 +142,7 @@ class ClonePluginFlowTest {
             primary.start();
             serve.awaitStatus("/readyz", 200, CLONED);
             String text = logs.text();
-            assertTrue(text.lines().anyMatch(l -> l.contains("clone from 127.0.0.1:" + primary.port() + " failed: error ")), text);
+            assertTrue(text.lines().anyMatch(l -> l.contains("clone from 127.0.0.1:" + primary.port() + " failed [clone-plugin]: error ")), text);
             assertEquals(tableChecksum, replica.checksum("app.t"));
             assertEquals(1.0, serve.metric("mysql_agent_clones_total{status=\"failed\"}").orElseThrow());
             assertEquals(1.0, serve.metric("mysql_agent_clones_total{status=\"success\"}").orElseThrow());

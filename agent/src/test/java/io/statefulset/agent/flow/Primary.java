@@ -36,13 +36,18 @@ final class Primary implements AutoCloseable {
     }
 
     static Primary startWithoutServe(int rows) throws Exception {
+        return startWithoutServe(rows, new String[0]);
+    }
+
+    /** A seeded primary whose mariadbd also gets {@code mysqldArgs} (they win over the test defaults). */
+    static Primary startWithoutServe(int rows, String... mysqldArgs) throws Exception {
         if (!MariaDb.installed()) {
             throw new IllegalStateException("mariadbd is not on PATH: run `apt-get install -y mariadb-server mariadb-backup`");
         }
         Path base = Files.createTempDirectory("flow-primary-");
         MariaDb db = null;
         try {
-            db = MariaDb.fresh(base, 100);
+            db = MariaDb.fresh(base, 100, mysqldArgs);
             AppTable.create(db, rows);
             return new Primary(base, db, Pod.create("mysql-0", base.resolve("pod")));
         } catch (Exception | Error e) {

@@ -59,15 +59,22 @@ class ServerConfigTest {
         assertEquals("FALSE", primary.get("read-only"), "the primary takes the writes");
         assertEquals("TRUE", replica.get("read-only"), "replica must refuse writes");
         assertFalse(binlogEnabled(replica.get("log-bin")), "as in the tutorial, only the primary writes a binlog");
+        // Every pod donates clones: its redo log must hold the writes during a backup (README, write load).
+        assertEquals(SHIPPED_REDO_BYTES, primary.get("innodb-log-file-size"));
+        assertEquals(SHIPPED_REDO_BYTES, replica.get("innodb-log-file-size"));
     }
+
+    /** 256 MiB: the redo size README's write-load section documents. */
+    static final String SHIPPED_REDO_BYTES = Long.toString(256L << 20);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("mysqlOverlays")
-    void mysqlRoleConfigsAreTheTutorials(String overlay) {
+    void mysqlRoleConfigsAreTheTutorialsWithARedoLogForClonesUnderLoad(String overlay) {
         Map<String, String> cnf = OverlayRenders.overlay(overlay).configMapData("mysql");
         // Bare log-bin, as in the tutorial: a migrated primary keeps writing <hostname>-bin.* that its replicas follow.
-        assertEquals(List.of("log-bin"), mysqldOptions(cnf.get(MysqldConfig.PRIMARY_CNF)));
-        assertEquals(List.of("super-read-only"), mysqldOptions(cnf.get(MysqldConfig.REPLICA_CNF)));
+        // Plus the redo size for clones under write load (MySQL 8.0.30+ derives innodb_redo_log_capacity from it).
+        assertEquals(List.of("log-bin", "innodb_log_file_size=256M"), mysqldOptions(cnf.get(MysqldConfig.PRIMARY_CNF)));
+        assertEquals(List.of("super-read-only", "innodb_log_file_size=256M"), mysqldOptions(cnf.get(MysqldConfig.REPLICA_CNF)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,6 +1,8 @@
 package io.statefulset.agent.clone;
 
 import io.statefulset.agent.common.backuptool.BackupTool;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.ToolErrorLines;
 import io.statefulset.agent.common.identity.HostPort;
 import java.io.File;
 import java.io.IOException;
@@ -16,13 +18,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code <tool> --prepare --target-dir=<dir>}: applies the redo log the backup carried so that the files are a
- * consistent data dir. Its output goes to a log file (bounded memory however much it prints); on failure the tail
- * of that log is the error.
+ * consistent data dir. Its output goes to a log file (bounded memory however much it prints); on failure the tool's
+ * error lines near the end of that log ({@link ToolErrorLines}) are the error.
  */
 public final class BackupPrepare {
     private static final Logger log = LoggerFactory.getLogger(BackupPrepare.class);
-    private static final int TAIL_LINES = 6;
-    private static final int TAIL_BYTES = 8192;
+    /** The end of the log holds the failure: InnoDB's recovery prints little after it gives up. */
+    private static final int TAIL_BYTES = 64 * 1024;
 
     private final BackupTool tool;
 
@@ -60,7 +62,7 @@ public final class BackupPrepare {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (exit != 0) {
-            throw new DonorFailedException(tool.name() + " --prepare failed (exit " + exit + ") on the clone from " + donor
+            throw new DonorFailedException(FailureCause.PREPARE, tool.name() + " --prepare failed (exit " + exit + ") on the clone from " + donor
                     + " after " + DonorRounds.human(took) + ": " + tail(logFile) + "; the backup is incomplete, or the"
                     + " backup tool does not match the donor's server version");
         }
@@ -68,17 +70,16 @@ public final class BackupPrepare {
         return took;
     }
 
-    /** The last lines of the log, read from its last few KB only. */
+    /** The tool's error lines in the last KB of the log, joined on one line. */
     private static String tail(Path logFile) {
         try (SeekableByteChannel ch = Files.newByteChannel(logFile)) {
             long size = ch.size();
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, TAIL_BYTES));
             ch.position(size - buf.capacity());
             while (buf.hasRemaining() && ch.read(buf) > 0) { }
-            List<String> lines = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).lines()
-                    .map(String::strip).filter(l -> !l.isEmpty()).toList();
+            List<String> lines = ToolErrorLines.of(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).lines().toList());
             if (lines.isEmpty()) return "(it printed nothing)";
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+            return String.join(" | ", lines);
         } catch (IOException e) {
             return "(its output is unreadable: " + e.getMessage() + ")";
         }

@@ -1,19 +1,28 @@
 package io.statefulset.agent.clone;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.statefulset.agent.common.backuptool.FailureCause;
+import io.statefulset.agent.common.backuptool.RedoWrap;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.protocol.BackupProtocol;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** The trailers that end a donor's {@code /backup} body: the donor's own verdict on what it sent. */
-record BackupTrailers(Optional<String> status, Optional<String> error, Optional<String> bytes, Optional<String> crc32c) {
-    /** Longest donor error text quoted in our own messages; the donor already sends only its stderr tail. */
-    private static final int MAX_ERROR = 1000;
+record BackupTrailers(Optional<String> status, Optional<String> error, Optional<String> cause, Optional<String> bytes,
+                      Optional<String> crc32c) {
+    /**
+     * Longest donor error text quoted in our own messages. The donor's text is logged whole (it is already bounded
+     * by the HTTP decoder's header limit); this only guards against a donor that is not an agent.
+     */
+    private static final int MAX_ERROR = 8192;
 
     static BackupTrailers from(HttpHeaders trailers) {
         return new BackupTrailers(
                 Optional.ofNullable(trailers.get(BackupProtocol.STATUS_TRAILER)).map(String::trim),
                 Optional.ofNullable(trailers.get(BackupProtocol.ERROR_TRAILER)).map(String::trim).filter(s -> !s.isEmpty()),
+                Optional.ofNullable(trailers.get(BackupProtocol.CAUSE_TRAILER)).map(String::trim).filter(s -> !s.isEmpty()),
                 Optional.ofNullable(trailers.get(BackupProtocol.BYTES_TRAILER)).map(String::trim),
                 Optional.ofNullable(trailers.get(BackupProtocol.CRC32C_TRAILER)).map(String::trim));
     }
@@ -25,36 +34,51 @@ record BackupTrailers(Optional<String> status, Optional<String> error, Optional<
      */
     void verify(HostPort donor, long receivedBytes, int receivedCrc) throws DonorFailedException {
         if (status.isEmpty()) {
-            throw new DonorFailedException("donor " + donor + " ended its body without an " + BackupProtocol.STATUS_TRAILER
-                    + " trailer, so nothing vouches for the stream: is --donor an agent `serve` (or the tutorial's ncat sidecar)?");
+            throw new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + donor + " ended its body without an "
+                    + BackupProtocol.STATUS_TRAILER + " trailer, so nothing vouches for the stream: is --donor an agent"
+                    + " `serve` (or the tutorial's ncat sidecar)?");
         }
-        if (!status.get().equalsIgnoreCase(BackupProtocol.STATUS_SUCCESS)) {
-            throw new DonorFailedException("donor " + donor + " reported its backup " + status.get() + ": "
-                    + error.map(BackupTrailers::oneLine).orElse("(no " + BackupProtocol.ERROR_TRAILER + " sent)")
-                    + "; check the donor's mysqld and its backup tool (serve logs)");
-        }
+        if (!status.get().equalsIgnoreCase(BackupProtocol.STATUS_SUCCESS)) throw donorFailed(donor);
         long declared = parseBytes(donor);
         if (declared != receivedBytes) {
-            throw new DonorFailedException("donor " + donor + " says it sent " + declared + " bytes but " + receivedBytes
-                    + " arrived: the stream was cut or altered on the way; check proxies and the network path");
+            throw new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + donor + " says it sent " + declared
+                    + " bytes but " + receivedBytes + " arrived: the stream was cut or altered on the way; check proxies and the network path");
         }
-        String expected = crc32c.orElseThrow(() -> new DonorFailedException("donor " + donor + " sent no "
-                + BackupProtocol.CRC32C_TRAILER + " trailer: refusing a stream that cannot be checked"));
+        String expected = crc32c.orElseThrow(() -> new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + donor
+                + " sent no " + BackupProtocol.CRC32C_TRAILER + " trailer: refusing a stream that cannot be checked"));
         String actual = BackupProtocol.crc32cHex(receivedCrc);
         if (!expected.equalsIgnoreCase(actual)) {
-            throw new DonorFailedException("CRC32C of the " + receivedBytes + " bytes from donor " + donor + " is " + actual
-                    + " but the donor computed " + expected + ": the stream was corrupted on the way; check the network path");
+            throw new DonorFailedException(FailureCause.CORRUPT_STREAM, "CRC32C of the " + receivedBytes + " bytes from donor "
+                    + donor + " is " + actual + " but the donor computed " + expected
+                    + ": the stream was corrupted on the way; check the network path");
         }
     }
 
+    /**
+     * The donor's own account, whole: its backup tool's error lines and (from an agent) the cause and what to change.
+     * A donor that sent no cause (not an agent, or an older one) gets it from the tool's words.
+     */
+    private DonorFailedException donorFailed(HostPort donor) {
+        String text = error.map(BackupTrailers::oneLine).orElse("(no " + BackupProtocol.ERROR_TRAILER + " sent)");
+        List<String> lines = Arrays.asList(text.split(" \\| "));
+        FailureCause why = cause.flatMap(FailureCause::ofLabel).orElseGet(() -> RedoWrap.causeOf(lines));
+        String advice = switch (why) {
+            case REDO_WRAP -> cause.isPresent() ? "" : "; the donor's redo log wrapped during the backup: raise innodb_log_file_size"
+                    + " (MySQL 8.0.30+: innodb_redo_log_capacity) on the donors so it holds the redo written during a backup";
+            case DONOR_STOPPING -> "; the donor was shutting down";
+            default -> "; check the donor's mysqld and its backup tool (serve logs)";
+        };
+        return new DonorFailedException(why, "donor " + donor + " reported its backup " + status.orElse("failed") + ": " + text + advice);
+    }
+
     private long parseBytes(HostPort donor) throws DonorFailedException {
-        String text = bytes.orElseThrow(() -> new DonorFailedException("donor " + donor + " sent no "
+        String text = bytes.orElseThrow(() -> new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + donor + " sent no "
                 + BackupProtocol.BYTES_TRAILER + " trailer: refusing a stream whose length cannot be checked"));
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new DonorFailedException("donor " + donor + " sent " + BackupProtocol.BYTES_TRAILER + " '" + oneLine(text)
-                    + "', not a byte count");
+            throw new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + donor + " sent " + BackupProtocol.BYTES_TRAILER
+                    + " '" + oneLine(text) + "', not a byte count");
         }
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -40,7 +41,7 @@ final class BodyCheck extends ChannelInboundHandlerAdapter {
         if (content.decoderResult().isFailure()) {
             content.release();
             ended = true;
-            ctx.fireExceptionCaught(new DonorFailedException("donor " + progress.donor() + " sent a malformed chunked body after "
+            ctx.fireExceptionCaught(new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + progress.donor() + " sent a malformed chunked body after "
                     + progress.bytes() + " bytes (" + content.decoderResult().cause().getMessage() + ")"));
             return;
         }

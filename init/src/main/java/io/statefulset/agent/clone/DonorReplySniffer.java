@@ -1,10 +1,12 @@
 package io.statefulset.agent.clone;
 
-import io.statefulset.agent.xbstream.XbstreamReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.common.protocol.BackupProtocol;
+import io.statefulset.agent.xbstream.XbstreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -37,7 +39,7 @@ final class DonorReplySniffer extends ByteToMessageDecoder {
             byte[] first = new byte[SNIFF];
             in.getBytes(in.readerIndex(), first);
             in.skipBytes(in.readableBytes());
-            throw new DonorFailedException("donor " + donor + " answered neither HTTP nor xbstream (first bytes '"
+            throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " answered neither HTTP nor xbstream (first bytes '"
                     + printable(first) + "'): is --donor pointing at the agent's backup port (3307)?");
         }
     }

@@ -1,10 +1,12 @@
 package io.statefulset.agent.clone;
 
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,6 +46,7 @@ public final class DonorRounds {
     private final Backoff pollBackoff;
     private final Backoff roundBackoff;
     private final RoundClock clock;
+    private final Map<FailureCause, Integer> failures = new EnumMap<>(FailureCause.class);
 
     public DonorRounds(List<HostPort> donors, Duration donorWait, int attempts, Backoff pollBackoff, Backoff roundBackoff) {
         this(donors, donorWait, attempts, pollBackoff, roundBackoff, RoundClock.SYSTEM);
@@ -63,6 +66,11 @@ public final class DonorRounds {
 
     public List<HostPort> donors() {
         return donors;
+    }
+
+    /** How many donor attempts failed so far, by cause. */
+    public synchronized Map<FailureCause, Integer> failures() {
+        return Map.copyOf(failures);
     }
 
     public <T> T run(Attempt<T> attempt) throws CloneException, IOException, InterruptedException {
@@ -126,8 +134,12 @@ public final class DonorRounds {
                         reachedAny = true;
                         failed.add(donor);
                         waitingFor.remove(donor);
-                        lastFailure.put(donor, e.getMessage());
-                        log.error("clone from {} failed: {}", donor, e.getMessage());
+                        FailureCause cause = e instanceof DonorFailedException f ? f.failureCause() : FailureCause.AGENT;
+                        lastFailure.put(donor, "[" + cause + "] " + e.getMessage());
+                        synchronized (DonorRounds.this) {
+                            failures.merge(cause, 1, Integer::sum);
+                        }
+                        log.error("clone from {} failed [{}]: {}", donor, cause, e.getMessage());
                     }
                 }
                 if (failed.size() == donors.size()) return null;

@@ -1,5 +1,6 @@
 package io.statefulset.agent.clone;
 
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.fs.FileTree;
 import io.statefulset.agent.common.fs.Fsync;
 import io.statefulset.agent.common.identity.HostPort;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -53,11 +55,11 @@ public final class ReplicaClone {
         if (state == DataDirState.INITIALISED) state = judge();
         switch (state) {
             case INITIALISED:
-                return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start));
+                return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start), Map.of());
             case PREPARED:
                 log.warn("data dir {} holds a prepared clone whose hand-over was interrupted: finishing the hand-over", staging.dataDir());
                 finishHandOver();
-                return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start));
+                return new CloneOutcome(state, Optional.empty(), Duration.ZERO, since(start), Map.of());
             case INTERRUPTED:
                 log.warn("data dir {} holds an unfinished clone (interrupted while receiving or preparing): wiping it and cloning again",
                         staging.dataDir());
@@ -83,7 +85,14 @@ public final class ReplicaClone {
             throw e;
         }
         finishHandOver();
-        return new CloneOutcome(state, Optional.of(prepared.transfer()), prepared.prepare(), since(start));
+        Map<FailureCause, Integer> failures = rounds.failures();
+        try {
+            CloneFailureRecord.write(staging.dataDir(), failures);
+        } catch (IOException e) {
+            // Only serve's clone metrics miss it; the clone itself is done.
+            log.warn("could not record the clone's donor failures in {}: {}", staging.dataDir(), e.getMessage());
+        }
+        return new CloneOutcome(state, Optional.of(prepared.transfer()), prepared.prepare(), since(start), failures);
     }
 
     /**
@@ -126,7 +135,7 @@ public final class ReplicaClone {
                     transfer.files(), donor, transfer.elapsed().toMillis(), String.format("%.1f", transfer.megabytesPerSecond()),
                     transfer.legacy() ? " (legacy donor: no trailers to check)" : ", byte count and CRC32C verified");
             if (!Files.isDirectory(staging.data().resolve(CloneStaging.MYSQL_DIR), LinkOption.NOFOLLOW_LINKS)) {
-                throw new DonorFailedException("the backup from " + donor + " has no " + CloneStaging.MYSQL_DIR
+                throw new DonorFailedException(FailureCause.CORRUPT_STREAM, "the backup from " + donor + " has no " + CloneStaging.MYSQL_DIR
                         + "/ directory, so it is not a whole data dir: check what the donor backs up");
             }
             Duration took = prep.run(staging.data(), staging.prepareLog(), donor);

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.time.Duration;
@@ -57,13 +58,13 @@ final class ReplyStatus extends ChannelInboundHandlerAdapter {
     /** Null for a 200. */
     private DonorException refusal(HttpResponse response) {
         if (response.decoderResult().isFailure()) {
-            return new DonorFailedException("donor " + donor + " sent a malformed HTTP reply ("
+            return new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " sent a malformed HTTP reply ("
                     + response.decoderResult().cause().getMessage() + "): is --donor pointing at the agent's backup port?");
         }
         int code = response.status().code();
         if (code == 200) return null;
         if (code == 401) {
-            return new DonorFailedException(tokenSent
+            return new DonorFailedException(FailureCause.REFUSED, tokenSent
                     ? "token rejected by donor " + donor + " (HTTP 401): check --token-file on both sides, init and serve must hold the same secret"
                     : "donor " + donor + " requires a token (HTTP 401): give init the donor's secret with --token-file");
         }
@@ -72,7 +73,7 @@ final class ReplyStatus extends ChannelInboundHandlerAdapter {
             return new DonorBusyException("donor " + donor + " is busy with another clone (HTTP 503), retry after "
                     + retryAfter.toSeconds() + " s", retryAfter);
         }
-        return new DonorFailedException("donor " + donor + " answered HTTP " + response.status() + " to GET "
+        return new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " answered HTTP " + response.status() + " to GET "
                 + BackupProtocol.BACKUP_PATH + ": is --donor pointing at the agent's backup port (3307)?");
     }
 

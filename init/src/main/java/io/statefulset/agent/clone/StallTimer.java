@@ -3,6 +3,7 @@ package io.statefulset.agent.clone;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +41,7 @@ final class StallTimer extends IdleStateHandler {
     @Override
     protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
         if (!readAsked) return;
-        ctx.fireExceptionCaught(new DonorFailedException("donor " + progress.donor() + " sent nothing for "
+        ctx.fireExceptionCaught(new DonorFailedException(FailureCause.STALL, "donor " + progress.donor() + " sent nothing for "
                 + stallTimeout.toSeconds() + " s after " + progress.bytes() + " bytes: it stalled (frozen backup, hung"
                 + " mysqld or a network partition); check the donor's logs (limit: --stall-timeout)"));
     }

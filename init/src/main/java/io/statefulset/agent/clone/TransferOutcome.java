@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.xbstream.XbstreamException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ final class TransferOutcome extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        fail(new DonorFailedException("connection to donor " + progress.donor() + " broke after " + progress.bytes()
+        fail(new DonorFailedException(FailureCause.CONNECTION_LOST, "connection to donor " + progress.donor() + " broke after " + progress.bytes()
                 + " bytes (" + cause.getMessage() + "): the donor or its backup died, or the network was cut; check the donor's logs"));
     }
 
@@ -74,11 +75,11 @@ final class TransferOutcome extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (decided() || bodyEnded) return;
         if (!responded) {
-            fail(new DonorFailedException("donor " + progress.donor() + " closed the connection after " + progress.bytes()
+            fail(new DonorFailedException(FailureCause.CONNECTION_LOST, "donor " + progress.donor() + " closed the connection after " + progress.bytes()
                     + " bytes without a reply: a legacy (ncat) donor whose backup failed at once looks like this; check the"
                     + " donor's backup log"));
         } else {
-            fail(new DonorFailedException("donor " + progress.donor() + " closed the connection after " + progress.bytes()
+            fail(new DonorFailedException(FailureCause.CONNECTION_LOST, "donor " + progress.donor() + " closed the connection after " + progress.bytes()
                     + " bytes, before the end of the backup: the donor or its backup died, or the network was cut; check"
                     + " the donor's logs"));
         }
@@ -95,13 +96,13 @@ final class TransferOutcome extends ChannelInboundHandlerAdapter {
         Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (c instanceof XbstreamException) {
             // The extractor's message says where in the stream and what to check.
-            fail(new DonorFailedException("the stream from donor " + progress.donor() + " is corrupt or incomplete, refused: "
+            fail(new DonorFailedException(FailureCause.CORRUPT_STREAM, "the stream from donor " + progress.donor() + " is corrupt or incomplete, refused: "
                     + c.getMessage()));
         } else if (c instanceof IOException) {
             decide(() -> result.completeExceptionally(new IOException("cannot write the clone into " + target + ": "
                     + c.getMessage() + "; check free space and permissions on the data volume", c)));
         } else {
-            fail(new DonorFailedException("extracting the stream from donor " + progress.donor() + " failed: " + c));
+            fail(new DonorFailedException(FailureCause.AGENT, "extracting the stream from donor " + progress.donor() + " failed: " + c));
         }
     }
 

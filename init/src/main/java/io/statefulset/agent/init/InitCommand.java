@@ -102,9 +102,10 @@ public final class InitCommand {
         }
         DonorTransfer t = outcome.transfer().get();
         double seconds = outcome.total().toNanos() / 1e9;
-        log.info("init done: cloned {} bytes ({} files) from {} in {} s: {} MB/s transfer over {} s, prepare {} s",
+        String failures = outcome.describeFailures();
+        log.info("init done: cloned {} bytes ({} files) from {} in {} s: {} MB/s transfer over {} s, prepare {} s{}",
                 t.bytes(), t.files(), t.donor(), String.format("%.1f", seconds),
                 String.format("%.1f", t.megabytesPerSecond()), String.format("%.1f", t.elapsed().toNanos() / 1e9),
-                String.format("%.1f", outcome.prepare().toNanos() / 1e9));
+                String.format("%.1f", outcome.prepare().toNanos() / 1e9), failures.isEmpty() ? "" : ", after " + failures);
     }
 }

@@ -101,7 +101,9 @@ public final class XbstreamReader {
         String where = state == State.PREFIX || state == State.PATH
                 ? "inside the header of the chunk at stream offset " + chunkOffset
                 : state == State.PAYLOAD
-                ? "inside the payload of " + header.describe() + " after " + (payloadLength - payloadLeft) + " of "
+                // an ignorable chunk of an unknown type has no header of ours (found by fuzzing: a NullPointerException)
+                ? "inside the payload of " + (header != null ? header.describe() : "the ignorable chunk for "
+                        + PathText.quote(path) + " at stream offset " + chunkOffset) + " after " + (payloadLength - payloadLeft) + " of "
                         + payloadLength + " bytes"
                 : "inside the header of the chunk for " + PathText.quote(path) + " at stream offset " + chunkOffset;
         throw failed(new XbstreamException("the stream ended " + where + " (" + consumed + " bytes in all): the donor"
@@ -237,6 +239,11 @@ public final class XbstreamReader {
         if (fileOffset < 0 || fileOffset + payloadLength < 0) {
             throw new XbstreamException("file offset " + Long.toUnsignedString(fileOffset) + " of " + chunk
                     + " is out of range: the chunk header is corrupt; retry the clone");
+        }
+        if (type == ChunkType.SPARSE && runCount == 0 && payloadLength != 0) {
+            // Found by fuzzing: a map of no runs cannot place any data (it was an ArrayIndexOutOfBoundsException).
+            throw new XbstreamException("the sparse map of " + chunk + " has no runs but the payload is " + payloadLength
+                    + " bytes: the chunk is corrupt; retry the clone");
         }
         crc.reset();
         if (runCount > 0) {

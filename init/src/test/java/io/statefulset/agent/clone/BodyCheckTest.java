@@ -90,14 +90,23 @@ class BodyCheckTest {
     }
 
     @Test
-    void aFailedStatusQuotesTheTailOfTheDonorsError() {
+    void aFailedStatusQuotesTheDonorsErrorWhole() {
         LastHttpContent last = end("failed", "16", "00000000");
         last.trailingHeaders().set(BackupProtocol.ERROR_TRAILER, "x".repeat(5000) + "mariabackup: Error: cannot open ./ibdata1");
         String message = refusal(last);
-        assertTrue(message.startsWith("donor db-0:3307 reported its backup failed: ...xxx"), message);
+        assertTrue(message.startsWith("donor db-0:3307 reported its backup failed: " + "x".repeat(5000)), "whole: " + message);
         assertTrue(message.endsWith("xxxmariabackup: Error: cannot open ./ibdata1; check the donor's mysqld and its backup"
                 + " tool (serve logs)"), message);
-        assertTrue(message.length() < 1200, "only the tail of a long error is quoted");
+        passed();
+    }
+
+    @Test
+    void aRunawayDonorErrorKeepsOnlyItsTail() {
+        LastHttpContent runaway = end("failed", "16", "00000000");
+        runaway.trailingHeaders().set(BackupProtocol.ERROR_TRAILER, "y".repeat(20_000) + " the end");
+        String cut = refusal(runaway);
+        assertTrue(cut.startsWith("donor db-0:3307 reported its backup failed: ...yyy") && cut.contains("yyy the end;"), cut);
+        assertTrue(cut.length() < 8500, "a donor that is not an agent cannot flood the log: " + cut.length());
         passed();
     }
 

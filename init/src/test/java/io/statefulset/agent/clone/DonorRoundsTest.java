@@ -1,9 +1,6 @@
 package io.statefulset.agent.clone;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -14,6 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fault rules of {@link DonorRounds}, with scripted donors and a clock that moves only when slept on. */
 class DonorRoundsTest {
@@ -46,7 +46,7 @@ class DonorRoundsTest {
     }
 
     private static DonorFailedException failed(String why) {
-        return new DonorFailedException(why);
+        return new DonorFailedException(FailureCause.CONNECTION_LOST, why);
     }
 
     private static DonorUnreachableException refused() {
@@ -120,8 +120,8 @@ class DonorRoundsTest {
     void afterTheLastRoundTheErrorNamesTheLastFailureOfEachDonor() {
         donors.answer(A, failed("stalled"), failed("corrupt stream")).answer(B, failed("token rejected"));
         CloneException e = assertThrows(CloneException.class, () -> rounds(Duration.ofSeconds(30), 2, A, B).run(donors));
-        assertEquals("clone failed after 2 attempts (--clone-attempts); last error per donor: mysql-1.mysql:3307: corrupt"
-                + " stream; mysql-0.mysql:3307: token rejected", e.getMessage());
+        assertEquals("clone failed after 2 attempts (--clone-attempts); last error per donor: mysql-1.mysql:3307:"
+                + " [connection-lost] corrupt stream; mysql-0.mysql:3307: [connection-lost] token rejected", e.getMessage());
         assertEquals(List.of(Duration.ofSeconds(2)), clock.sleeps, "no backoff after the last round");
     }
 

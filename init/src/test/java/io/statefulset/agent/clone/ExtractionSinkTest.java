@@ -1,24 +1,24 @@
 package io.statefulset.agent.clone;
 
-import static io.statefulset.agent.clone.DonorWire.ascii;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import static io.statefulset.agent.clone.DonorWire.ascii;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExtractionSinkTest {
     private final FakeFeed feed = new FakeFeed();
@@ -63,7 +63,7 @@ class ExtractionSinkTest {
     void bytesAfterTheVerdictAreReleasedNotExtracted() {
         // As when the codec hands on what it still held while the connection closes after a failure.
         EmbeddedChannel open = new EmbeddedChannel(new ExtractionSink(feed, outcome), downstream);
-        result.completeExceptionally(new DonorFailedException("stalled"));
+        result.completeExceptionally(new DonorFailedException(FailureCause.STALL, "stalled"));
         ByteBuf late = Unpooled.copiedBuffer(ascii("late"));
         open.writeInbound(late);
         assertEquals(0, late.refCnt());

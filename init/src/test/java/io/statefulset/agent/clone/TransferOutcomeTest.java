@@ -1,17 +1,11 @@
 package io.statefulset.agent.clone;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.xbstream.XbstreamException;
 import java.io.IOException;
@@ -21,6 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TransferOutcomeTest {
     private final TransferProgress progress = new TransferProgress(new HostPort("db-0", 3307));
@@ -68,7 +68,7 @@ class TransferOutcomeTest {
 
     @Test
     void aDonorFailureAnywhereInTheCauseChainIsTakenAsIs() {
-        DonorFailedException cause = new DonorFailedException("donor db-0:3307 answered neither HTTP nor xbstream");
+        DonorFailedException cause = new DonorFailedException(FailureCause.REFUSED, "donor db-0:3307 answered neither HTTP nor xbstream");
         ch.pipeline().fireExceptionCaught(new DecoderException(cause));
         assertSame(cause, failure());
     }

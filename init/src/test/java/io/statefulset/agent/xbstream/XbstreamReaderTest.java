@@ -151,6 +151,25 @@ class XbstreamReaderTest {
     }
 
     @Test
+    void aSparseChunkWithoutRunsButWithDataIsRefused() {
+        // Found by fuzzing: a map of no runs with a payload was an ArrayIndexOutOfBoundsException in the extractor.
+        byte[] stream = new XbstreamWriter().dataChunk(0, (byte) 'S', "t/a.ibd".getBytes(StandardCharsets.US_ASCII), 0,
+                new byte[0], new byte[16]).toByteArray();
+        XbstreamException e = assertThrows(XbstreamException.class, () -> read(stream, 5, false));
+        assertTrue(e.getMessage().contains("has no runs but the payload is 16 bytes"), e.getMessage());
+    }
+
+    @Test
+    void aStreamThatEndsInsideAnIgnorableChunkSaysSo() {
+        // Found by fuzzing: the end of the stream inside an ignorable chunk of an unknown type was a NullPointerException.
+        byte[] whole = new XbstreamWriter().ignorable('Z', "whatever", new byte[100]).toByteArray();
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 10);
+        XbstreamException e = assertThrows(XbstreamException.class, () -> read(cut, 7, false));
+        assertTrue(e.getMessage().contains("inside the payload of the ignorable chunk for 'whatever' at stream offset 0"),
+                e.getMessage());
+    }
+
+    @Test
     void anHttpErrorPageIsNotAnXbstream() {
         byte[] page = "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\n\r\nbusy".getBytes(StandardCharsets.US_ASCII);
         XbstreamException e = assertThrows(XbstreamException.class, () -> read(page, 7, false));

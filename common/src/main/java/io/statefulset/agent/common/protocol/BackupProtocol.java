@@ -17,8 +17,10 @@ public final class BackupProtocol {
     public static final String STATUS_TRAILER = "X-Backup-Status";
     public static final String STATUS_SUCCESS = "success";
     public static final String STATUS_FAILED = "failed";
-    /** Trailer: the tail of the backup tool's stderr when it failed. */
+    /** Trailer: why the backup failed, the backup tool's own error lines first. */
     public static final String ERROR_TRAILER = "X-Backup-Error";
+    /** Trailer: the failure's cause label ({@code FailureCause}), e.g. {@code redo-wrap}, when it failed. */
+    public static final String CAUSE_TRAILER = "X-Backup-Failure-Cause";
     /** Trailer: body length in bytes, decimal. */
     public static final String BYTES_TRAILER = "X-Backup-Bytes";
     /** Trailer: CRC32C of the whole body, 8 lowercase hex digits. */
