@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import io.statefulset.agent.http.AgentServer;
 import io.statefulset.agent.mysql.JdbcMysqlProbe;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
+import io.statefulset.agent.mysql.MysqlStartupWait;
 import io.statefulset.agent.replication.dialect.ServerVersion;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
 import io.statefulset.agent.replication.setup.ReplicationSetup;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class ServeCommand {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** ER_SERVER_SHUTDOWN: the statement met a mysqld that is stopping. */
+    private static final int SERVER_SHUTDOWN = 1053;
+    private static final int ACCOUNT_ATTEMPTS = 3;
     /** The xbstream path's waiting rules, for the CLONE plugin's donors too. */
     private static final Backoff POLL_BACKOFF = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5));
     private static final Backoff ROUND_BACKOFF = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(30));
@@ -53,15 +57,25 @@ public final class ServeCommand {
     }
 
     /** On a primary running MySQL 8.0.17+: the donor and recipient accounts CLONE needs (carried to every pod). */
-    private void donorAccounts(HikariDataSource dataSource) throws ReplicationSetupException {
-        try (Connection c = dataSource.getConnection()) {
-            ServerVersion v = ServerVersion.of(c);
-            if (!CloneCompatibility.supportsClone(v)) return;
-            ClonePluginSettings clone = options.clonePlugin();
-            log.info("clone plugin accounts: {}", CloneAccounts.ensure(c, clone.donorUser(), clone.donorPassword(), options.mysqlUser()));
-        } catch (SQLException e) {
-            throw new ReplicationSetupException("creating the CLONE accounts on " + options.mysql() + " failed: " + e.getMessage()
-                    + " (the local user needs CREATE USER and GRANT OPTION; the setup is safe to rerun)", e);
+    private void donorAccounts(HikariDataSource dataSource) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                ServerVersion v = ServerVersion.of(c);
+                if (!CloneCompatibility.supportsClone(v)) return;
+                ClonePluginSettings clone = options.clonePlugin();
+                log.info("clone plugin accounts: {}", CloneAccounts.ensure(c, clone.donorUser(), clone.donorPassword(), options.mysqlUser()));
+                return;
+            } catch (SQLException e) {
+                // mysqld restarting under us (measured: "Server shutdown in progress", error 1053, in the local
+                // cluster's restarts) is worth waiting for; a refused statement is not.
+                boolean restarting = e.getErrorCode() == SERVER_SHUTDOWN || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+                if (!restarting || attempt >= ACCOUNT_ATTEMPTS) {
+                    throw new ReplicationSetupException("creating the CLONE accounts on " + options.mysql() + " failed: " + e.getMessage()
+                            + " (the local user needs CREATE USER and GRANT OPTION; the setup is safe to rerun)", e);
+                }
+                log.warn("creating the CLONE accounts: mysqld {} went away ({}); waiting for it again", options.mysql(), e.getMessage());
+                MysqlStartupWait.await(dataSource, options.mysqlWait(), options.mysqlUser() + "@" + options.mysql());
+            }
         }
     }
 

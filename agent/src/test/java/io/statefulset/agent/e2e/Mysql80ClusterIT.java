@@ -137,6 +137,9 @@ class Mysql80ClusterIT {
         List<Pod> pods = cluster.pods(4);
         for (Pod p : pods) {
             cluster.ok("restart-agent", Integer.toString(p.ordinal()));
+            // As the kubelet does, the next restart comes once this one is through: serve has logged its setup.
+            Eventually.until(p.name() + "'s restarted serve finishing its setup", REPLICATION,
+                    () -> p.lastRunLog("serve").contains("replication setup: "), cluster::diagnostics);
             cluster.ok("restart-mysqld", Integer.toString(p.ordinal()));
         }
         for (Pod p : pods) Eventually.until(p.name() + " ready", REPLICATION, () -> p.http("/readyz") == 200, cluster::diagnostics);
