@@ -7,7 +7,7 @@ import java.util.OptionalLong;
  * What a donor sent so far, shared by the handlers of one connection: counted by {@link BodyCheck}, worded by
  * {@link ProgressTicker}, quoted in error messages. Used on the event loop only.
  */
-public final class TransferProgress {
+final class TransferProgress {
     private final HostPort donor;
     private long startNanos;
     private long bytes;
@@ -15,7 +15,7 @@ public final class TransferProgress {
     private long lastNanos;
     private OptionalLong estimate = OptionalLong.empty();
 
-    public TransferProgress(HostPort donor) {
+    TransferProgress(HostPort donor) {
         this.donor = donor;
     }
 
@@ -24,7 +24,7 @@ public final class TransferProgress {
     }
 
     /** The connection is up and the request sent: rates and the transfer's duration count from here. */
-    public void begin(long nowNanos) {
+    void begin(long nowNanos) {
         startNanos = nowNanos;
         lastNanos = nowNanos;
     }
@@ -33,20 +33,20 @@ public final class TransferProgress {
         return nowNanos - startNanos;
     }
 
-    public void estimate(long estimatedBytes) {
+    void estimate(long estimatedBytes) {
         if (estimatedBytes > 0) estimate = OptionalLong.of(estimatedBytes);
     }
 
-    public void received(long n) {
+    void received(long n) {
         bytes += n;
     }
 
-    public long bytes() {
+    long bytes() {
         return bytes;
     }
 
     /** "clone from h:p: 812.3 MB received, 95.1 MB/s, ETA 14 s of ~2.1 GB" (rate over the last interval). */
-    public String line(long nowNanos) {
+    String line(long nowNanos) {
         double interval = Math.max(nowNanos - lastNanos, 1) / 1e9;
         double rate = (bytes - lastBytes) / 1e6 / interval;
         lastBytes = bytes;
@@ -62,7 +62,7 @@ public final class TransferProgress {
         return sb.toString();
     }
 
-    public static String megabytes(long n) {
+    static String megabytes(long n) {
         return n >= 10_000_000_000L ? String.format("%.2f GB", n / 1e9) : String.format("%.1f MB", n / 1e6);
     }
 }
