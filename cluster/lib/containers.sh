@@ -268,6 +268,7 @@ sidecar_name() { if [ "$(pod_kind "$1")" = bash ]; then echo sidecar; else echo 
 # True when any pod, running or not, is (or was created as) a tutorial bash pod.
 cluster_has_bash_pods() {
   local n
+  [ -f "$BASE/migration" ] && return 0
   for ((n = 0; n < $(replicas); n++)); do
     [ "$(pod_kind "$n")" = bash ] && return 0
   done

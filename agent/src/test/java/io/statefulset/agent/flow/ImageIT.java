@@ -46,7 +46,11 @@ class ImageIT {
     private static final String TOKEN = "image-it-" + UUID.randomUUID();
     private static final Duration START = Duration.ofSeconds(90);
     /** Named by monitoring/ (an alert rule) ahead of the agent; empty while the agent exports all of them. */
-    private static final Set<String> NOT_YET_EXPORTED = Set.of();
+    /**
+     * Exported only while a replication thread reports an error (one series per errno and message), so a healthy
+     * container never shows it; the rules test it with promtool input series instead.
+     */
+    private static final Set<String> NOT_YET_EXPORTED = Set.of("mysql_agent_replication_last_error_info");
     private static final Pattern AGENT_METRIC = Pattern.compile("\\bmysql_agent_[a-z0-9_]+");
     private static Podman podman;
     private static String image;
