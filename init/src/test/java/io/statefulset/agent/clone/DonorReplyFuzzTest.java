@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.statefulset.agent.common.identity.HostPort;
@@ -44,7 +45,7 @@ class DonorReplyFuzzTest {
         wire[pieces - 1] = data.consumeRemainingAsBytes();
 
         // What the donor sent, as sent: the pipeline owns the buffers it is handed and may compact them in place.
-        byte[] all = concat(wire);
+        byte[] all = ByteBufUtil.getBytes(Unpooled.copiedBuffer(wire));
         FakeFeed feed = new FakeFeed();
         CompletableFuture<DonorTransfer> result = new CompletableFuture<>();
         EmbeddedChannel ch = new EmbeddedChannel(false, false);
@@ -91,17 +92,5 @@ class DonorReplyFuzzTest {
             assertFalse(d.getMessage() == null || d.getMessage().isBlank(), "a failure says what went wrong");
             assertTrue(d.getMessage().contains(DONOR.toString()), "a failure names the donor: " + d.getMessage());
         }
-    }
-
-    private static byte[] concat(byte[][] parts) {
-        int n = 0;
-        for (byte[] p : parts) n += p.length;
-        byte[] all = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
     }
 }
