@@ -13,6 +13,8 @@ pod_environment() {
   done
   export PATH=$SYSTEM_PATH LANG=C.UTF-8 HOME=${LC_HOME:-/root}
   [ "$MODE" = netns ] && export HOSTNAME="mysql-$n"
+  # The mysql80 overlay's setting: replicas are seeded by serve with the CLONE plugin (an AGENT_ given wins).
+  if is_mysql && [ -z "${AGENT_CLONE_METHOD:-}" ]; then export AGENT_CLONE_METHOD=clone-plugin; fi
   if [ -f "$BASE/secrets/mysql-password" ]; then
     MYSQL_PASSWORD=$(<"$BASE/secrets/mysql-password"); export MYSQL_PASSWORD
   fi
@@ -73,6 +75,9 @@ pid_of_pod() {  # n pidfile -> prints pid if alive and ours
 }
 
 container_alive() { pid_of_pod "$1" "$(pod_run "$1")/$2.pid" >/dev/null; }
+
+# MySQL's mysqld is restarted by its supervisor after a clone: between two runs only the supervisor is alive.
+mysqld_container_alive() { container_alive "$1" mysqld || container_alive "$1" mysqld-supervisor; }
 
 # TERM, then KILL after the grace period (the pod's terminationGracePeriodSeconds).
 container_stop() {  # n name grace-seconds [signal]
@@ -182,7 +187,7 @@ write_my_cnf() {
     echo "log-error=$logs/mysqld.log"
     echo "skip-name-resolve"
     echo "innodb-buffer-pool-size=64M"
-    echo "performance-schema=OFF"
+    flavor_my_cnf_lines
     echo
     if [ "$MODE" = netns ]; then echo '!includedir /etc/mysql/conf.d/'; else echo "!includedir $dir/conf.d"; fi
   } > "$cnf"
@@ -197,7 +202,7 @@ sql_exec() {  # n mariadb-args...
   local n=$1; shift
   (
     [ -f "$BASE/secrets/mysql-password" ] && { MYSQL_PWD=$(<"$BASE/secrets/mysql-password"); export MYSQL_PWD; }
-    pexec "$n" mariadb --no-defaults --connect-timeout=3 -h127.0.0.1 -P"$(pod_mysql_port "$n")" -uroot "$@"
+    pexec "$n" "$(flavor_client)" --no-defaults --connect-timeout=3 -h127.0.0.1 -P"$(pod_mysql_port "$n")" -uroot "$@"
   )
 }
 
@@ -206,10 +211,11 @@ mysqld_answers() { sql_exec "$1" -N -B -e 'SELECT 1' >/dev/null 2>&1; }
 # Up and accepting connections, whatever the credentials (mariadb-admin ping exits 0 even on "access denied"):
 # on first boot the root password is not set yet.
 mysqld_alive() {
-  pexec "$1" mariadb-admin --no-defaults --connect-timeout=3 -h127.0.0.1 -P"$(pod_mysql_port "$1")" -uroot ping >/dev/null 2>&1
+  pexec "$1" "$(flavor_admin)" --no-defaults --connect-timeout=3 -h127.0.0.1 -P"$(pod_mysql_port "$1")" -uroot ping >/dev/null 2>&1
 }
 
 mysqld_start() {
+  is_mysql && { mysql80_start "$@"; return; }
   local n=$1 dir logs first_boot=0
   dir=$(pod_dir "$n"); logs=$(pod_logs "$n")
   if [ ! -d "$dir/data/mysql" ]; then
@@ -226,16 +232,36 @@ mysqld_start() {
   log_banner "$logs/mysqld.log" "starting mariadbd"
   pod_spawn "$n" 1 "$logs/mysqld.log" mariadbd --defaults-file="$(my_cnf_path "$n")"
   echo "$SPAWNED_PID" > "$dir/run/mysqld.pid"
-  local pid=$SPAWNED_PID deadline=$((SECONDS + 120))
-  until mysqld_alive "$n"; do
-    kill -0 "$pid" 2>/dev/null || die "mysql-$n: mariadbd exited during start-up; last lines of $logs/mysqld.log:
-$(tail -15 "$logs/mysqld.log")"
-    [ $SECONDS -lt $deadline ] || die "mysql-$n: mariadbd does not answer after 120 s; see $logs/mysqld.log"
-    sleep 0.1
-  done
+  mysqld_await_alive "$n" "$SPAWNED_PID" mariadbd
   if [ "$first_boot" = 1 ]; then
     mysqld_first_boot_users "$n" || die "mysql-$n: creating root@'%' on first boot failed (see above)"
   fi
+}
+
+# MySQL: every pod's mysqld initialises an empty data dir (replicas are seeded by serve's CLONE afterwards), and
+# runs under cluster/mysqld-supervisor.sh, which starts it again when a clone ends with RESTART (exit 16).
+mysql80_start() {
+  local n=$1 dir logs
+  dir=$(pod_dir "$n"); logs=$(pod_logs "$n")
+  [ -d "$dir/data/mysql" ] || mysql80_initialize "$n"
+  log_banner "$logs/mysqld.log" "starting mysqld (MySQL 8.0.33) under cluster/mysqld-supervisor.sh"
+  rm -f "$dir/run/mysqld.pid"
+  pod_spawn "$n" 1 "$logs/mysqld.log" bash "$LC_ROOT/cluster/mysqld-supervisor.sh" "$dir/run/mysqld.pid" \
+    "$(flavor_server)" --defaults-file="$(my_cnf_path "$n")"
+  echo "$SPAWNED_PID" > "$dir/run/mysqld-supervisor.pid"
+  mysqld_await_alive "$n" "$SPAWNED_PID" mysqld
+}
+
+# Until the new server answers; dies with its log's tail when PID (the server or its supervisor) exits first.
+mysqld_await_alive() {  # n pid name
+  local n=$1 pid=$2 name=$3 logs deadline=$((SECONDS + 120))
+  logs=$(pod_logs "$n")
+  until mysqld_alive "$n"; do
+    kill -0 "$pid" 2>/dev/null || die "mysql-$n: $name exited during start-up; last lines of $logs/mysqld.log:
+$(tail -15 "$logs/mysqld.log")"
+    [ $SECONDS -lt $deadline ] || die "mysql-$n: $name does not answer after 120 s; see $logs/mysqld.log"
+    sleep 0.1
+  done
 }
 
 # As the image's entrypoint with MYSQL_ALLOW_EMPTY_PASSWORD (or MYSQL_ROOT_PASSWORD): root may connect from other
@@ -290,6 +316,8 @@ sidecar_start() {
   if [ "$MODE" = loopback ]; then
     args+=(--hostname "mysql-$n" --data-dir "$dir/data" --listen "127.0.0.1:$(pod_agent_port "$n")"
            --mysql-port "$(pod_mysql_port "$n")" --source-host 127.0.0.1 --source-port "$(pod_mysql_port 0)")
+    local d
+    if is_mysql; then for ((d = n - 1; d >= 0; d--)); do args+=(--clone-donor "127.0.0.1:$(pod_mysql_port "$d")"); done; fi
   fi
   log_banner "$logs/serve.log" "starting serve: agent.jar ${args[*]}"
   # shellcheck disable=SC2046

@@ -7,6 +7,7 @@ pod_create() {  # n kind
   local n=$1 kind=$2 dir logs
   dir=$(pod_dir "$n"); logs=$(pod_logs "$n")
   [ "$kind" = bash ] && [ "$MODE" != netns ] && die "bash (tutorial) pods need netns mode (root): they use the fixed ports 3306/3307 and DNS names"
+  [ "$kind" = bash ] && is_mysql && die "bash (tutorial) pods run MariaDB's tools; the mysql80 flavor has agent pods only"
   [ "$kind" = bash ] && [ -f "$BASE/secrets/mysql-password" ] && die "bash (tutorial) pods use the tutorial's empty root password; unset MYSQL_PASSWORD"
   ports_check_free "$n"
   mkdir -p "$dir/data" "$dir/conf.d" "$dir/run" "$logs"
@@ -78,7 +79,7 @@ pod_wait_ready() {
     container_alive "$n" "$side" ||
       die "mysql-$n: $side exited; last lines of $(pod_logs "$n")/$side.log:
 $(tail -15 "$(pod_logs "$n")/$side.log")"
-    container_alive "$n" mysqld ||
+    mysqld_container_alive "$n" ||
       die "mysql-$n: mysqld exited; last lines of $(pod_logs "$n")/mysqld.log:
 $(tail -15 "$(pod_logs "$n")/mysqld.log")"
     [ $SECONDS -lt $deadline ] ||
@@ -91,7 +92,7 @@ $(tail -15 "$(pod_logs "$n")/mysqld.log")"
 # dir stays (the PVC); conf.d is an emptyDir and goes with the pod.
 pod_delete() {
   local n=$1
-  containers_stop_all "$n" 60 "$(sidecar_name "$n")" init mysqld
+  containers_stop_all "$n" 60 "$(sidecar_name "$n")" init mysqld mysqld-supervisor
   sandbox_down "$n"
   rm -rf "$(pod_dir "$n")/conf.d" "$(pod_dir "$n")/run"
 }

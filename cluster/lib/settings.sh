@@ -24,6 +24,7 @@ settings_resolve() {
     NAME=${LOCAL_CLUSTER_NAME:-lc$hash}
     SUBNET=${LOCAL_CLUSTER_SUBNET:-10.78.$((1 + 0x${hash:0:2} % 250))}
   fi
+  FLAVOR=${LOCAL_CLUSTER_FLAVOR:-mariadb}
   MODE=${LOCAL_CLUSTER_MODE:-auto}
   if [ "$MODE" = auto ]; then
     if [ "$(id -u)" = 0 ]; then MODE=netns; else MODE=loopback; fi
@@ -35,6 +36,7 @@ settings_resolve() {
 }
 
 settings_validate() {
+  flavor_validate
   [[ $NAME =~ ^[a-z][a-z0-9]{0,9}$ ]] ||
     die "instance name '$NAME' must be 1-10 lowercase letters/digits starting with a letter (it prefixes netns and link names, 15 chars max)"
   [[ $SUBNET =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] ||
@@ -51,7 +53,7 @@ settings_validate() {
 settings_save() {
   mkdir -p "$BASE"
   { printf 'NAME=%q\nSUBNET=%q\nMODE=%q\nPORT_BASE=%q\n' "$NAME" "$SUBNET" "$MODE" "$PORT_BASE"
-    printf 'JAVA_OPTS=%q\nREADY_TIMEOUT=%q\nJAVA=%q\n' "$JAVA_OPTS" "$READY_TIMEOUT" "$JAVA"
+    printf 'JAVA_OPTS=%q\nREADY_TIMEOUT=%q\nJAVA=%q\nFLAVOR=%q\n' "$JAVA_OPTS" "$READY_TIMEOUT" "$JAVA" "$FLAVOR"
   } > "$BASE/cluster.env"
 }
 

@@ -15,6 +15,9 @@ final class InitFlags {
     @Mixin
     SharedFlags shared;
 
+    @Mixin
+    DonorRoundFlags rounds;
+
     @Option(names = "--server-id-offset", defaultValue = "100", description = "server-id = offset + ordinal")
     int serverIdOffset;
 
@@ -28,21 +31,6 @@ final class InitFlags {
             description = "host:port to clone from (repeatable; env: comma-separated)")
     @DefaultText("<sts>-<n-1>.<service>:3307, then earlier peers")
     List<HostPort> donors = new ArrayList<>();
-
-    @Option(names = "--donor-wait", defaultValue = "10m", converter = DurationConverter.class,
-            description = "how long to wait for a donor's DNS name and port per attempt")
-    Duration donorWait;
-
-    @Option(names = "--stall-timeout", defaultValue = "60s", converter = DurationConverter.class,
-            description = "a donor that sends nothing for this long has failed")
-    Duration stallTimeout;
-
-    @Option(names = "--clone-attempts", defaultValue = "3", description = "rounds over all donors before giving up (exit 1)")
-    int cloneAttempts;
-
-    @Option(names = "--progress-interval", defaultValue = "5s", converter = DurationConverter.class,
-            description = "how often a clone logs bytes, MB/s and ETA")
-    Duration progressInterval;
 
     @Option(names = "--rebuild-primary", arity = "1", defaultValue = "true",
             description = "true: the primary with an empty data dir clones from the most advanced peer that holds data;"

@@ -1,5 +1,6 @@
 package io.statefulset.agent.cli;
 
+import io.statefulset.agent.cloneplugin.ClonePluginSettings;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.init.InitCommand;
@@ -40,6 +41,9 @@ public final class Main {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+        // A connection broken by a restarting mysqld (a clone finishing, a probe during a restart) is expected; the
+        // agent logs it in one line, the pool's stack trace would bury it.
+        defaultProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari.pool.ProxyConnection", "error");
         // The sidecar's memory budget is the tutorial's 100Mi. Netty's pooled allocator defaults to 2 arenas per
         // core with 4 MiB chunks, sized for servers with thousands of connections; we serve one backup at a time.
         // One arena of 1 MiB chunks keeps the same throughput with a few MiB less resident memory. -D wins.
@@ -98,7 +102,6 @@ public final class Main {
     }
 
     static InitOptions initOptions(InitFlags f, Map<String, String> env) throws UsageException {
-        if (f.cloneAttempts < 1) throw new UsageException("--clone-attempts must be at least 1, got " + f.cloneAttempts);
         return new InitOptions(
                 hostname(f.shared, env),
                 f.shared.service,
@@ -110,12 +113,13 @@ public final class Main {
                 f.shared.backupTool,
                 f.shared.tokenFile().map(Secret::fromFile),
                 initTls(f.shared.tls()),
-                f.donorWait,
-                f.stallTimeout,
-                f.cloneAttempts,
-                f.progressInterval,
+                f.rounds.donorWait,
+                f.rounds.stallTimeout,
+                f.rounds.attempts(),
+                f.rounds.progressInterval,
                 f.rebuildPrimary,
-                f.rebuildWait);
+                f.rebuildWait,
+                f.rounds.cloneMethod);
     }
 
     private static Optional<TlsFiles> initTls(TlsFiles tls) throws UsageException {
@@ -142,6 +146,7 @@ public final class Main {
                 "MYSQL_PASSWORD", "the mysql password");
         Optional<SecretSource> replicationPassword = SecretSource.resolve(Optional.ofNullable(f.replicationPasswordFile), env,
                 "AGENT_REPLICATION_PASSWORD", "the replication password").or(() -> mysqlPassword);
+        String replicationUser = f.replicationUser != null ? f.replicationUser : f.mysqlUser;
         return new ServeOptions(
                 pod,
                 f.shared.dataDir,
@@ -150,7 +155,7 @@ public final class Main {
                 f.mysqlUser,
                 mysqlPassword,
                 new HostPort(f.sourceHost != null ? f.sourceHost : pod.primaryHost(), f.sourcePort),
-                f.replicationUser != null ? f.replicationUser : f.mysqlUser,
+                replicationUser,
                 replicationPassword,
                 f.shared.backupTool,
                 f.shared.tokenFile().map(p -> SecretSource.file(p, "the /backup token")),
@@ -165,7 +170,21 @@ public final class Main {
                 f.maxConnections,
                 compression,
                 f.maxRate,
-                f.backupParallel);
+                f.backupParallel,
+                clonePlugin(f, env, pod, replicationUser, replicationPassword));
+    }
+
+    private static ClonePluginSettings clonePlugin(ServeFlags f, Map<String, String> env, PodIdentity pod, String replicationUser,
+                                                   Optional<SecretSource> replicationPassword) throws UsageException {
+        if (f.cloneMaxNetworkBandwidth < 0 || f.cloneMaxDataBandwidth < 0) {
+            throw new UsageException("--clone-max-network-bandwidth / --clone-max-data-bandwidth are MiB/s: 0 (no cap) or more");
+        }
+        List<HostPort> donors = f.cloneDonors.isEmpty() ? pod.defaultDonors(MysqlPortConverter.MYSQL_PORT) : f.cloneDonors;
+        return new ClonePluginSettings(f.rounds.cloneMethod, donors, f.cloneUser != null ? f.cloneUser : replicationUser,
+                Secret.resolve(Optional.ofNullable(f.clonePasswordFile), env, "AGENT_CLONE_PASSWORD")
+                        .or(() -> replicationPassword.map(SecretSource::current)),
+                f.rounds.donorWait, f.rounds.stallTimeout, f.rounds.attempts(), f.rounds.progressInterval, f.cloneMaxNetworkBandwidth,
+                f.cloneMaxDataBandwidth, f.cloneRequireSsl);
     }
 
     private static String hostname(SharedFlags f, Map<String, String> env) {

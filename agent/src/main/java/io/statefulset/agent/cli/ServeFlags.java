@@ -3,6 +3,8 @@ package io.statefulset.agent.cli;
 import io.statefulset.agent.common.identity.HostPort;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,6 +14,9 @@ import picocli.CommandLine.Option;
 final class ServeFlags {
     @Mixin
     SharedFlags shared;
+
+    @Mixin
+    DonorRoundFlags rounds;
 
     @Option(names = "--listen", defaultValue = "0.0.0.0:3307", converter = AgentPortConverter.class,
             description = "backup, health and metrics server address")
@@ -89,4 +94,29 @@ final class ServeFlags {
 
     @Option(names = "--backup-parallel", defaultValue = "1", description = "files the backup tool reads at once (its --parallel)")
     int backupParallel;
+
+    @Option(names = "--clone-donor", split = "\\s*,\\s*", converter = MysqlPortConverter.class,
+            description = "donor mysqld for the CLONE plugin (repeatable; env: comma-separated)")
+    @DefaultText("<sts>-<n-1>.<service>:3306, then earlier peers")
+    List<HostPort> cloneDonors = new ArrayList<>();
+
+    @Option(names = "--clone-user", description = "donor account for CLONE (BACKUP_ADMIN); created on the primary if missing")
+    @DefaultText("the replication user")
+    String cloneUser;
+
+    @Option(names = "--clone-password-file", description = "file holding the clone user's password")
+    @DefaultText("env AGENT_CLONE_PASSWORD, else the replication password")
+    Path clonePasswordFile;
+
+    @Option(names = "--clone-max-network-bandwidth", defaultValue = "0",
+            description = "clone_max_network_bandwidth in MiB/s (0 = no cap)")
+    int cloneMaxNetworkBandwidth;
+
+    @Option(names = "--clone-max-data-bandwidth", defaultValue = "0",
+            description = "clone_max_data_bandwidth in MiB/s (0 = no cap)")
+    int cloneMaxDataBandwidth;
+
+    @Option(names = "--clone-require-ssl", defaultValue = "false", arity = "1",
+            description = "true: CLONE ... REQUIRE SSL, refuse a clone connection without TLS")
+    boolean cloneRequireSsl;
 }

@@ -21,6 +21,23 @@ public final class LocalMysqlDataSource {
     /** Connect timeout of the sidecar's own pool. */
     public static final Duration TIMEOUT = Duration.ofSeconds(3);
 
+    /**
+     * A connection of its own for the CLONE statement, outside the pool: no socket timeout (a clone of a large
+     * data set runs for hours) and never handed to anyone else (the server closes it when it restarts).
+     */
+    public static java.sql.Connection cloneConnection(HostPort mysql, String user, Optional<Secret> password)
+            throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", user);
+        password.ifPresent(s -> p.setProperty("password", s.reveal()));
+        p.setProperty("connectTimeout", "5000");
+        p.setProperty("socketTimeout", "0");
+        p.setProperty("sslMode", "PREFERRED");
+        p.setProperty("allowPublicKeyRetrieval", "true");
+        p.setProperty("connectionAttributes", "program_name:mysql-statefulset-agent");
+        return java.sql.DriverManager.getConnection("jdbc:mysql://" + mysql + "/", p);
+    }
+
     /** As {@link #withPasswordFrom} with a password that never changes. */
     public static HikariDataSource create(HostPort mysql, String user, Optional<Secret> password, Duration timeout) {
         return withPasswordFrom(mysql, user, password.map(SecretSource::fixed), timeout);

@@ -1,5 +1,7 @@
 package io.statefulset.agent.serve;
 
+import io.statefulset.agent.clone.CloneMethod;
+import io.statefulset.agent.cloneplugin.ClonePluginSettings;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.identity.PodIdentity;
 import io.statefulset.agent.backup.WireCompression;
@@ -7,6 +9,7 @@ import io.statefulset.agent.common.secret.SecretSource;
 import io.statefulset.agent.common.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -35,6 +38,7 @@ import java.util.Optional;
  * @param compression         the backup body's content-coding ({@code --compression}, {@code --compression-level})
  * @param maxRate             cap on a backup's sending rate, bytes per second; 0 = none ({@code --max-rate})
  * @param backupParallel      the backup tool's {@code --parallel} ({@code --backup-parallel})
+ * @param clonePlugin         seeding an empty replica with the CLONE plugin (method, donors, account, caps)
  */
 public record ServeOptions(
         PodIdentity pod,
@@ -59,7 +63,8 @@ public record ServeOptions(
         int maxConnections,
         WireCompression compression,
         long maxRate,
-        int backupParallel) {
+        int backupParallel,
+        ClonePluginSettings clonePlugin) {
 
     public ServeOptions {
         if (tls.ca().isPresent() && !tls.presentsCertificate()) {

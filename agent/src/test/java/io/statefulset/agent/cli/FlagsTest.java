@@ -27,7 +27,7 @@ class FlagsTest {
                 Map.of("AGENT_SERVICE", "envsvc", "AGENT_DATA_DIR", "/data"));
         assertEquals("db", f.shared.service);
         assertEquals(Path.of("/data"), f.shared.dataDir);
-        assertEquals(Duration.ofSeconds(90), f.stallTimeout);
+        assertEquals(Duration.ofSeconds(90), f.rounds.stallTimeout);
         assertEquals(Path.of("/mnt/conf.d"), f.confDir);
         assertNull(f.shared.hostname, "no default: worked out from $HOSTNAME at run time");
     }
@@ -74,7 +74,7 @@ class FlagsTest {
         assertEquals(new HostPort("0.0.0.0", 3307), defaults.listen);
         assertEquals("0.0.0.0:3307", FlagCatalog.ALL.stream().filter(s -> s.name().equals("listen")).findFirst().orElseThrow().defaultText());
         assertEquals(Duration.ofSeconds(60), defaults.maxLag);
-        assertEquals(Duration.ofMinutes(10), init(List.of(), Map.of()).donorWait);
+        assertEquals(Duration.ofMinutes(10), init(List.of(), Map.of()).rounds.donorWait);
         for (FlagSpec s : FlagCatalog.ALL) {
             assertTrue(!s.defaultText().isBlank() && !s.help().isBlank(), s.toString());
             assertTrue(s.envName().matches("AGENT_[A-Z0-9_]+"), s.envName());
@@ -85,5 +85,18 @@ class FlagsTest {
     void bashCompletionOffersEachModesFlags() {
         String script = FlagCatalog.bashCompletion();
         assertTrue(script.contains("--stall-timeout") && script.contains("--legacy-wait") && script.contains("serve"), script);
+    }
+
+    @Test
+    void cloneFlagsHaveEnvMirrorsAndRefuseBadValues() throws Exception {
+        ServeFlags f = serve(List.of("--clone-method", "clone-plugin", "--clone-require-ssl", "true"),
+                Map.of("AGENT_CLONE_DONOR", "mysql-1.mysql, mysql-0.mysql:3316", "AGENT_CLONE_MAX_NETWORK_BANDWIDTH", "40"));
+        assertEquals(io.statefulset.agent.clone.CloneMethod.CLONE_PLUGIN, f.rounds.cloneMethod);
+        assertEquals(List.of(new HostPort("mysql-1.mysql", 3306), new HostPort("mysql-0.mysql", 3316)), f.cloneDonors);
+        assertEquals(40, f.cloneMaxNetworkBandwidth);
+        assertTrue(f.cloneRequireSsl);
+        assertEquals(io.statefulset.agent.clone.CloneMethod.AUTO, init(List.of(), Map.of()).rounds.cloneMethod);
+        UsageException method = assertThrows(UsageException.class, () -> serve(List.of(), Map.of("AGENT_CLONE_METHOD", "rsync")));
+        assertTrue(method.getMessage().contains("auto, xbstream or clone-plugin"), method.getMessage());
     }
 }

@@ -141,6 +141,13 @@ final class LocalCluster implements AutoCloseable {
         return pb.start();
     }
 
+    /** mysql-0..count-1. */
+    List<Pod> pods(int count) {
+        List<Pod> pods = new ArrayList<>();
+        for (int n = 0; n < count; n++) pods.add(pod(n));
+        return pods;
+    }
+
     Pod pod(int ordinal) {
         return podIfCreated(ordinal).orElseThrow(() -> new AssertionError("mysql-" + ordinal + " does not exist\n" + diagnostics()));
     }

@@ -65,16 +65,10 @@ class ReplicatedClusterIT {
         if (cluster != null) cluster.close();
     }
 
-    private List<Pod> pods(int count) {
-        List<Pod> pods = new ArrayList<>();
-        for (int n = 0; n < count; n++) pods.add(cluster.pod(n));
-        return pods;
-    }
-
     @Test
     @Order(1)
     void threePodsReplicateARowAndAgreeOnChecksums() throws Exception {
-        List<Pod> pods = pods(3);
+        List<Pod> pods = cluster.pods(3);
         Pod primary = pods.get(0);
         assertEquals("100", primary.queryOne("SELECT @@server_id"), "mysql-0's server-id (offset 100 + ordinal 0)");
         assertEquals("0", primary.queryOne("SELECT @@read_only"), "the primary must be writable");
@@ -99,7 +93,7 @@ class ReplicatedClusterIT {
     void scaleToFourClonesFromTheHighestPodAndReplicatesFromThePrimary() throws Exception {
         String out = cluster.ok("scale", "4");
         assertTrue(out.contains("mysql-3"), out);
-        List<Pod> pods = pods(4);
+        List<Pod> pods = cluster.pods(4);
         Pod newPod = pods.get(3);
         InitLog initLog = new InitLog(newPod.lastRunLog("init"));
         String donor = cluster.peerName(2, pods.get(2).agentPort());
@@ -159,7 +153,7 @@ class ReplicatedClusterIT {
     @Order(5)
     @Tag("slow")
     void restartingEveryAgentAndMysqldInTurnConfiguresNothingTwice() throws Exception {
-        List<Pod> pods = pods(4);
+        List<Pod> pods = cluster.pods(4);
         List<Map<String, String>> sourcesBefore = new ArrayList<>();
         for (Pod p : pods) sourcesBefore.add(source(p));
         for (Pod p : pods) {
@@ -213,7 +207,7 @@ class ReplicatedClusterIT {
         InitLog initLog = new InitLog(newPod.lastRunLog("init"));
         assertEquals(Optional.of(cluster.peerName(3, cluster.pod(3).agentPort())), initLog.clonedFrom(), initLog.text());
         assertFalse(initLog.text().contains("failed ["), "the shipped redo log held the writes (" + during + " bytes):\n" + initLog.text());
-        List<Pod> replicas = pods(5).subList(1, 5);
+        List<Pod> replicas = cluster.pods(5).subList(1, 5);
         convergence.awaitEqualChecksums(primary, replicas, SteadyWriter.TABLE, REPLICATION);
         convergence.converge(primary, replicas, "loaded", REPLICATION);
     }

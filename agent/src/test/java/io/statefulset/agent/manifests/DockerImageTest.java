@@ -52,8 +52,45 @@ class DockerImageTest {
         return dockerfile().chain(Map.of("FLAVOR", overlay));
     }
 
+    /** Overlays whose agents seed replicas with the CLONE plugin: the image carries no backup tool. */
+    static boolean clonePlugin(String overlay) {
+        try {
+            RenderedManifests m = OverlayRenders.overlay(overlay);
+            StatefulSet sts = m.statefulSet("mysql");
+            return AgentCommandLine.of(sts.container("agent"), m.secretValues("mysql")).value("clone-method").equals("clone-plugin");
+        } catch (Exception e) {
+            throw new AssertionError(overlay + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Stream<String> toolOverlays() {
+        return overlays().filter(o -> !clonePlugin(o));
+    }
+
+    static Stream<String> clonePluginOverlays() {
+        return overlays().filter(DockerImageTest::clonePlugin);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("overlays")
+    @MethodSource("clonePluginOverlays")
+    void aClonePluginImageHasNoBackupToolAndBothAgentsUseThePlugin(String overlay) throws Exception {
+        RenderedManifests m = OverlayRenders.overlay(overlay);
+        StatefulSet sts = m.statefulSet("mysql");
+        String server = sts.container("mysql").image();
+        assertTrue(server.startsWith("mysql:8."), overlay + ": the CLONE plugin needs MySQL 8.0.17+, not " + server);
+        List<String> packages = Dockerfile.aptPackages(imageOf(overlay));
+        assertTrue(packages.stream().noneMatch(PACKAGE_PROGRAMS::containsKey), "FLAVOR=" + overlay + " installs a backup tool: " + packages);
+        for (Container c : List.of(sts.initContainer("init"), sts.container("agent"))) {
+            assertEquals("clone-plugin", AgentCommandLine.of(c, m.secretValues("mysql")).value("clone-method"), c.name());
+        }
+        for (String role : List.of("primary.cnf", "replica.cnf")) {
+            assertTrue(m.configMapData("mysql").get(role).contains("plugin-load-add=mysql_clone.so"), role + " loads the plugin");
+            assertTrue(m.configMapData("mysql").get(role).contains("gtid-mode=ON"), role + " runs with GTIDs");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("toolOverlays")
     void imageCarriesTheBackupToolOfTheOverlaysServerAndTheAgentFindsIt(String overlay) throws Exception {
         RenderedManifests m = OverlayRenders.overlay(overlay);
         StatefulSet sts = m.statefulSet("mysql");
@@ -186,7 +223,7 @@ class DockerImageTest {
         int useradd = indexOf(runs, "useradd --system --uid " + UID + " --gid " + UID);
         int install = indexOf(runs, "apt-get install");
         assertTrue(useradd >= 0, "no user " + UID + " is created: " + runs);
-        assertTrue(useradd < install, "uid " + UID + " is created after packages are installed");
+        assertTrue(install < 0 || useradd < install, "uid " + UID + " is created after packages are installed");
     }
 
     private static int indexOf(List<String> runs, String text) {

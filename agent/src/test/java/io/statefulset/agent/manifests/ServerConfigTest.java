@@ -35,7 +35,11 @@ class ServerConfigTest {
     }
 
     static Stream<String> mysqlOverlays() {
-        return OverlayRenders.overlays().filter(o -> !isMariaDb(o));
+        return OverlayRenders.overlays().filter(o -> !isMariaDb(o) && !DockerImageTest.clonePlugin(o));
+    }
+
+    static Stream<String> clonePluginOverlays() {
+        return OverlayRenders.overlays().filter(DockerImageTest::clonePlugin);
     }
 
     private static boolean isMariaDb(String overlay) {
@@ -72,6 +76,19 @@ class ServerConfigTest {
         // Plus the redo size for clones under write load (MySQL 8.0.30+ derives innodb_redo_log_capacity from it).
         assertEquals(List.of("log-bin", "innodb_log_file_size=256M"), mysqldOptions(cnf.get(MysqldConfig.PRIMARY_CNF)));
         assertEquals(List.of("super-read-only", "innodb_log_file_size=256M"), mysqldOptions(cnf.get(MysqldConfig.REPLICA_CNF)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clonePluginOverlays")
+    void clonePluginRoleConfigsAreTheTutorialsWithGtidsAndThePlugin(String overlay) {
+        Map<String, String> cnf = OverlayRenders.overlay(overlay).configMapData("mysql");
+        List<String> clone = List.of("gtid-mode=ON", "enforce-gtid-consistency=ON", "plugin-load-add=mysql_clone.so");
+        List<String> primary = new ArrayList<>(List.of("log-bin"));
+        primary.addAll(clone);
+        List<String> replica = new ArrayList<>(List.of("super-read-only"));
+        replica.addAll(clone);
+        assertEquals(primary, mysqldOptions(cnf.get(MysqldConfig.PRIMARY_CNF)));
+        assertEquals(replica, mysqldOptions(cnf.get(MysqldConfig.REPLICA_CNF)));
     }
 
     private static boolean binlogEnabled(String logBin) {

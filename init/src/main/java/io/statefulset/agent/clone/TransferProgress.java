@@ -7,7 +7,7 @@ import java.util.OptionalLong;
  * What a donor sent so far, shared by the handlers of one connection: counted by {@link BodyCheck}, worded by
  * {@link ProgressTicker}, quoted in error messages. Used on the event loop only.
  */
-final class TransferProgress {
+public final class TransferProgress {
     private final HostPort donor;
     private long startNanos;
     private long bytes;
@@ -15,7 +15,7 @@ final class TransferProgress {
     private long lastNanos;
     private OptionalLong estimate = OptionalLong.empty();
 
-    TransferProgress(HostPort donor) {
+    public TransferProgress(HostPort donor) {
         this.donor = donor;
     }
 
@@ -24,7 +24,7 @@ final class TransferProgress {
     }
 
     /** The connection is up and the request sent: rates and the transfer's duration count from here. */
-    void begin(long nowNanos) {
+    public void begin(long nowNanos) {
         startNanos = nowNanos;
         lastNanos = nowNanos;
     }
@@ -33,20 +33,20 @@ final class TransferProgress {
         return nowNanos - startNanos;
     }
 
-    void estimate(long estimatedBytes) {
+    public void estimate(long estimatedBytes) {
         if (estimatedBytes > 0) estimate = OptionalLong.of(estimatedBytes);
     }
 
-    void received(long n) {
+    public void received(long n) {
         bytes += n;
     }
 
-    long bytes() {
+    public long bytes() {
         return bytes;
     }
 
     /** "clone from h:p: 812.3 MB received, 95.1 MB/s, ETA 14 s of ~2.1 GB" (rate over the last interval). */
-    String line(long nowNanos) {
+    public String line(long nowNanos) {
         double interval = Math.max(nowNanos - lastNanos, 1) / 1e9;
         double rate = (bytes - lastBytes) / 1e6 / interval;
         lastBytes = bytes;
@@ -62,7 +62,7 @@ final class TransferProgress {
         return sb.toString();
     }
 
-    static String megabytes(long n) {
+    public static String megabytes(long n) {
         return n >= 10_000_000_000L ? String.format("%.2f GB", n / 1e9) : String.format("%.1f MB", n / 1e6);
     }
 }

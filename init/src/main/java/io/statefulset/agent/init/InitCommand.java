@@ -4,6 +4,7 @@ import io.statefulset.agent.common.backuptool.BackupTool;
 import io.statefulset.agent.clone.Backoff;
 import io.statefulset.agent.clone.BackupPrepare;
 import io.statefulset.agent.clone.CloneException;
+import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.clone.CloneOutcome;
 import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.clone.DataDirState;
@@ -72,6 +73,11 @@ public final class InitCommand {
                 }
                 PrimaryRebuild.Outcome rebuilt = rebuild(pod);
                 log.info("init done: {} is the primary; rebuild: {}", pod.podName(), rebuilt.summary());
+                return 0;
+            }
+            if (options.cloneMethod() == CloneMethod.CLONE_PLUGIN) {
+                log.info("init done: {} is a replica seeded by serve with the CLONE plugin (--clone-method clone-plugin): no"
+                        + " clone here; mysqld initialises {} and serve clones into it", pod.podName(), options.dataDir());
                 return 0;
             }
             CloneOutcome outcome = clone(pod);

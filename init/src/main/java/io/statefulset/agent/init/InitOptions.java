@@ -1,5 +1,6 @@
 package io.statefulset.agent.init;
 
+import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.Secret;
 import io.statefulset.agent.common.tls.TlsFiles;
@@ -28,6 +29,7 @@ import java.util.Optional;
  * @param progressInterval how often a progress line is logged during a clone
  * @param rebuildPrimary  on the primary with an empty data dir, clone from a peer that holds data (if any)
  * @param rebuildWait     how long the primary looks for such peers before it starts empty
+ * @param cloneMethod     {@code clone-plugin}: no clone here, serve seeds the replica with the CLONE plugin
  */
 public record InitOptions(
         String hostname,
@@ -45,7 +47,8 @@ public record InitOptions(
         int attempts,
         Duration progressInterval,
         boolean rebuildPrimary,
-        Duration rebuildWait) {
+        Duration rebuildWait,
+        CloneMethod cloneMethod) {
 
     public InitOptions {
         donors = List.copyOf(donors);

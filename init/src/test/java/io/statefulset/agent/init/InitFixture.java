@@ -50,7 +50,7 @@ final class InitFixture {
     InitOptions options() {
         return new InitOptions(hostname, "mysql", 100, configMap, conf, data, donors, "auto",
                 token.map(t -> Secret.of(t, "test")), Optional.empty(), donorWait, stallTimeout, attempts, progressInterval,
-                rebuildPrimary, rebuildWait);
+                rebuildPrimary, rebuildWait, io.statefulset.agent.clone.CloneMethod.AUTO);
     }
 
     int run() {

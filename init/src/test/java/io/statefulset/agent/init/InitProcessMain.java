@@ -16,7 +16,8 @@ public final class InitProcessMain {
     public static void main(String[] args) {
         InitOptions options = new InitOptions(args[0], "mysql", 100, Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
                 List.of(HostPort.parse(args[4], 3307)), "auto", Optional.empty(), Optional.empty(), Duration.ofSeconds(5),
-                Duration.ofSeconds(Long.parseLong(args[5])), 1, Duration.ofMillis(500), true, Duration.ofSeconds(1));
+                Duration.ofSeconds(Long.parseLong(args[5])), 1, Duration.ofMillis(500), true, Duration.ofSeconds(1),
+                io.statefulset.agent.clone.CloneMethod.AUTO);
         System.exit(new InitCommand(options, System.getenv()).run());
     }
 }

@@ -1,5 +1,6 @@
 package io.statefulset.agent.replication.setup;
 
+import io.statefulset.agent.cloneplugin.CloneStatus;
 import io.statefulset.agent.replication.ReplicationMarker;
 import io.statefulset.agent.replication.ReplicationSetupException;
 import io.statefulset.agent.mysql.MysqlStartupWait;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationSetup {
     private static final Logger log = LoggerFactory.getLogger(ReplicationSetup.class);
     private static final int STATUS_TIMEOUT_SECONDS = 10;
+    private static final String CLONE_STATUS = "performance_schema.clone_status";
 
     /** Lets a test stop the setup at a named point, the way a killed process would stop there. */
     interface Checkpoints {
@@ -156,14 +158,24 @@ public final class ReplicationSetup {
                 return new SetupOutcome(SetupOutcome.Kind.RESUMED, "an earlier run stopped after CHANGE MASTER; replica started ("
                         + ours.get().position() + ", source " + ours.get().source() + ")");
             }
-            done.write(Entry.of(server.serverId(), st.sourceHost() + ":" + st.sourcePort(), "set up outside the agent"));
-            PreflightVerdict v = gate.check(c, dialect, st);
-            if (!v.passed()) return refused(v, st);
-            return new SetupOutcome(SetupOutcome.Kind.ALREADY_REPLICATING, "the server already has a source ("
-                    + st.describe() + "); left alone, marker written");
+            Optional<ClonePosition> cloned = dialect.version().isMariaDb() ? Optional.empty() : clonedByPlugin(c);
+            if (cloned.isEmpty()) {
+                done.write(Entry.of(server.serverId(), st.sourceHost() + ":" + st.sourcePort(), "set up outside the agent"));
+                PreflightVerdict v = gate.check(c, dialect, st);
+                if (!v.passed()) return refused(v, st);
+                return new SetupOutcome(SetupOutcome.Kind.ALREADY_REPLICATING, "the server already has a source ("
+                        + st.describe() + "); left alone, marker written");
+            }
+            // A CLONE from a replica copies the donor's channel (measured: it starts by itself after the restart).
+            // Ours replaces it: by GTID, the switch loses and repeats nothing. Before the pending record, so that a
+            // crash in between leads here again rather than to "resume" the donor's channel.
+            log.info("the clone from a replica brought the donor's channel ({}); replacing it with {}", st.describe(),
+                    settings.source().address());
+            for (SqlCommand step : dialect.forgetSource()) execute(c, step);
         }
 
         Optional<ClonePosition> clone = BackupInfoFiles.read(settings.dataDir());
+        if (clone.isEmpty() && !dialect.version().isMariaDb()) clone = clonedByPlugin(c);
         if (clone.isEmpty()) {
             log.warn("no {} or {} in {}: this data dir was not cloned by a backup tool, so there is no position to replicate"
                     + " from; replication not configured (re-clone the replica, or configure it by hand)",
@@ -224,6 +236,15 @@ public final class ReplicationSetup {
                 + " left as they are, not trusted: IO " + st.ioState() + ", SQL " + st.sqlState() + ")" : "");
         gateListener.refused(v, line);
         return new SetupOutcome(SetupOutcome.Kind.REFUSED, line);
+    }
+
+    /**
+     * A server seeded by the CLONE plugin holds the donor's gtid_executed, and clone_status says the clone completed
+     * (read after the restart that finishes it): positioned by GTID from that state, nothing to set.
+     */
+    private static Optional<ClonePosition> clonedByPlugin(Connection c) throws SQLException {
+        return CloneStatus.read(c).filter(CloneStatus::completed)
+                .map(s -> ClonePosition.gtidOnly(CLONE_STATUS + " (cloned from " + s.source() + ")", Optional.empty()));
     }
 
     private static void execute(Connection c, SqlCommand cmd) throws SQLException {

@@ -28,8 +28,10 @@ public enum FailureCause {
     CONNECTION_LOST("connection-lost"),
     /** init: the stream did not check out (CRC, truncation, unsafe path, byte count, missing trailers, no mysql/). */
     CORRUPT_STREAM("corrupt-stream"),
-    /** init: the donor refused (token) or did not speak the backup protocol. */
-    REFUSED("refused");
+    /** init: the donor refused (token) or did not speak the backup protocol; serve: a CLONE donor that cannot clone (login, version, plugin, grant). */
+    REFUSED("refused"),
+    /** serve: the CLONE plugin's statement failed, or the restarted server did not report the clone complete. */
+    CLONE_PLUGIN("clone-plugin");
 
     private final String label;
 

@@ -1,0 +1,163 @@
+package io.statefulset.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The main job on MySQL: {@code bin/local-cluster up --flavor mysql80} brings up mysql-0..2 as MySQL 8.0.33 pods
+ * whose replicas serve seeds with the CLONE plugin (mysqld supervised: the clone's RESTART exits 16 and comes
+ * back) and which replicate by GTID. One cluster for the class, tests in order, each leaving it healthy. Needs
+ * root (netns): the donor's link is throttled with tc so that its mysqld can be killed mid-clone.
+ */
+@Tag("e2e")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class Mysql80ClusterIT {
+    private static final Duration REPLICATION = Duration.ofSeconds(90);
+    /** ~32 MB of incompressible rows: at 40 Mbit/s a clone of them takes several seconds. */
+    private static final int DOUBLINGS = 15;
+
+    private LocalCluster cluster;
+    private Convergence convergence;
+
+    @RegisterExtension
+    final DumpLogsOnFailure dump = new DumpLogsOnFailure(() -> cluster);
+
+    @BeforeAll
+    void up() throws Exception {
+        assumeTrue(LocalCluster.isRoot(), "needs netns mode (root) to throttle a donor's link with tc");
+        cluster = LocalCluster.create("my80", LocalCluster.Mode.NETNS);
+        convergence = new Convergence(cluster);
+        String out = cluster.ok("up", "--flavor", "mysql80");
+        assertTrue(out.contains("mysql-2> SELECT * FROM test.messages"), "up did not show the demo read on mysql-2:\n" + out);
+        assertTrue(out.matches("(?s).*\\| hello from mysql-0 at [0-9T:Z-]+ \\|.*"), "mysql-2 did not return the demo row:\n" + out);
+        convergence.createTable(cluster.pod(0));
+    }
+
+    @AfterAll
+    void down() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    @Order(1)
+    void threeMysqlPodsClonedByThePluginReplicateByGtidWithEqualChecksums() throws Exception {
+        List<Pod> pods = cluster.pods(3);
+        Pod primary = pods.get(0);
+        assertTrue(primary.queryOne("SELECT VERSION()").startsWith("8.0.33"), "mysql-0 runs MySQL 8.0.33");
+        for (Pod r : pods.subList(1, 3)) {
+            String serve = r.log("serve");
+            String donor = "mysql-" + (r.ordinal() - 1) + ".mysql:3306";
+            assertTrue(serve.contains("clone done: cloned ") && serve.contains(" from " + donor), r.name() + " cloned from " + donor + ":\n" + serve);
+            assertTrue(r.log("mysqld").contains("mysqld exited 16 (RESTART, after a clone)"), r.name() + "'s supervisor restarted mysqld");
+            Map<String, String> st = r.slaveStatus();
+            assertEquals("mysql-0.mysql", st.get("Master_Host"), r.name() + " replicates from the primary: " + st);
+            assertEquals("1", st.get("Auto_Position"), r.name() + " replicates by GTID: " + st);
+            assertEquals("1", r.queryOne("SELECT @@super_read_only"), r.name() + " is read-only again after the clone");
+        }
+        for (int i = 0; i < 20; i++) convergence.writeMarker(primary, "bulk" + i);
+        convergence.converge(primary, pods.subList(1, 3), "three", REPLICATION);
+        String gtids = primary.queryOne("SELECT @@gtid_executed");
+        for (Pod r : pods.subList(1, 3)) {
+            Eventually.until(r.name() + " has the primary's gtid_executed", REPLICATION,
+                    () -> r.queryOne("SELECT @@gtid_executed").equals(gtids), cluster::diagnostics);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void scaleToFourWhileTheDonorsMysqldIsKilledMidCloneFallsBackToTheNextDonor() throws Exception {
+        Pod primary = cluster.pod(0);
+        primary.execute("CREATE TABLE e2e.blobs (id INT AUTO_INCREMENT PRIMARY KEY, b VARBINARY(1024) NOT NULL)",
+                "INSERT INTO e2e.blobs (b) VALUES (RANDOM_BYTES(1024))");
+        for (int i = 0; i < DOUBLINGS; i++) primary.execute("INSERT INTO e2e.blobs (b) SELECT RANDOM_BYTES(1024) FROM e2e.blobs");
+        convergence.awaitEqualChecksums(primary, cluster.pods(3).subList(1, 3), "e2e.blobs", REPLICATION);
+        cluster.ok("shape", "2", "40mbit");
+
+        Path out = Files.createTempFile("lc-it-scale-", ".txt");
+        // --stall-timeout 5s: a CLONE that gets no data from the killed donor for 5 s is stopped, and the next donor tried.
+        Process scale = cluster.start(out, Map.of("AGENT_PROGRESS_INTERVAL", "500ms", "AGENT_STALL_TIMEOUT", "5s"), "scale", "4");
+        try {
+            Pod newPod = Eventually.await("mysql-3 exists", Duration.ofSeconds(60), () -> cluster.podIfCreated(3), cluster::diagnostics);
+            Eventually.until("mysql-3's serve reports clone progress from mysql-2", Duration.ofSeconds(120),
+                    () -> newPod.log("serve").lines().anyMatch(l -> l.contains("clone from mysql-2.mysql:3306: ") && l.contains(" MB received")
+                            && !l.contains(": 0.0 MB received")), cluster::diagnostics);
+            cluster.ok("kill-mysqld", "2");
+            assertTrue(scale.waitFor(240, TimeUnit.SECONDS), "scale 4 did not finish:\n" + Files.readString(out));
+            assertEquals(0, scale.exitValue(), "scale 4 failed:\n" + Files.readString(out) + "\n" + cluster.diagnostics());
+            String serve = newPod.log("serve");
+            assertTrue(serve.contains("clone from mysql-2.mysql:3306 failed [stall]: "), "the killed donor fails that attempt visibly:\n" + serve);
+            assertTrue(serve.contains("clone done: cloned ") && serve.contains(" from mysql-1.mysql:3306"), "the next donor completes it:\n" + serve);
+            assertEquals("mysql-0.mysql", newPod.slaveStatus().get("Master_Host"));
+        } finally {
+            if (scale.isAlive()) scale.destroyForcibly().waitFor();
+            Files.deleteIfExists(out);
+            cluster.ok("shape", "2", "off");
+        }
+        cluster.ok("restart-mysqld", "2");
+        List<Pod> pods = cluster.pods(4);
+        convergence.awaitEqualChecksums(primary, pods.subList(1, 4), "e2e.blobs", REPLICATION);
+        convergence.converge(primary, pods.subList(1, 4), "four", REPLICATION);
+    }
+
+    @Test
+    @Order(3)
+    void readyzIsFalseOnAStoppedReplicaAndTrueOnceItRunsAgain() throws Exception {
+        Pod replica = cluster.pod(3);
+        assertEquals(200, replica.http("/readyz"), replica.httpBody("/readyz"));
+        replica.execute("STOP REPLICA");
+        Eventually.until("/readyz of a stopped replica fails", Duration.ofSeconds(30), () -> replica.http("/readyz") == 503, cluster::diagnostics);
+        assertEquals(200, replica.http("/healthz"), replica.httpBody("/healthz"));
+        replica.execute("START REPLICA");
+        Eventually.until("/readyz true again", Duration.ofSeconds(30), () -> replica.http("/readyz") == 200, cluster::diagnostics);
+    }
+
+    @Test
+    @Order(4)
+    @Tag("slow")
+    void restartingEveryAgentAndMysqldClonesAndConfiguresNothingTwice() throws Exception {
+        List<Pod> pods = cluster.pods(4);
+        for (Pod p : pods) {
+            cluster.ok("restart-agent", Integer.toString(p.ordinal()));
+            // As the kubelet does, the next restart comes once this one is through: serve has logged its setup.
+            Eventually.until(p.name() + "'s restarted serve finishing its setup", REPLICATION,
+                    () -> p.lastRunLog("serve").contains("replication setup: "), cluster::diagnostics);
+            cluster.ok("restart-mysqld", Integer.toString(p.ordinal()));
+        }
+        for (Pod p : pods) Eventually.until(p.name() + " ready", REPLICATION, () -> p.http("/readyz") == 200, cluster::diagnostics);
+        for (Pod r : pods.subList(1, 4)) {
+            String serve = r.log("serve");
+            assertTrue(r.lastRunLog("serve").contains("replication setup: ALREADY_CONFIGURED"), r.name() + ":\n" + r.lastRunLog("serve"));
+            assertEquals(1, serve.lines().filter(l -> l.contains("clone done: cloned ")).count(), r.name() + " cloned once:\n" + serve);
+            assertEquals(1, serve.lines().filter(l -> l.contains("replication setup: CONFIGURED")).count(), r.name() + " configured once:\n" + serve);
+            assertFalse(r.lastRunLog("serve").contains("cloning root@"), r.name() + " did not clone again");
+        }
+        convergence.converge(pods.get(0), pods.subList(1, 4), "restarted", REPLICATION);
+    }
+
+    @Test
+    @Order(5)
+    void downLeavesNothingBehind() throws Exception {
+        LocalCluster.Result r = cluster.down();
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(List.of(), cluster.leftovers(), "after down");
+    }
+}
