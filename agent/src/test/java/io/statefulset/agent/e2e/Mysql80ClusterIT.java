@@ -1,5 +1,6 @@
 package io.statefulset.agent.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,8 +78,7 @@ class Mysql80ClusterIT {
         convergence.converge(primary, pods.subList(1, 3), "three", REPLICATION);
         String gtids = primary.queryOne("SELECT @@gtid_executed");
         for (Pod r : pods.subList(1, 3)) {
-            Eventually.until(r.name() + " has the primary's gtid_executed", REPLICATION,
-                    () -> r.queryOne("SELECT @@gtid_executed").equals(gtids), cluster::diagnostics);
+            await(r.name() + " has the primary's gtid_executed").atMost(REPLICATION).ignoreExceptionsInstanceOf(Exception.class).until(() -> r.queryOne("SELECT @@gtid_executed").equals(gtids));
         }
     }
 
@@ -96,10 +96,9 @@ class Mysql80ClusterIT {
         // --stall-timeout 5s: a CLONE that gets no data from the killed donor for 5 s is stopped, and the next donor tried.
         Process scale = cluster.start(out, Map.of("AGENT_PROGRESS_INTERVAL", "500ms", "AGENT_STALL_TIMEOUT", "5s"), "scale", "4");
         try {
-            Pod newPod = Eventually.await("mysql-3 exists", Duration.ofSeconds(60), () -> cluster.podIfCreated(3), cluster::diagnostics);
-            Eventually.until("mysql-3's serve reports clone progress from mysql-2", Duration.ofSeconds(120),
-                    () -> newPod.log("serve").lines().anyMatch(l -> l.contains("clone from mysql-2.mysql:3306: ") && l.contains(" MB received")
-                            && !l.contains(": 0.0 MB received")), cluster::diagnostics);
+            Pod newPod = await("mysql-3 exists").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> cluster.podIfCreated(3), java.util.Optional::isPresent).orElseThrow();
+            await("mysql-3's serve reports clone progress from mysql-2").atMost(Duration.ofSeconds(120)).ignoreExceptionsInstanceOf(Exception.class).until(() -> newPod.log("serve").lines().anyMatch(l -> l.contains("clone from mysql-2.mysql:3306: ") && l.contains(" MB received")
+                            && !l.contains(": 0.0 MB received")));
             cluster.ok("kill-mysqld", "2");
             assertTrue(scale.waitFor(240, TimeUnit.SECONDS), "scale 4 did not finish:\n" + Files.readString(out));
             assertEquals(0, scale.exitValue(), "scale 4 failed:\n" + Files.readString(out) + "\n" + cluster.diagnostics());
@@ -124,10 +123,10 @@ class Mysql80ClusterIT {
         Pod replica = cluster.pod(3);
         assertEquals(200, replica.http("/readyz"), replica.httpBody("/readyz"));
         replica.execute("STOP REPLICA");
-        Eventually.until("/readyz of a stopped replica fails", Duration.ofSeconds(30), () -> replica.http("/readyz") == 503, cluster::diagnostics);
+        await("/readyz of a stopped replica fails").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(Exception.class).until(() -> replica.http("/readyz") == 503);
         assertEquals(200, replica.http("/healthz"), replica.httpBody("/healthz"));
         replica.execute("START REPLICA");
-        Eventually.until("/readyz true again", Duration.ofSeconds(30), () -> replica.http("/readyz") == 200, cluster::diagnostics);
+        await("/readyz true again").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(Exception.class).until(() -> replica.http("/readyz") == 200);
     }
 
     @Test
@@ -138,11 +137,10 @@ class Mysql80ClusterIT {
         for (Pod p : pods) {
             cluster.ok("restart-agent", Integer.toString(p.ordinal()));
             // As the kubelet does, the next restart comes once this one is through: serve has logged its setup.
-            Eventually.until(p.name() + "'s restarted serve finishing its setup", REPLICATION,
-                    () -> p.lastRunLog("serve").contains("replication setup: "), cluster::diagnostics);
+            await(p.name() + "'s restarted serve finishing its setup").atMost(REPLICATION).ignoreExceptionsInstanceOf(Exception.class).until(() -> p.lastRunLog("serve").contains("replication setup: "));
             cluster.ok("restart-mysqld", Integer.toString(p.ordinal()));
         }
-        for (Pod p : pods) Eventually.until(p.name() + " ready", REPLICATION, () -> p.http("/readyz") == 200, cluster::diagnostics);
+        for (Pod p : pods) await(p.name() + " ready").atMost(REPLICATION).ignoreExceptionsInstanceOf(Exception.class).until(() -> p.http("/readyz") == 200);
         for (Pod r : pods.subList(1, 4)) {
             String serve = r.log("serve");
             assertTrue(r.lastRunLog("serve").contains("replication setup: ALREADY_CONFIGURED"), r.name() + ":\n" + r.lastRunLog("serve"));

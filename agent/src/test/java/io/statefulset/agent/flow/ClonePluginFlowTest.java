@@ -1,5 +1,6 @@
 package io.statefulset.agent.flow;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -56,7 +57,7 @@ class ClonePluginFlowTest {
              InProcessServe serve = InProcessServe.start(DatabaseServer.freePort(), ENV, "--hostname", "mysql-0",
                      "--data-dir", primary.dataDir().toString(), "--mysql-port", String.valueOf(primary.port()),
                      "--clone-user", CLONE_USER)) {
-            Eventually.logged(logs, "clone plugin accounts: created '" + CLONE_USER + "'@'%', granted BACKUP_ADMIN", Duration.ofSeconds(60));
+            logs.awaitLine("clone plugin accounts: created '" + CLONE_USER + "'@'%', granted BACKUP_ADMIN", Duration.ofSeconds(60));
             serve.stop();
         }
         assertTrue(primary.query("SHOW GRANTS FOR 'cloner'@'%'").stream().anyMatch(g -> g.contains("BACKUP_ADMIN")));
@@ -77,7 +78,7 @@ class ClonePluginFlowTest {
             InProcessServe serve = serve(replica, "mysql-1", "--clone-require-ssl", "true");
             assertNotEquals(200, serve.status("/readyz").orElse(0), "ready before the clone was done");
             serve.awaitStatus("/readyz", 200, CLONED);
-            Eventually.logged(logs, "replication setup: CONFIGURED: GTID (as restored) from performance_schema.clone_status", CLONED);
+            logs.awaitLine("replication setup: CONFIGURED: GTID (as restored) from performance_schema.clone_status", CLONED);
             assertTrue(logs.text().contains("error 3707: not supervised"), "the unsupervised server shut down to finish the clone");
             assertTrue(logs.text().contains("clone done: cloned "), logs.text());
             assertTrue(logs.text().contains("with the CLONE plugin as 'cloner', REQUIRE SSL"), "the clone ran over TLS (REQUIRE SSL)");
@@ -86,14 +87,13 @@ class ClonePluginFlowTest {
             assertEquals(0.0, serve.metric("mysql_agent_clone_in_progress").orElseThrow());
 
             primary.execute("INSERT INTO app.t (pad) VALUES ('after the clone')");
-            Eventually.until("the row written after the clone to reach the replica", Duration.ofSeconds(30),
-                    () -> replica.queryOne("SELECT COUNT(*) FROM app.t WHERE pad = 'after the clone'").equals("1"));
+            await("the row written after the clone to reach the replica").atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(Exception.class).until(() -> replica.queryOne("SELECT COUNT(*) FROM app.t WHERE pad = 'after the clone'").equals("1"));
             assertEquals("1", replica.queryOne("SELECT Auto_Position FROM performance_schema.replication_connection_configuration"));
 
             // A restarted agent finds the marker: no second clone, no second setup.
             serve.stop();
             InProcessServe again = serve(replica, "mysql-1");
-            Eventually.logged(logs, "replication setup: ALREADY_CONFIGURED", Duration.ofSeconds(60));
+            logs.awaitLine("replication setup: ALREADY_CONFIGURED", Duration.ofSeconds(60));
             again.awaitStatus("/readyz", 200, Duration.ofSeconds(30));
             assertEquals(1, count(logs.text(), "cloning root@"), "one CLONE statement in all");
         } finally {
@@ -185,7 +185,7 @@ class ClonePluginFlowTest {
         try (LogCapture logs = LogCapture.start()) {
             InProcessServe serve = serve(replica, "mysql-1");
             serve.awaitStatus("/readyz", 200, CLONED);
-            Eventually.logged(logs, "replication setup: CONFIGURED", CLONED);
+            logs.awaitLine("replication setup: CONFIGURED", CLONED);
             assertEquals(0, count(logs.text(), "cloning root@"), "the second agent did not start a clone of its own");
             assertTrue(logs.text().contains("already running") || logs.text().contains("was cloned before"), logs.text());
             assertEquals(tableChecksum, replica.checksum("app.t"));
@@ -223,7 +223,7 @@ class ClonePluginFlowTest {
 
     /** The clone is in its file copy and has moved data: the moment to kill something. */
     private static void awaitCloneCopying(DatabaseServer replica) throws Exception {
-        Eventually.until("the clone into port " + replica.port() + " to copy data", Duration.ofSeconds(60), () -> !replica
+        await("the clone into port " + replica.port() + " to copy data").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> !replica
                 .query("SELECT STAGE FROM performance_schema.clone_progress WHERE STATE = 'In Progress' AND STAGE = 'FILE COPY'"
                         + " AND DATA > 0").isEmpty());
     }
