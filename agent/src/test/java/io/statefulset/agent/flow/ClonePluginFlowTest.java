@@ -39,6 +39,8 @@ class ClonePluginFlowTest {
     static final Duration CLONED = Duration.ofSeconds(150);
     static final String CLONE_USER = "cloner";
     static final Map<String, String> ENV = Map.of("AGENT_CLONE_PASSWORD", "clone-secret");
+    /** The donor's pace through a {@link ShapedLink} while the test waits to kill something: ~100 MB take ~25 s. */
+    static final long SLOW = 4L << 20;
 
     static DatabaseServer primary;
     static String tableChecksum;
@@ -95,7 +97,7 @@ class ClonePluginFlowTest {
             InProcessServe again = serve(replica, "mysql-1");
             logs.awaitLine("replication setup: ALREADY_CONFIGURED", Duration.ofSeconds(60));
             again.awaitStatus("/readyz", 200, Duration.ofSeconds(30));
-            assertEquals(1, count(logs.text(), "cloning root@"), "one CLONE statement in all");
+            assertEquals(1, logs.count("cloning root@"), "one CLONE statement in all");
         } finally {
             primary.execute("DELETE FROM app.t WHERE pad = 'after the clone'");
         }
@@ -116,7 +118,8 @@ class ClonePluginFlowTest {
                 new Case("127.0.0.1:" + mariadb.port(), ENV, "the CLONE plugin needs MySQL 8.0.17 or later on both sides"));
         for (Case c : cases) {
             try (LogCapture logs = LogCapture.start()) {
-                InProcessServe serve = InProcessServe.start(DatabaseServer.freePort(), c.env(), "--hostname", "mysql-1",
+                // launch, not start: serve may exit 1 before its port ever answers.
+                InProcessServe serve = InProcessServe.launch(DatabaseServer.freePort(), c.env(), "--hostname", "mysql-1",
                         "--data-dir", replica.dataDir().toString(), "--mysql-port", String.valueOf(replica.port()),
                         "--clone-method", "clone-plugin", "--clone-donor", c.donor(), "--clone-user", CLONE_USER,
                         "--clone-attempts", "1", "--donor-wait", "5s");
@@ -135,14 +138,17 @@ class ClonePluginFlowTest {
     void aDonorKilledMidCloneIsRetriedAndOnlyTheCompleteCloneReplicates() throws Exception {
         DatabaseServer replica = servers.start(6, replicaArgs());
         kubelet(replica);
-        try (LogCapture logs = LogCapture.start()) {
-            InProcessServe serve = serve(replica, "mysql-1", "--clone-max-network-bandwidth", "2");
+        try (LogCapture logs = LogCapture.start(); ShapedLink link = new ShapedLink(primary.port(), SLOW)) {
+            // A cap far above the link's pace: set on the recipient, and no brake on the retry.
+            InProcessServe serve = serve(replica, "mysql-1", link.port(), "--clone-max-network-bandwidth", "900");
             awaitCloneCopying(replica);
+            assertEquals("900", replica.queryOne("SELECT @@GLOBAL.clone_max_network_bandwidth"), "the cap is set on the recipient");
             primary.kill();
+            link.unthrottle();
             primary.start();
             serve.awaitStatus("/readyz", 200, CLONED);
             String text = logs.text();
-            assertTrue(text.lines().anyMatch(l -> l.contains("clone from 127.0.0.1:" + primary.port() + " failed [clone-plugin]: error ")), text);
+            assertTrue(text.lines().anyMatch(l -> l.contains("clone from 127.0.0.1:" + link.port() + " failed [clone-plugin]: error ")), text);
             assertEquals(tableChecksum, replica.checksum("app.t"));
             assertEquals(1.0, serve.metric("mysql_agent_clones_total{status=\"failed\"}").orElseThrow());
             assertEquals(1.0, serve.metric("mysql_agent_clones_total{status=\"success\"}").orElseThrow());
@@ -153,15 +159,16 @@ class ClonePluginFlowTest {
     void aRecipientKilledMidCloneComesBackWithItsOwnDataAndIsClonedAgain() throws Exception {
         DatabaseServer replica = servers.start(7, replicaArgs());
         Kubelet kubelet = kubelet(replica);
-        try (LogCapture logs = LogCapture.start()) {
-            InProcessServe serve = serve(replica, "mysql-1", "--clone-max-network-bandwidth", "2");
+        try (LogCapture logs = LogCapture.start(); ShapedLink link = new ShapedLink(primary.port(), SLOW)) {
+            InProcessServe serve = serve(replica, "mysql-1", link.port());
             awaitCloneCopying(replica);
             kubelet.kill();
+            link.unthrottle();
             serve.awaitStatus("/readyz", 200, CLONED);
             assertTrue(logs.text().contains("the clone did not complete: mysqld root@127.0.0.1:" + replica.port()
                     + " came back with clone_status In Progress"), logs.text());
             assertEquals(tableChecksum, replica.checksum("app.t"));
-            assertEquals(2, count(logs.text(), "cloning root@"), "cloned again after the failed attempt");
+            assertEquals(2, logs.count("cloning root@"), "cloned again after the failed attempt");
         }
     }
 
@@ -172,23 +179,27 @@ class ClonePluginFlowTest {
         Path log = servers.tempDir("killed-agent-").resolve("serve.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.statefulset.agent.cli.Main"));
-        cmd.addAll(serveArgs(replica, "mysql-1", "--clone-max-network-bandwidth", "2"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(ENV);
-        Process agent = pb.start();
-        try {
-            awaitCloneCopying(replica);
-        } finally {
-            agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        assertTrue(Files.readString(log).contains("cloning root@"), Files.readString(log));
-        try (LogCapture logs = LogCapture.start()) {
-            InProcessServe serve = serve(replica, "mysql-1");
-            serve.awaitStatus("/readyz", 200, CLONED);
-            logs.awaitLine("replication setup: CONFIGURED", CLONED);
-            assertEquals(0, count(logs.text(), "cloning root@"), "the second agent did not start a clone of its own");
-            assertTrue(logs.text().contains("already running") || logs.text().contains("was cloned before"), logs.text());
-            assertEquals(tableChecksum, replica.checksum("app.t"));
+        try (ShapedLink link = new ShapedLink(primary.port(), SLOW)) {
+            cmd.addAll(serveArgs(replica, "mysql-1", link.port()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(ENV);
+            Process agent = pb.start();
+            try {
+                awaitCloneCopying(replica);
+            } finally {
+                agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            assertTrue(Files.readString(log).contains("cloning root@"), Files.readString(log));
+            try (LogCapture logs = LogCapture.start()) {
+                InProcessServe serve = serve(replica, "mysql-1", link.port());
+                // Still throttled: the clone the killed agent started is running when this agent looks.
+                logs.awaitLine("is already running in root@127.0.0.1:" + replica.port(), Duration.ofSeconds(60));
+                link.unthrottle();
+                serve.awaitStatus("/readyz", 200, CLONED);
+                logs.awaitLine("replication setup: CONFIGURED", CLONED);
+                assertEquals(0, logs.count("cloning root@"), "the second agent did not start a clone of its own");
+                assertEquals(tableChecksum, replica.checksum("app.t"));
+            }
         }
     }
 
@@ -198,17 +209,21 @@ class ClonePluginFlowTest {
         return args.toArray(String[]::new);
     }
 
-    private static List<String> serveArgs(DatabaseServer replica, String hostname, String... extra) throws Exception {
+    private static List<String> serveArgs(DatabaseServer replica, String hostname, int donorPort, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:" + DatabaseServer.freePort(),
                 "--hostname", hostname, "--data-dir", replica.dataDir().toString(), "--mysql-port", String.valueOf(replica.port()),
                 "--source-host", "127.0.0.1", "--source-port", String.valueOf(primary.port()), "--clone-method", "clone-plugin",
-                "--clone-donor", "127.0.0.1:" + primary.port(), "--clone-user", CLONE_USER, "--progress-interval", "1s"));
+                "--clone-donor", "127.0.0.1:" + donorPort, "--clone-user", CLONE_USER, "--progress-interval", "1s"));
         args.addAll(List.of(extra));
         return args;
     }
 
     private InProcessServe serve(DatabaseServer replica, String hostname, String... extra) throws Exception {
-        List<String> args = serveArgs(replica, hostname, extra);
+        return serve(replica, hostname, primary.port(), extra);
+    }
+
+    private InProcessServe serve(DatabaseServer replica, String hostname, int donorPort, String... extra) throws Exception {
+        List<String> args = serveArgs(replica, hostname, donorPort, extra);
         int port = Integer.parseInt(args.get(2).substring(args.get(2).lastIndexOf(':') + 1));
         InProcessServe serve = InProcessServe.startWithArgs(port, ENV, args.subList(1, args.size()));
         agents.add(serve);
@@ -226,12 +241,6 @@ class ClonePluginFlowTest {
         await("the clone into port " + replica.port() + " to copy data").atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(Exception.class).until(() -> !replica
                 .query("SELECT STAGE FROM performance_schema.clone_progress WHERE STATE = 'In Progress' AND STAGE = 'FILE COPY'"
                         + " AND DATA > 0").isEmpty());
-    }
-
-    private static int count(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) n++;
-        return n;
     }
 
     /**
