@@ -185,7 +185,7 @@ class BackupHttpTest {
             assertEquals(0, c.exitCode(), c.output());
             assertEquals(500, CurlDump.read(work.resolve("headers.txt")).status());
             String body = Files.readString(work.resolve("body"));
-            assertTrue(body.contains("no backup tool found") && body.contains("--backup-tool"), body);
+            assertTrue(body.contains("no backup tool found") && body.contains("--backup-tool") && body.contains("--clone-method clone-plugin"), body);
             assertTrue(donor.scratchDirs().isEmpty());
             await("the failure to be counted").atMost(Duration.ofSeconds(10)).until(() -> donor.registry.scrape().contains("mysql_agent_backups_total{status=\"failed\"} 1.0"));
         }

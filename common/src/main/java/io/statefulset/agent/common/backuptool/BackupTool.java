@@ -27,7 +27,8 @@ public record BackupTool(String name, Path executable) {
         }
         throw new IllegalArgumentException("no backup tool found: looked for " + String.join(", ", wanted)
                 + " on PATH=" + ProgramPath.searchPath(env) + "; install xtrabackup (MySQL) or mariadb-backup (MariaDB) in the agent's"
-                + " image, or pass --backup-tool /path/to/tool");
+                + " image, or pass --backup-tool /path/to/tool; MySQL 8.0.17+ replicas can be seeded without one:"
+                + " --clone-method clone-plugin on every pod (docs/clone-plugin.md)");
     }
 
     public boolean isMariaDb() {
