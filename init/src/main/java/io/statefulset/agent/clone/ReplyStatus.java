@@ -82,6 +82,12 @@ final class ReplyStatus extends ChannelInboundHandlerAdapter {
             return new DonorBusyException("donor " + donor + " is busy with another clone (HTTP 503), retry after "
                     + retryAfter.toSeconds() + " s", retryAfter);
         }
+        if (code == 500) {
+            // The agent's own answer when its backup tool cannot start: the body and the donor's serve log say why.
+            return new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " answered HTTP " + response.status() + " to GET "
+                    + BackupProtocol.BACKUP_PATH + ": the donor could not start a backup (its serve log says why, a missing backup"
+                    + " tool for instance; MySQL 8.0.17+ pods can be seeded without one: --clone-method clone-plugin)");
+        }
         return new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " answered HTTP " + response.status() + " to GET "
                 + BackupProtocol.BACKUP_PATH + ": is --donor pointing at the agent's backup port (3307)?");
     }

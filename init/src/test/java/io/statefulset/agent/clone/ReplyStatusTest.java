@@ -103,6 +103,13 @@ class ReplyStatusTest {
     }
 
     @Test
+    void aServerErrorPointsAtTheDonorsLogAndTheCloneMethodWithoutABackupTool() {
+        assertEquals("donor db-0:3307 answered HTTP 500 Internal Server Error to GET /backup: the donor could not start a"
+                + " backup (its serve log says why, a missing backup tool for instance; MySQL 8.0.17+ pods can be seeded"
+                + " without one: --clone-method clone-plugin)", refusal(false, reply(HttpResponseStatus.INTERNAL_SERVER_ERROR)));
+    }
+
+    @Test
     void aMalformedHeadIsRefusedWithTheCodecsReason() {
         HttpResponse bad = reply(HttpResponseStatus.OK);
         bad.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("invalid version format: HTTP/9")));
