@@ -1,0 +1,224 @@
+package io.statefulset.agent.flow;
+
+import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.statefulset.agent.replication.preflight.PreflightVerdict;
+import io.statefulset.agent.replication.setup.ReplicaFixture;
+import io.statefulset.agent.testing.DatabaseServer;
+import io.statefulset.agent.testing.DatabaseServerExtension;
+import io.statefulset.agent.testing.LogCapture;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ReplicationGuardTest}'s cases on real MySQL (a subclass per version): the checks before start by GTID
+ * auto-position ({@code gtid_purged} of the source contained in what the replica executed; the replica's
+ * executed set minus the source's empty), with what /readyz, /metrics and the log say.
+ *
+ * <p>Each test gets its own source and replica, both copies of one stopped server the class set up (rows
+ * {@code app.messages} 1-3, GTIDs {@code <uuid>:1-3}): the source keeps its binlogs and UUID, the replica is a
+ * {@link ColdBackup} with the info file the backup tool writes. A copy starts in a second where a fresh MySQL takes
+ * many. The data dir is not cloned by init here: the checks are what is under test.
+ */
+abstract class ReplicationGuardMysqlContract {
+    static final Duration WAIT = Duration.ofSeconds(40);
+
+    /** The stopped server the sources and replicas are copied from, and what a backup of it records. */
+    private static Path template;
+    private static String templateUuid;
+    private static String binlogInfo;
+
+    DatabaseServer primary;
+    Pod pod;
+
+    /** Sets up {@link #template} on {@code servers} (class scope); call from the subclass's {@code @BeforeAll}. */
+    static void template(DatabaseServerExtension servers) throws Exception {
+        DatabaseServer db = servers.start(100);
+        createSchema(db);
+        templateUuid = db.queryOne("SELECT @@GLOBAL.server_uuid");
+        assertEquals(templateUuid + ":1-3", db.queryOne("SELECT @@GLOBAL.gtid_executed"), "three transactions so far");
+        Map<String, String> status = AppTable.firstRow(db, "SHOW MASTER STATUS");
+        binlogInfo = status.get("File") + "\t" + status.get("Position") + "\t" + templateUuid + ":1-3\n";
+        db.stop();
+        template = db.dataDir();
+    }
+
+    /** The subclass's extension, of its flavor. */
+    abstract DatabaseServerExtension servers();
+
+    /** The source (a copy of the template with its binlogs, UUID {@link #templateUuid}) and pod mysql-1's seeded data dir. */
+    void sourceAndSeed() throws Exception {
+        Path data = servers().tempDir("source-").resolve("data");
+        ColdBackup.copy(template, data);
+        primary = servers().startOn(data, 100);
+        pod = Pod.create("mysql-1", servers());
+        ColdBackup.of(template, pod.data);
+        Files.writeString(pod.data.resolve("xtrabackup_binlog_info"), binlogInfo);
+    }
+
+    /** mysqld on pod mysql-1's data dir, read-only as the replica cnf makes it. */
+    DatabaseServer startReplica() throws Exception {
+        return servers().startOn(pod.data, 101, "--read-only=ON", "--super-read-only=ON");
+    }
+
+    /** {@link #sourceAndSeed()} and the replica started. */
+    DatabaseServer seededReplica() throws Exception {
+        sourceAndSeed();
+        return startReplica();
+    }
+
+    InProcessServe readyServe(DatabaseServer replica) throws Exception {
+        InProcessServe serve = pod.serve(replica, primary.port());
+        try {
+            serve.awaitStatus("/readyz", 200, WAIT);
+            return serve;
+        } catch (Exception | Error e) {
+            serve.close();
+            throw e;
+        }
+    }
+
+    String source() {
+        return "127.0.0.1:" + primary.port();
+    }
+
+    /** A write on the replica, as someone with SUPER would make it: super_read_only off for one statement. */
+    static void writeOnReplica(DatabaseServer replica, String... statements) {
+        String[] all = new String[statements.length + 2];
+        all[0] = "SET GLOBAL super_read_only = OFF";
+        System.arraycopy(statements, 0, all, 1, statements.length);
+        all[all.length - 1] = "SET GLOBAL super_read_only = ON";
+        replica.execute(all);
+    }
+
+    @Test
+    void gtidsPurgedOnTheSourceBeforeTheReplicaStartsAreRefused() throws Exception {
+        sourceAndSeed();
+        // The row after the backup lives in binlog 3 only (the copy started binlog 2); binlog 4 starts after it.
+        primary.execute("FLUSH BINARY LOGS", "INSERT INTO app.messages VALUES (100, 'after the backup')", "FLUSH BINARY LOGS");
+        String last = primary.query("SHOW BINARY LOGS").get(primary.query("SHOW BINARY LOGS").size() - 1);
+        ReplicaFixture.purgeBinlogsBefore(primary, last);
+        assertEquals(templateUuid + ":1-4", primary.queryOne("SELECT @@GLOBAL.gtid_purged").replaceAll("\\s+", ""));
+        DatabaseServer replica = startReplica();
+
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
+            String found = "the source " + source() + " has purged binlogs this replica needs: missing GTIDs '" + templateUuid
+                    + ":4' (source gtid_purged '" + templateUuid + ":1-4', this replica's gtid_executed is '" + templateUuid + ":1-3')";
+            logs.awaitLine("replication setup: REFUSED: replication not started: " + found, WAIT);
+            assertTrue(logs.text().contains(PreflightVerdict.reclone(pod.data)), logs.text());
+
+            HttpResponse<String> ready = serve.get("/readyz");
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().startsWith("not ready: replication not started: " + found), ready.body());
+            assertTrue(ready.body().contains(PreflightVerdict.reclone(pod.data)), ready.body());
+            assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"binlog_purged\"}").orElseThrow());
+            assertEquals(0.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
+            assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
+
+            Map<String, String> status = AppTable.slaveStatus(replica);
+            assertEquals("No", status.get("Slave_IO_Running"), "replication must not be started: " + status);
+            assertEquals("No", status.get("Slave_SQL_Running"), status.toString());
+            assertEquals(1, logs.count("REFUSED"), "one line, not one per poll: " + logs.text());
+        }
+    }
+
+    @Test
+    void anErrantTransactionOnTheReplicaIsRefusedOnTheNextStart() throws Exception {
+        DatabaseServer replica = seededReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
+            logs.awaitLine("position check passed: the source " + source() + " has every GTID this replica needs and none is errant", WAIT);
+            AppTable.writeAndAwait(primary, 200, replica);
+        }
+        // Someone writes on the replica: a GTID with the replica's own UUID, which the source never had.
+        writeOnReplica(replica, "INSERT INTO app.messages VALUES (201, 'written on the replica')");
+        String errant = replica.queryOne("SELECT @@GLOBAL.server_uuid") + ":1";
+
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
+            String found = "this replica has transactions the source " + source() + " never had: errant GTIDs '" + errant + "'";
+            logs.awaitLine("replication setup: REFUSED: replication not started: " + found, WAIT);
+            HttpResponse<String> ready = serve.get("/readyz");
+            assertEquals(503, ready.statusCode());
+            assertTrue(ready.body().startsWith("not ready: replication not started: " + found), ready.body());
+            assertTrue(ready.body().contains("mysqld started the replication threads itself: left as they are"), ready.body());
+            assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
+            assertEquals(1.0, serve.metric("mysql_agent_replication_io_running").orElseThrow(), "the threads run, yet it is not ready");
+            assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
+            assertEquals(1, logs.count("REFUSED"), logs.text());
+        }
+    }
+
+    @Test
+    void theSqlThreadStoppedByADuplicateKeyIsReportedWithTheServersError() throws Exception {
+        DatabaseServer replica = seededReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
+            writeOnReplica(replica, "INSERT INTO app.messages VALUES (61, 'written on the replica')");
+            primary.execute("INSERT INTO app.messages VALUES (61, 'written on the primary')");
+
+            serve.awaitStatus("/readyz", 503, WAIT);
+            String body = serve.get("/readyz").body();
+            assertTrue(body.startsWith("not ready: replication SQL thread is not running (No): error 1062: "), body);
+            assertTrue(body.contains(duplicateKeyText()), body);
+            assertEquals(1062.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
+            logs.awaitLine("replication SQL thread error 1062 started (SQL thread No): ", WAIT);
+
+            // The operator's fix: remove the conflicting row on the replica, unlogged, and start the SQL thread again.
+            writeOnReplica(replica, "SET SESSION sql_log_bin = 0", "DELETE FROM app.messages WHERE id = 61");
+            replica.execute("START SLAVE SQL_THREAD");
+            serve.awaitStatus("/readyz", 200, WAIT);
+            logs.awaitLine("replication SQL thread error 1062 cleared after", WAIT);
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
+            assertEquals("written on the primary", replica.queryOne("SELECT message FROM app.messages WHERE id = 61"));
+            String text = logs.text();
+            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 started"), text);
+            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 cleared"), text);
+            assertEquals(1.0, serve.metric("mysql_agent_replication_errors_total{thread=\"sql\"}").orElseThrow());
+        }
+    }
+
+    /**
+     * What Last_SQL_Error says of the duplicate row: single-threaded appliers (5.7's default) name the entry; a
+     * multi-threaded one (8.0.27+ default: 4 workers) says which worker failed and where.
+     */
+    abstract String duplicateKeyText();
+
+    @Test
+    void theSourceStoppedAndStartedMakesLagUnknownAndBack() throws Exception {
+        DatabaseServer replica = seededReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
+            logs.awaitLine("now ready: replica, IO and SQL threads running", WAIT);
+            assertEquals(0.0, serve.metric("mysql_agent_replication_lag_seconds").orElseThrow());
+
+            primary.stop();
+            serve.awaitStatus("/readyz", 503, WAIT);
+            String body = serve.get("/readyz").body();
+            assertTrue(body.startsWith("not ready: replication lag is unknown: the IO thread is connecting to the source"), body);
+            assertTrue(Double.isNaN(serve.metric("mysql_agent_replication_lag_seconds").orElseThrow()), "unknown lag is NaN, not 0");
+            logs.awaitLine("now not ready: replication lag is unknown: the IO thread is connecting", WAIT);
+            await("an IO error number in the metrics").atMost(WAIT).ignoreExceptionsInstanceOf(Exception.class)
+                    .until(() -> serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow() > 0);
+            int errno = (int) serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow();
+            logs.awaitLine("replication IO thread error " + errno + " started (IO thread Connecting)", WAIT);
+            await("/readyz to carry the server's error number").atMost(WAIT).ignoreExceptionsInstanceOf(Exception.class)
+                    .until(() -> serve.get("/readyz").body().contains("error " + errno));
+
+            primary.start();
+            serve.awaitStatus("/readyz", 200, WAIT);
+            logs.awaitLine("replication IO thread error " + errno + " cleared after", WAIT);
+            AppTable.writeAndAwait(primary, 300, replica);
+            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
+            String text = logs.text();
+            assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " started"), text);
+            assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " cleared"), text);
+            assertEquals(1, LogCapture.occurrences(text, "now not ready: "), text);
+            assertEquals(2, LogCapture.occurrences(text, "now ready: "), text);
+        }
+    }
+}
