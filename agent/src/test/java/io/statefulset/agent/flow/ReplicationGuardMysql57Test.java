@@ -19,9 +19,4 @@ class ReplicationGuardMysql57Test extends ReplicationGuardMysqlContract {
     DatabaseServerExtension servers() {
         return servers;
     }
-
-    @Override
-    String duplicateKeyText() {
-        return "Duplicate entry '61'";
-    }
 }
