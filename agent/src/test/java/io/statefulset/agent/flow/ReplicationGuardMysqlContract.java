@@ -4,12 +4,10 @@ import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.replication.preflight.PreflightVerdict;
 import io.statefulset.agent.replication.setup.ReplicaFixture;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.LogCapture;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * many. The data dir is not cloned by init here: the checks are what is under test.
  */
 abstract class ReplicationGuardMysqlContract {
-    static final Duration WAIT = Duration.ofSeconds(40);
+    static final Duration WAIT = ReplicationTrouble.WAIT;
 
     /** The stopped server the sources and replicas are copied from, and what a backup of it records. */
     private static Path template;
@@ -113,23 +111,10 @@ abstract class ReplicationGuardMysqlContract {
         DatabaseServer replica = startReplica();
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
-            String found = "the source " + source() + " has purged binlogs this replica needs: missing GTIDs '" + templateUuid
-                    + ":4' (source gtid_purged '" + templateUuid + ":1-4', this replica's gtid_executed is '" + templateUuid + ":1-3')";
-            logs.awaitLine("replication setup: REFUSED: replication not started: " + found, WAIT);
-            assertTrue(logs.text().contains(PreflightVerdict.reclone(pod.data)), logs.text());
-
-            HttpResponse<String> ready = serve.get("/readyz");
-            assertEquals(503, ready.statusCode());
-            assertTrue(ready.body().startsWith("not ready: replication not started: " + found), ready.body());
-            assertTrue(ready.body().contains(PreflightVerdict.reclone(pod.data)), ready.body());
-            assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"binlog_purged\"}").orElseThrow());
-            assertEquals(0.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
-            assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
-
-            Map<String, String> status = AppTable.slaveStatus(replica);
-            assertEquals("No", status.get("Slave_IO_Running"), "replication must not be started: " + status);
-            assertEquals("No", status.get("Slave_SQL_Running"), status.toString());
-            assertEquals(1, logs.count("REFUSED"), "one line, not one per poll: " + logs.text());
+            ReplicationTrouble.assertRefused(serve, logs, "the source " + source() + " has purged binlogs this replica needs: missing GTIDs '"
+                    + templateUuid + ":4' (source gtid_purged '" + templateUuid + ":1-4', this replica's gtid_executed is '"
+                    + templateUuid + ":1-3')", "binlog_purged", pod.data);
+            ReplicationTrouble.assertNotStarted(replica);
         }
     }
 
@@ -145,16 +130,10 @@ abstract class ReplicationGuardMysqlContract {
         String errant = replica.queryOne("SELECT @@GLOBAL.server_uuid") + ":1";
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
-            String found = "this replica has transactions the source " + source() + " never had: errant GTIDs '" + errant + "'";
-            logs.awaitLine("replication setup: REFUSED: replication not started: " + found, WAIT);
-            HttpResponse<String> ready = serve.get("/readyz");
-            assertEquals(503, ready.statusCode());
-            assertTrue(ready.body().startsWith("not ready: replication not started: " + found), ready.body());
-            assertTrue(ready.body().contains("mysqld started the replication threads itself: left as they are"), ready.body());
-            assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
+            ReplicationTrouble.assertRefused(serve, logs, "this replica has transactions the source " + source()
+                    + " never had: errant GTIDs '" + errant + "'", "errant_transactions", pod.data);
+            assertTrue(serve.get("/readyz").body().contains("mysqld started the replication threads itself: left as they are"));
             assertEquals(1.0, serve.metric("mysql_agent_replication_io_running").orElseThrow(), "the threads run, yet it is not ready");
-            assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
-            assertEquals(1, logs.count("REFUSED"), logs.text());
         }
     }
 
@@ -165,28 +144,13 @@ abstract class ReplicationGuardMysqlContract {
         // workers report their own error there.
         DatabaseServer replica = startReplica("--performance-schema=ON");
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
-            writeOnReplica(replica, "INSERT INTO app.messages VALUES (61, 'written on the replica')");
-            primary.execute("INSERT INTO app.messages VALUES (61, 'written on the primary')");
-
-            serve.awaitStatus("/readyz", 503, WAIT);
-            String body = serve.get("/readyz").body();
-            assertTrue(body.startsWith("not ready: replication SQL thread is not running (No): error 1062: "), body);
-            assertTrue(body.contains("Duplicate entry '61' for key "), "the worker's own words, not the coordinator's: " + body);
-            assertEquals(1062.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
-            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
-            logs.awaitLine("replication SQL thread error 1062 started (SQL thread No): ", WAIT);
-
-            // The operator's fix: remove the conflicting row on the replica, unlogged, and start the SQL thread again.
-            writeOnReplica(replica, "SET SESSION sql_log_bin = 0", "DELETE FROM app.messages WHERE id = 61");
-            replica.execute("START SLAVE SQL_THREAD");
-            serve.awaitStatus("/readyz", 200, WAIT);
-            logs.awaitLine("replication SQL thread error 1062 cleared after", WAIT);
-            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
-            assertEquals("written on the primary", replica.queryOne("SELECT message FROM app.messages WHERE id = 61"));
-            String text = logs.text();
-            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 started"), text);
-            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 cleared"), text);
-            assertEquals(1.0, serve.metric("mysql_agent_replication_errors_total{thread=\"sql\"}").orElseThrow());
+            ReplicationTrouble.assertDuplicateKey(serve, logs, primary, replica,
+                    () -> writeOnReplica(replica, "INSERT INTO app.messages VALUES (61, 'written on the replica')"),
+                    // The operator's fix: remove the conflicting row on the replica, unlogged, and start the SQL thread again.
+                    () -> {
+                        writeOnReplica(replica, "SET SESSION sql_log_bin = 0", "DELETE FROM app.messages WHERE id = 61");
+                        replica.execute("START SLAVE SQL_THREAD");
+                    });
         }
     }
 }
