@@ -76,15 +76,9 @@ abstract class ReplicationGuardMysqlContract {
         return startReplica();
     }
 
-    InProcessServe readyServe(DatabaseServer replica) throws Exception {
-        InProcessServe serve = pod.serve(replica, primary.port());
-        try {
-            serve.awaitStatus("/readyz", 200, WAIT);
-            return serve;
-        } catch (Exception | Error e) {
-            serve.close();
-            throw e;
-        }
+    /** serve for the replica, once its /readyz answers 200. */
+    InProcessServe readyServe(DatabaseServer replica, String... flags) throws Exception {
+        return pod.readyServe(replica, primary.port(), WAIT, flags);
     }
 
     String source() {

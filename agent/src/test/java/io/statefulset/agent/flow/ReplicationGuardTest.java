@@ -46,14 +46,7 @@ class ReplicationGuardTest {
 
     /** serve for the replica, once its /readyz answers 200. */
     private InProcessServe readyServe(DatabaseServer replica, String... flags) throws Exception {
-        InProcessServe serve = pod.serve(replica, primary.port(), flags);
-        try {
-            serve.awaitStatus("/readyz", 200, WAIT);
-            return serve;
-        } catch (Exception | Error e) {
-            serve.close();
-            throw e;
-        }
+        return pod.readyServe(replica, primary.port(), WAIT, flags);
     }
 
     private String source() {
