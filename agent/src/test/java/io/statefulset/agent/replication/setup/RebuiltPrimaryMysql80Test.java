@@ -110,4 +110,24 @@ class RebuiltPrimaryMysql80Test {
         SetupOutcome again = primarySetup(rebuilt);
         assertFalse(again.detail().contains("rebuilt"), "a restart does not touch the GTID state again: " + again.detail());
     }
+
+    @Test
+    void whatTheBackupRecordedBeyondTheRestoredGtidSetIsAddedToGtidPurged() throws Exception {
+        DatabaseServer source = servers.start(101);
+        createSchema(source);
+        String uuid = source.queryOne("SELECT @@GLOBAL.server_uuid");
+        String executed = source.queryOne("SELECT @@GLOBAL.gtid_executed").replaceAll("\\s+", "");
+        long last = Long.parseLong(executed.substring(executed.lastIndexOf('-') + 1));
+        String beyond = uuid + ":" + (last + 1) + "-" + (last + 3);
+        source.stop();
+
+        // As if mysql.gtid_executed lagged behind the position the backup tool wrote down.
+        DatabaseServer rebuilt = servers.startOn(cloneOf(source, executed + "," + beyond), 100);
+        RebuildMarker.in(rebuilt.dataDir()).write("127.0.0.1:" + source.port(), executed);
+        String detail = primarySetup(rebuilt).detail();
+        assertTrue(detail.contains("gtid_purged extended by " + beyond + ", the part of the backup's"), detail);
+        String purged = rebuilt.queryOne("SELECT @@GLOBAL.gtid_purged").replaceAll("\\s+", "");
+        assertTrue(subset(rebuilt, executed + "," + beyond, purged), purged + " holds the whole recorded position");
+        assertEquals("0", rebuilt.queryOne("SELECT @@GLOBAL.super_read_only"));
+    }
 }
