@@ -90,7 +90,8 @@ public final class PrimaryRebuild {
         String from = clone.transfer().map(t -> t.donor() + " (" + t.bytes() + " bytes)").orElse("the prepared clone");
         return new Outcome(Optional.of(clone), "data dir was empty and " + withData.size() + " of " + found.size()
                 + " peers hold data: cloned the primary from " + from + "; " + ranking.reason()
-                + "; replica files removed, serve sets the binlog GTID state to the clone's position");
+                + "; replica files removed, serve makes it a primary (GTID state from the clone: MariaDB gtid_binlog_state,"
+                + " MySQL gtid_purged)");
     }
 
     /**
