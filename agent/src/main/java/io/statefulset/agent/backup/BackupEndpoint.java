@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupEndpoint implements BackupRoute {
     private static final Logger log = LoggerFactory.getLogger(BackupEndpoint.class);
-    private static final String BEARER = "bearer ";
 
     private final Optional<BearerToken> token;
     private final boolean rawStream;
@@ -77,9 +76,9 @@ public final class BackupEndpoint implements BackupRoute {
     public void serveHttp(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (token.isPresent()) {
             String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-            boolean hasBearer = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
-            BearerToken.Verdict verdict = hasBearer ? token.get().check(header.substring(BEARER.length()).trim())
-                    : BearerToken.Verdict.REFUSED;
+            Optional<String> presented = BearerToken.presentedIn(header);
+            boolean hasBearer = presented.isPresent();
+            BearerToken.Verdict verdict = presented.map(token.get()::check).orElse(BearerToken.Verdict.REFUSED);
             if (verdict == BearerToken.Verdict.PREVIOUS) {
                 log.info("accepted /backup from {} with the previous token (its grace period runs)", ctx.channel().remoteAddress());
             }

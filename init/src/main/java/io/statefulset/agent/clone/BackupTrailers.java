@@ -8,6 +8,7 @@ import io.statefulset.agent.common.protocol.BackupProtocol;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The trailers that end a donor's {@code /backup} body: the donor's own verdict on what it sent. */
 record BackupTrailers(Optional<String> status, Optional<String> error, Optional<String> cause, Optional<String> bytes,
@@ -17,6 +18,7 @@ record BackupTrailers(Optional<String> status, Optional<String> error, Optional<
      * by the HTTP decoder's header limit); this only guards against a donor that is not an agent.
      */
     private static final int MAX_ERROR = 8192;
+    private static final Pattern BYTE_COUNT = Pattern.compile("[0-9]+");
 
     static BackupTrailers from(HttpHeaders trailers) {
         return new BackupTrailers(
@@ -74,12 +76,17 @@ record BackupTrailers(Optional<String> status, Optional<String> error, Optional<
     private long parseBytes(HostPort donor) throws DonorFailedException {
         String text = bytes.orElseThrow(() -> new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + donor + " sent no "
                 + BackupProtocol.BYTES_TRAILER + " trailer: refusing a stream whose length cannot be checked"));
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + donor + " sent " + BackupProtocol.BYTES_TRAILER
-                    + " '" + oneLine(text) + "', not a byte count");
+        // Decimal ASCII digits only, as Content-Length is written: Long.parseLong alone would also take a sign and
+        // other scripts' digits, which no agent sends.
+        if (BYTE_COUNT.matcher(text).matches()) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException tooLarge) {
+                // falls through to the refusal below
+            }
         }
+        throw new DonorFailedException(FailureCause.CORRUPT_STREAM, "donor " + donor + " sent " + BackupProtocol.BYTES_TRAILER
+                + " '" + oneLine(text) + "', not a byte count");
     }
 
     private static String oneLine(String text) {
