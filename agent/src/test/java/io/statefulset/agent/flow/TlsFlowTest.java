@@ -96,6 +96,16 @@ class TlsFlowTest {
             assertTrue(text.contains("To start an empty primary anyway: --rebuild-primary false"), text);
             assertFalse(text.contains("first start of the cluster"), text);
         }
+        TestPki.PemFiles foreign = otherCa.leaf("mysql-0", List.of("mysql-0.mysql")).writeTo(dir.resolve("foreign-0"));
+        try (LogCapture logs = LogCapture.start()) {
+            // TLS flags, but a CA that did not sign the peer's certificate: the handshake fails, and says so.
+            Pod.Result r = lost.init("--donor", donor(), "--token-file", token, "--rebuild-wait", "1s",
+                    "--tls-ca-file", foreign.ca().toString());
+            String text = logs.text();
+            assertEquals(1, r.exitCode(), text);
+            assertTrue(text.contains("(no status: TLS handshake with donor " + donor() + " failed ("), text);
+            assertFalse(text.contains("first start of the cluster"), text);
+        }
         try (java.util.stream.Stream<Path> left = Files.list(lost.data)) {
             assertEquals(List.of(), left.toList(), "no empty database was started");
         }
