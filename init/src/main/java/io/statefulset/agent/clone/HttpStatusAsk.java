@@ -73,6 +73,11 @@ public final class HttpStatusAsk implements StatusAsk {
                 report.complete(PeerReport.silent(peer, "name does not resolve"));
                 return;
             }
+            if (group.isShuttingDown()) {
+                // The lookup outlived the question (a slow resolver): its report was given up already.
+                report.complete(PeerReport.silent(peer, NO_ANSWER));
+                return;
+            }
             try {
                 new Bootstrap().group(group).channel(NioSocketChannel.class)
                         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(timeout.toMillis(), Integer.MAX_VALUE))
@@ -87,7 +92,7 @@ public final class HttpStatusAsk implements StatusAsk {
                             if (!f.isSuccess()) report.complete(PeerReport.silent(peer, connectProblem(f)));
                         });
             } catch (RejectedExecutionException e) {
-                // The lookup outlived the question and the group is gone: the report was given up already.
+                // The same, had the group begun to shut down just after the check.
                 report.complete(PeerReport.silent(peer, NO_ANSWER));
             }
         });
