@@ -29,6 +29,7 @@ import java.util.OptionalLong;
 public record ReplicaStatus(String sourceHost, int sourcePort, String ioState, String sqlState, OptionalLong lagSeconds,
                             ThreadError ioError, ThreadError sqlError, String sourceLogFile, long readSourcePos,
                             String usingGtid, boolean autoPosition) {
+    private static final String COORDINATOR_STOPPED = "Coordinator stopped because there were error(s) in the worker(s)";
 
     public static Optional<ReplicaStatus> read(Connection c, ReplicationDialect dialect, int timeoutSeconds) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -44,12 +45,31 @@ public record ReplicaStatus(String sourceHost, int sourcePort, String ioState, S
                         text(rs, columns, "Replica_SQL_Running", "Slave_SQL_Running"),
                         lag.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lag)),
                         error(rs, columns, "Last_IO_Errno", "Last_IO_Error"),
-                        error(rs, columns, "Last_SQL_Errno", "Last_SQL_Error"),
+                        sqlError(c, dialect, error(rs, columns, "Last_SQL_Errno", "Last_SQL_Error"), timeoutSeconds),
                         text(rs, columns, "Source_Log_File", "Master_Log_File"),
                         number(rs, columns, "Read_Source_Log_Pos", "Read_Master_Log_Pos"),
                         text(rs, columns, "Using_Gtid"),
                         number(rs, columns, "Auto_Position") == 1));
             }
+        }
+    }
+
+    /**
+     * MySQL's multi-threaded applier (the default since 8.0.27: 4 workers) says in Last_SQL_Error only which worker
+     * failed where, and to look in performance_schema; the worker's own words (the duplicate entry, the missing
+     * row) are there, under the same error number. With performance_schema off the coordinator's words stay.
+     */
+    private static ThreadError sqlError(Connection c, ReplicationDialect dialect, ThreadError coordinator, int timeoutSeconds) {
+        if (dialect.version().isMariaDb() || !coordinator.message().startsWith(COORDINATOR_STOPPED)) return coordinator;
+        try (Statement s = c.createStatement()) {
+            s.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = s.executeQuery("SELECT LAST_ERROR_NUMBER, LAST_ERROR_MESSAGE"
+                    + " FROM performance_schema.replication_applier_status_by_worker WHERE LAST_ERROR_NUMBER <> 0"
+                    + " ORDER BY LAST_ERROR_TIMESTAMP DESC LIMIT 1")) {
+                return rs.next() ? new ThreadError(rs.getInt(1), rs.getString(2)) : coordinator;
+            }
+        } catch (SQLException e) {
+            return coordinator;
         }
     }
 

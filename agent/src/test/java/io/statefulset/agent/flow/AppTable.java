@@ -6,6 +6,7 @@ import io.statefulset.agent.testing.DatabaseServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
@@ -50,14 +51,23 @@ final class AppTable {
 
     /** The first row of SHOW SLAVE STATUS as column -> value; empty when the server has no source. */
     static Map<String, String> slaveStatus(DatabaseServer db) {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW SLAVE STATUS")) {
+        try {
+            return firstRow(db, "SHOW SLAVE STATUS");
+        } catch (Exception e) {
+            return Map.of("error", e.toString());
+        }
+    }
+
+    /** The first row {@code sql} returns as column -> value; empty when it returns none. */
+    static Map<String, String> firstRow(DatabaseServer db, String sql) {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             Map<String, String> row = new HashMap<>();
             if (!rs.next()) return row;
             ResultSetMetaData md = rs.getMetaData();
             for (int i = 1; i <= md.getColumnCount(); i++) row.put(md.getColumnLabel(i), rs.getString(i));
             return row;
-        } catch (Exception e) {
-            return Map.of("error", e.toString());
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + " failed on port " + db.port() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -113,6 +114,18 @@ final class Pod {
                 "--mysql-wait", "30s"));
         args.addAll(List.of(flags));
         return InProcessServe.start(DatabaseServer.freePort(), env(), args.toArray(String[]::new));
+    }
+
+    /** {@link #serve}, returned once its /readyz answers 200 within {@code timeout} (stopped if it does not). */
+    InProcessServe readyServe(DatabaseServer local, int sourcePort, Duration timeout, String... flags) throws Exception {
+        InProcessServe serve = serve(local, sourcePort, flags);
+        try {
+            serve.awaitStatus("/readyz", 200, timeout);
+            return serve;
+        } catch (Exception | Error e) {
+            serve.close();
+            throw e;
+        }
     }
 
     /** Top-level names in the data dir, sorted. */

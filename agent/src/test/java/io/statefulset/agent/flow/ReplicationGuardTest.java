@@ -3,21 +3,17 @@ package io.statefulset.agent.flow;
 import static org.awaitility.Awaitility.await;
 import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.statefulset.agent.replication.preflight.PreflightVerdict;
 import io.statefulset.agent.replication.setup.BackupToolClone;
 import io.statefulset.agent.replication.setup.ReplicaFixture;
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.nio.file.Files;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * mariadb-backup, with what /readyz, /metrics and the log say in each case.
  */
 class ReplicationGuardTest {
-    static final Duration WAIT = Duration.ofSeconds(40);
+    static final Duration WAIT = ReplicationTrouble.WAIT;
 
     @RegisterExtension
     final DatabaseServerExtension servers = new DatabaseServerExtension();
@@ -50,14 +46,7 @@ class ReplicationGuardTest {
 
     /** serve for the replica, once its /readyz answers 200. */
     private InProcessServe readyServe(DatabaseServer replica, String... flags) throws Exception {
-        InProcessServe serve = pod.serve(replica, primary.port(), flags);
-        try {
-            serve.awaitStatus("/readyz", 200, WAIT);
-            return serve;
-        } catch (Exception | Error e) {
-            serve.close();
-            throw e;
-        }
+        return pod.readyServe(replica, primary.port(), WAIT, flags);
     }
 
     private String source() {
@@ -74,26 +63,11 @@ class ReplicationGuardTest {
         DatabaseServer replica = servers.startOn(pod.data, 101);
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
-            String refusal = "replication setup: REFUSED: replication not started: the source " + source()
-                    + " has purged binlogs this replica needs: domain 0: the replica is at 0-100-";
-            logs.awaitLine(refusal, WAIT);
+            ReplicationTrouble.assertRefused(serve, logs, "the source " + source()
+                    + " has purged binlogs this replica needs: domain 0: the replica is at 0-100-", "binlog_purged", pod.data);
             assertTrue(logs.text().contains("the source's binlogs start after " + oldestStart + " (oldest binlog mysql-bin.000003"),
                     logs.text());
-            assertTrue(logs.text().contains(PreflightVerdict.reclone(pod.data)), logs.text());
-
-            HttpResponse<String> ready = serve.get("/readyz");
-            assertEquals(503, ready.statusCode());
-            assertTrue(ready.body().startsWith("not ready: replication not started: the source " + source() + " has purged binlogs"),
-                    ready.body());
-            assertTrue(ready.body().contains(PreflightVerdict.reclone(pod.data)), ready.body());
-            assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"binlog_purged\"}").orElseThrow());
-            assertEquals(0.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
-            assertEquals(1.0, serve.metric("mysql_agent_replication_start_blocked").orElseThrow());
-
-            Map<String, String> status = AppTable.slaveStatus(replica);
-            assertEquals("No", status.get("Slave_IO_Running"), "replication must not be started: " + status);
-            assertEquals("No", status.get("Slave_SQL_Running"), status.toString());
-            assertEquals(1, logs.count("REFUSED"), "one line, not one per poll: " + logs.text());
+            ReplicationTrouble.assertNotStarted(replica);
         }
     }
 
@@ -138,17 +112,10 @@ class ReplicationGuardTest {
         assertTrue(errant.startsWith("0-101-"), errant);
 
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = pod.serve(replica, primary.port())) {
-            String refusal = "replication setup: REFUSED: replication not started: this replica has GTIDs the source " + source()
-                    + " never had: '" + errant + "'";
-            logs.awaitLine(refusal, WAIT);
-            HttpResponse<String> ready = serve.get("/readyz");
-            assertEquals(503, ready.statusCode());
-            assertTrue(ready.body().contains("this replica has GTIDs the source " + source() + " never had: '" + errant + "'"),
-                    ready.body());
-            assertTrue(ready.body().contains("mysqld started the replication threads itself: left as they are"), ready.body());
-            assertEquals(1.0, serve.metric("mysql_agent_replication_start_refused_total{reason=\"errant_transactions\"}").orElseThrow());
+            ReplicationTrouble.assertRefused(serve, logs, "this replica has GTIDs the source " + source() + " never had: '" + errant + "'",
+                    "errant_transactions", pod.data);
+            assertTrue(serve.get("/readyz").body().contains("mysqld started the replication threads itself: left as they are"));
             assertEquals(1.0, serve.metric("mysql_agent_replication_io_running").orElseThrow(), "the threads run, yet it is not ready");
-            assertEquals(1, logs.count("REFUSED"), logs.text());
         }
     }
 
@@ -156,33 +123,7 @@ class ReplicationGuardTest {
     void theSourceStoppedAndStartedMakesLagUnknownAndBack() throws Exception {
         DatabaseServer replica = clonedReplica();
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
-            logs.awaitLine("now ready: replica, IO and SQL threads running", WAIT);
-            assertEquals(0.0, serve.metric("mysql_agent_replication_lag_seconds").orElseThrow());
-
-            primary.stop();
-            serve.awaitStatus("/readyz", 503, WAIT);
-            HttpResponse<String> ready = serve.get("/readyz");
-            assertTrue(ready.body().startsWith("not ready: replication lag is unknown: the IO thread is connecting to the source"),
-                    ready.body());
-            assertTrue(Double.isNaN(serve.metric("mysql_agent_replication_lag_seconds").orElseThrow()), "unknown lag is NaN, not 0");
-            logs.awaitLine("now not ready: replication lag is unknown: the IO thread is connecting", WAIT);
-            await("an IO error number in the metrics").atMost(WAIT).ignoreExceptionsInstanceOf(Exception.class).until(() -> serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow() > 0);
-            int errno = (int) serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow();
-            logs.awaitLine("replication IO thread error " + errno + " started (IO thread Connecting)", WAIT);
-            assertTrue(ready.body().contains("error " + errno) || serve.get("/readyz").body().contains("error " + errno),
-                    "the server's own error number in /readyz");
-            assertEquals(1.0, serve.metric("mysql_agent_replication_errors_total{thread=\"io\"}").orElseThrow());
-
-            primary.start();
-            serve.awaitStatus("/readyz", 200, WAIT);
-            logs.awaitLine("replication IO thread error " + errno + " cleared after", WAIT);
-            logs.awaitLine("now ready: replica, IO and SQL threads running", WAIT);
-            AppTable.writeAndAwait(primary, 300, replica);
-            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
-            String text = logs.text();
-            assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " started"), text);
-            assertEquals(1, LogCapture.occurrences(text, "replication IO thread error " + errno + " cleared"), text);
-            assertEquals(1, LogCapture.occurrences(text, "now not ready: "), text);
+            ReplicationTrouble.assertSourceRestart(serve, logs, primary, replica, 300);
         }
     }
 
@@ -212,35 +153,14 @@ class ReplicationGuardTest {
     void theSqlThreadStoppedByADuplicateKeyIsReportedWithTheServersError() throws Exception {
         DatabaseServer replica = clonedReplica();
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
-            replica.execute("INSERT INTO app.messages VALUES (61, 'written on the replica')");
-            primary.execute("INSERT INTO app.messages VALUES (61, 'written on the primary')");
-
-            serve.awaitStatus("/readyz", 503, WAIT);
-            String body = serve.get("/readyz").body();
-            assertTrue(body.startsWith("not ready: replication SQL thread is not running (No): error 1062: "), body);
-            assertTrue(body.contains("Duplicate entry '61'"), body);
-            assertEquals(1062.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
-            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"io\"}").orElseThrow());
-            String info = metricLine(serve, "mysql_agent_replication_last_error_info{");
-            assertTrue(info.contains("errno=\"1062\"") && info.contains("thread=\"sql\"") && info.contains("Duplicate entry"), info);
-            logs.awaitLine("replication SQL thread error 1062 started (SQL thread No): ", WAIT);
-
-            // The operator's fix: remove the conflicting row on the replica and start the SQL thread again.
-            replica.execute("SET SESSION sql_log_bin = 0", "DELETE FROM app.messages WHERE id = 61", "START SLAVE SQL_THREAD");
-            serve.awaitStatus("/readyz", 200, WAIT);
-            logs.awaitLine("replication SQL thread error 1062 cleared after", WAIT);
-            assertEquals(0.0, serve.metric("mysql_agent_replication_last_error_number{thread=\"sql\"}").orElseThrow());
-            assertEquals("", metricLine(serve, "mysql_agent_replication_last_error_info{"), "no error, no info series");
-            assertEquals("written on the primary", replica.queryOne("SELECT message FROM app.messages WHERE id = 61"));
-            String text = logs.text();
-            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 started"), text);
-            assertEquals(1, LogCapture.occurrences(text, "replication SQL thread error 1062 cleared"), text);
-            assertEquals(1.0, serve.metric("mysql_agent_replication_errors_total{thread=\"sql\"}").orElseThrow());
+            ReplicationTrouble.assertDuplicateKey(serve, logs, primary, replica,
+                    () -> replica.execute("INSERT INTO app.messages VALUES (61, 'written on the replica')"),
+                    // The operator's fix: remove the conflicting row on the replica and start the SQL thread again.
+                    () -> replica.execute("SET SESSION sql_log_bin = 0", "DELETE FROM app.messages WHERE id = 61", "START SLAVE SQL_THREAD"));
         }
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("passes alone and in its class; in the full suite the readiness watch logs nothing within 40 s (seen twice, cause not found): issue 11 stays open for it")
     void aLaggingReplicaIsNotReadyUntilItCatchesUp() throws Exception {
         DatabaseServer replica = clonedReplica();
         try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica, "--max-lag", "2s")) {
@@ -263,13 +183,6 @@ class ReplicationGuardTest {
                 .untilAsserted(() -> assertTrue(logs.count("now ready: replica") == 2, logs::text));
             assertEquals(1, logs.count("now not ready: "), logs.text());
         }
-    }
-
-    private static String metricLine(InProcessServe serve, String prefix) throws Exception {
-        for (String line : serve.get("/metrics").body().split("\n")) {
-            if (line.startsWith(prefix)) return line;
-        }
-        return "";
     }
 
 }

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,16 +78,8 @@ abstract class ServeReplicationContract {
         }
         primary.stop();
         snapshot = servers.tempDir("snapshot-").resolve("data");
-        copyTree(primary.dataDir(), snapshot);
+        ColdBackup.of(primary.dataDir(), snapshot);
         primary.start();
-        // A backup holds no binlogs (the new replica writes its own) and no server UUID (MySQL refuses a replica
-        // whose UUID equals its source's).
-        try (Stream<Path> files = Files.list(snapshot)) {
-            for (Path p : files.toList()) {
-                String name = p.getFileName().toString();
-                if (name.startsWith("mysql-bin.") || name.equals("auto.cnf")) Files.delete(p);
-            }
-        }
     }
 
     @AfterAll
@@ -286,7 +277,7 @@ abstract class ServeReplicationContract {
     private Replica seed(String... infoFiles) throws Exception {
         int serverId = nextServerId++;
         Path data = servers.tempDir("replica-" + serverId + "-").resolve("data");
-        copyTree(snapshot, data);
+        ColdBackup.copy(snapshot, data);
         for (int i = 0; i < infoFiles.length; i += 2) Files.writeString(data.resolve(infoFiles[i]), infoFiles[i + 1]);
         List<String> args = new ArrayList<>(List.of("--read-only=ON", "--general-log=ON", "--log-output=TABLE"));
         // log-raw: MySQL would otherwise log a rewritten statement (password hidden, its own spelling).
@@ -400,16 +391,6 @@ abstract class ServeReplicationContract {
             ResultSetMetaData md = rs.getMetaData();
             for (int i = 1; i <= md.getColumnCount(); i++) row.put(md.getColumnLabel(i), rs.getString(i));
             return row;
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) Files.createDirectories(target);
-                else if (Files.isRegularFile(p)) Files.copy(p, target);
-            }
         }
     }
 }

@@ -14,7 +14,7 @@ class SteadyReadinessTest {
     void oneBadSampleDoesNotFlipAndThreeInARowDo() {
         SteadyReadiness steady = new SteadyReadiness();
         assertFalse(steady.current().ready(), "nothing read yet");
-        assertFalse(steady.offer(READY), "the first sample is taken as it is");
+        assertTrue(steady.offer(READY), "the first sample is taken as it is, and ready is a change from 'no reading yet'");
         assertTrue(steady.current().ready());
 
         assertFalse(steady.offer(LAGGING));
@@ -31,6 +31,13 @@ class SteadyReadinessTest {
         assertTrue(steady.offer(READY));
         assertTrue(steady.current().ready());
         assertEquals(3, SteadyReadiness.SAMPLES, "the README says 3 samples, 1 s apart");
+    }
+
+    @Test
+    void aFirstSampleThatIsNotReadyIsNoChange() {
+        SteadyReadiness steady = new SteadyReadiness();
+        assertFalse(steady.offer(LAGGING), "not ready before, not ready now");
+        assertEquals(LAGGING, steady.current(), "taken at once: nothing to flap from");
     }
 
     @Test

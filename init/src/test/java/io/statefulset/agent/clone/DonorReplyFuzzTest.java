@@ -10,19 +10,21 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.protocol.BackupProtocol;
 import io.statefulset.agent.common.secret.Secret;
 import io.statefulset.agent.xbstream.XbstreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.regex.Pattern;
 
 /**
  * {@code init}'s side of the wire: whatever a donor (or anything that answers on its port) sends, in pieces of
@@ -36,8 +38,6 @@ import java.util.regex.Pattern;
  */
 class DonorReplyFuzzTest {
     private static final HostPort DONOR = new HostPort("mysql-0.mysql", 3307);
-    /** What Netty's header decoder drops around a value (Character.isWhitespace, but no line breaks). */
-    private static final String BLANKS = "[ \\t\\x0b\\x0c\\x1c-\\x1f]*";
 
     @FuzzTest(maxDuration = "30s")
     void anyReplyEndsInAVerifiedTransferOrAClearFailure(FuzzedDataProvider data) throws Exception {
@@ -78,15 +78,16 @@ class DonorReplyFuzzTest {
                 assertArrayEquals(XbstreamReader.MAGIC, Arrays.copyOf(body, XbstreamReader.MAGIC.length),
                         "a raw stream is trusted only when it starts with the xbstream magic");
             } else {
-                String text = new String(all, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-                assertTrue(text.contains(BackupProtocol.STATUS_TRAILER.toLowerCase(Locale.ROOT) + ": success"),
+                // The trailers as HTTP reads them (Netty's decoder on its own, with the pipeline's limits), not as
+                // the pipeline's handlers passed them on: Netty is lenient with responses (a name may end at a blank,
+                // values are trimmed, counts may have leading zeros), so a text match would judge Netty, not us.
+                HttpHeaders trailers = trailersOfTheFirstResponse(all);
+                assertTrue(BackupProtocol.STATUS_SUCCESS.equalsIgnoreCase(trimmed(trailers.get(BackupProtocol.STATUS_TRAILER))),
                         "trusted without the success trailer");
-                // The count as HTTP reads a header: blanks around it, leading zeros (finding-byte-count-with-a-leading-zero).
-                assertTrue(Pattern.compile(Pattern.quote(BackupProtocol.BYTES_TRAILER.toLowerCase(Locale.ROOT))
-                                + ":" + BLANKS + "0*" + body.length + BLANKS + "\r?\n").matcher(text).find(),
+                assertTrue(String.valueOf(body.length).equals(trimmed(trailers.get(BackupProtocol.BYTES_TRAILER)).replaceFirst("^0+(?=.)", "")),
                         "trusted without a byte count of exactly the body handed on (" + body.length + ")");
-                assertTrue(text.contains(BackupProtocol.CRC32C_TRAILER.toLowerCase(Locale.ROOT) + ": "
-                        + DonorWire.crc32cHex(body)), "trusted without the CRC32C of the body handed on");
+                assertTrue(DonorWire.crc32cHex(body).equalsIgnoreCase(trimmed(trailers.get(BackupProtocol.CRC32C_TRAILER))),
+                        "trusted without the CRC32C of the body handed on");
             }
             assertTrue(t.bytes() == body.length, "the counted bytes are the bytes handed on");
         } catch (ExecutionException e) {
@@ -97,5 +98,21 @@ class DonorReplyFuzzTest {
             assertFalse(d.getMessage() == null || d.getMessage().isBlank(), "a failure says what went wrong");
             assertTrue(d.getMessage().contains(DONOR.toString()), "a failure names the donor: " + d.getMessage());
         }
+    }
+
+    private static HttpHeaders trailersOfTheFirstResponse(byte[] all) {
+        EmbeddedChannel http = new EmbeddedChannel(new HttpResponseDecoder(4096, 64 << 10, 1 << 20));
+        http.writeInbound(Unpooled.wrappedBuffer(all));
+        http.finish();
+        HttpHeaders trailers = null;
+        for (Object o; (o = http.readInbound()) != null; ) {
+            if (o instanceof LastHttpContent last && trailers == null) trailers = last.trailingHeaders().copy();
+            ReferenceCountUtil.release(o);
+        }
+        return trailers == null ? EmptyHttpHeaders.INSTANCE : trailers;
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? "" : value.trim();
     }
 }

@@ -1,0 +1,86 @@
+package io.statefulset.agent.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.statefulset.agent.testing.LogCapture;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The watch's log of readiness changes, sample by sample (the timer is not started: {@code sample()} is called by
+ * hand). The case that failed in the full suite: serve's setup finished before the watch's first sample, which
+ * then already saw both threads running; /readyz turned 200 and the log never said "now ready".
+ */
+class ReplicationWatchTest {
+    private static final ReplicaState RUNNING = new ReplicaState("Yes", "Yes", OptionalLong.of(0), ThreadError.NONE, ThreadError.NONE);
+    private static final ReplicaState LAGGING = new ReplicaState("Yes", "Yes", OptionalLong.of(30), ThreadError.NONE, ThreadError.NONE);
+
+    @Test
+    void aReplicaAlreadyRunningAtTheFirstSampleSaysNowReadyOnce() {
+        AtomicReference<ReplicaState> state = new AtomicReference<>(RUNNING);
+        StartCheck check = StartCheck.pending(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        check.passed();
+        try (LogCapture logs = LogCapture.start(); ReplicationWatch watch = watch(state, check)) {
+            watch.sample();
+            assertTrue(watch.readiness().ready());
+            assertEquals(1, logs.count("now ready: replica, IO and SQL threads running, 0 s behind the source (was not ready for "),
+                    logs.text());
+            watch.sample();
+            watch.sample();
+            assertEquals(1, logs.count("now ready: "), "said once, not per sample: " + logs.text());
+
+            state.set(LAGGING);
+            for (int i = 0; i < SteadyReadiness.SAMPLES; i++) watch.sample();
+            assertEquals(1, logs.count("now not ready: replica is 30 s behind the source (max 10 s, --max-lag)"), logs.text());
+        }
+    }
+
+    @Test
+    void aReplicaThatStartsNotReadySaysNothingUntilItBecomesReady() {
+        AtomicReference<ReplicaState> state = new AtomicReference<>(LAGGING);
+        StartCheck check = StartCheck.notNeeded(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        try (LogCapture logs = LogCapture.start(); ReplicationWatch watch = watch(state, check)) {
+            watch.sample();
+            assertEquals(0, logs.count("now "), "not ready before the first sample and after it: no change " + logs.text());
+            state.set(RUNNING);
+            for (int i = 0; i < SteadyReadiness.SAMPLES; i++) watch.sample();
+            assertEquals(1, logs.count("now ready: "), logs.text());
+            assertEquals(0, logs.count("now not ready: "), logs.text());
+        }
+    }
+
+    private static ReplicationWatch watch(AtomicReference<ReplicaState> state, StartCheck check) {
+        // ttl 0: every sample reads the probe again.
+        CachedProbe probe = new CachedProbe(new FixedProbe(state), Duration.ZERO);
+        return new ReplicationWatch(probe, false, Duration.ofSeconds(10), check, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** A mysqld that answers and reports whatever replica state the test sets. */
+    private record FixedProbe(AtomicReference<ReplicaState> state) implements MysqlProbe {
+        @Override
+        public boolean alive() {
+            return true;
+        }
+
+        @Override
+        public Optional<ReplicaState> replicaState() {
+            return Optional.of(state.get());
+        }
+
+        @Override
+        public boolean replicationConfigured() {
+            return true;
+        }
+
+        @Override
+        public Optional<String> gtidPosition() {
+            return Optional.of("0-100-5");
+        }
+    }
+}
