@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.rebuild.RebuildMarker;
 import io.statefulset.agent.testing.DatabaseServer;
-import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.ServerFlavor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A MySQL 8.0 primary rebuilt from a replica's data (real mysqld): serve forgets the channel the clone carries in its
@@ -22,17 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * replica continues from it with auto-position.
  */
 class RebuiltPrimaryMysql80Test extends RebuiltPrimaryMysqlContract {
-    @RegisterExtension
-    final DatabaseServerExtension servers = new DatabaseServerExtension(ServerFlavor.MYSQL_8_0);
-
-    @Override
-    DatabaseServerExtension servers() {
-        return servers;
-    }
-
-    @Override
-    String extendedGtidPurged(String beyond) {
-        return "gtid_purged extended by " + beyond + ", the part of the backup's";
+    RebuiltPrimaryMysql80Test() {
+        super(ServerFlavor.MYSQL_8_0);
     }
 
     private static void replicate(DatabaseServer replica, DatabaseServer source) {

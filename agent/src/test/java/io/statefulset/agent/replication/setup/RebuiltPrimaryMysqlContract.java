@@ -10,12 +10,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.statefulset.agent.rebuild.RebuildMarker;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
+import io.statefulset.agent.testing.ServerFlavor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A MySQL primary rebuilt from another server's data (real mysqld), on every MySQL flavor. There is no xtrabackup
@@ -23,14 +25,25 @@ import org.junit.jupiter.api.Test;
  * UUID, and the info file with the GTID set the tool recorded.
  */
 abstract class RebuiltPrimaryMysqlContract {
-    abstract DatabaseServerExtension servers();
+    @RegisterExtension
+    final DatabaseServerExtension servers;
+    private final ServerFlavor flavor;
+
+    RebuiltPrimaryMysqlContract(ServerFlavor flavor) {
+        this.flavor = flavor;
+        this.servers = new DatabaseServerExtension(flavor);
+    }
 
     /** MySQL 8.0 adds to gtid_purged ('+set'); 5.7 resets and sets it whole. */
-    abstract String extendedGtidPurged(String beyond);
+    private String extendedGtidPurged(String beyond) {
+        return flavor == ServerFlavor.MYSQL_5_7
+                ? "gtid_purged set to the clone's gtid_executed and the backup's " + beyond + " it lacked"
+                : "gtid_purged extended by " + beyond + ", the part of the backup's";
+    }
 
     /** What a physical backup of {@code from} restores: the data, not the server's own logs and identity. */
     Path cloneOf(DatabaseServer from, String gtidExecuted) throws Exception {
-        Path target = servers().tempDir("rebuilt-").resolve("data");
+        Path target = servers.tempDir("rebuilt-").resolve("data");
         try (Stream<Path> files = Files.walk(from.dataDir())) {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();
@@ -57,7 +70,7 @@ abstract class RebuiltPrimaryMysqlContract {
 
     @Test
     void whatTheBackupRecordedBeyondTheRestoredGtidSetIsAddedToGtidPurged() throws Exception {
-        DatabaseServer source = servers().start(101);
+        DatabaseServer source = servers.start(101);
         createSchema(source);
         String uuid = source.queryOne("SELECT @@GLOBAL.server_uuid");
         String executed = source.queryOne("SELECT @@GLOBAL.gtid_executed").replaceAll("\\s+", "");
@@ -66,7 +79,7 @@ abstract class RebuiltPrimaryMysqlContract {
         source.stop();
 
         // As if mysql.gtid_executed lagged behind the position the backup tool wrote down.
-        DatabaseServer rebuilt = servers().startOn(cloneOf(source, executed + "," + beyond), 100);
+        DatabaseServer rebuilt = servers.startOn(cloneOf(source, executed + "," + beyond), 100);
         RebuildMarker.in(rebuilt.dataDir()).write("127.0.0.1:" + source.port(), executed);
         String detail = primarySetup(rebuilt).detail();
         assertTrue(detail.contains(extendedGtidPurged(beyond)), detail);
