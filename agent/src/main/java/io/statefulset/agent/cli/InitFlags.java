@@ -38,6 +38,7 @@ final class InitFlags {
     boolean rebuildPrimary;
 
     @Option(names = "--rebuild-wait", defaultValue = "10s", converter = DurationConverter.class,
-            description = "how long the primary with an empty data dir looks for peers that hold data")
+            description = "how long the primary with an empty data dir looks for peers that hold data (then it"
+                    + " starts empty, unless a peer answered without a readable status: init exits 1)")
     Duration rebuildWait;
 }

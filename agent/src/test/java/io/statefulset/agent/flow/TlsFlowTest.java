@@ -83,6 +83,46 @@ class TlsFlowTest {
     }
 
     @Test
+    void aPrimaryThatLostItsDataIsRebuiltOverTlsAndNeverStartsEmptyBecauseTheQuestionLackedTls() throws Exception {
+        String token = dir.resolve("token").toString();
+        Pod lost = Pod.create("mysql-0", servers);
+        try (LogCapture logs = LogCapture.start()) {
+            // No TLS flags: the peer's port answers the plain /status with 400 (it requires TLS).
+            Pod.Result r = lost.init("--donor", donor(), "--token-file", token, "--rebuild-wait", "1s");
+            String text = logs.text();
+            assertEquals(1, r.exitCode(), text);
+            assertTrue(text.contains("1 of 1 peers answered without a readable /status (" + donor() + " (no status: /status"
+                    + " answered 400: this port requires TLS"), text);
+            assertTrue(text.contains("To start an empty primary anyway: --rebuild-primary false"), text);
+            assertFalse(text.contains("first start of the cluster"), text);
+        }
+        TestPki.PemFiles foreign = otherCa.leaf("mysql-0", List.of("mysql-0.mysql")).writeTo(dir.resolve("foreign-0"));
+        try (LogCapture logs = LogCapture.start()) {
+            // TLS flags, but a CA that did not sign the peer's certificate: the handshake fails, and says so.
+            Pod.Result r = lost.init("--donor", donor(), "--token-file", token, "--rebuild-wait", "1s",
+                    "--tls-ca-file", foreign.ca().toString());
+            String text = logs.text();
+            assertEquals(1, r.exitCode(), text);
+            assertTrue(text.contains("(no status: TLS handshake with donor " + donor() + " failed ("), text);
+            assertFalse(text.contains("first start of the cluster"), text);
+        }
+        try (java.util.stream.Stream<Path> left = Files.list(lost.data)) {
+            assertEquals(List.of(), left.toList(), "no empty database was started");
+        }
+        try (LogCapture logs = LogCapture.start()) {
+            Pod.Result r = lost.init("--donor", donor(), "--token-file", token, "--rebuild-wait", "10s",
+                    "--tls-ca-file", client.ca().toString(), "--tls-cert-file", client.cert().toString(),
+                    "--tls-key-file", client.key().toString());
+            String text = logs.text();
+            assertEquals(0, r.exitCode(), text);
+            assertTrue(text.contains("rebuild: data dir was empty and 1 of 1 peers hold data: cloned the primary from "
+                    + donor()), text);
+        }
+        DatabaseServer rebuilt = lost.startMysqld(servers);
+        assertEquals(AppTable.fingerprint(primary.db), AppTable.fingerprint(rebuilt));
+    }
+
+    @Test
     void everyWrongWayInIsRefusedAndStartsNoBackup() throws Exception {
         double before = primary.serve.backupsFinished();
         TestPki.PemFiles foreign = otherCa.leaf("mysql-1", List.of("mysql-1.mysql")).writeTo(dir.resolve("foreign"));

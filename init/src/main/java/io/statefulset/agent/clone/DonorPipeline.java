@@ -63,8 +63,7 @@ final class DonorPipeline {
     void install(ChannelPipeline pipeline, BodyFeed feed, Path target, CompletableFuture<DonorTransfer> result) {
         TransferProgress progress = new TransferProgress(donor);
         TransferOutcome outcome = new TransferOutcome(target, progress, result);
-        tls.ifPresent(t -> pipeline.addLast(TLS, t.handler(pipeline.channel().alloc(), donor))
-                .addLast(TLS_HANDSHAKE, new DonorTls.Handshake(donor)));
+        tls.ifPresent(t -> t.install(pipeline, donor));
         pipeline
                 .addLast(STALL, new StallTimer(stallTimeout, progress))
                 .addLast(SNIFFER, new DonorReplySniffer(donor))

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -26,12 +24,6 @@ public final class DonorSurvey {
     static final Duration LEGACY_SETTLE = Duration.ofSeconds(2);
     static final Duration RESOLVE_TIMEOUT = Duration.ofSeconds(2);
     private static final int SCAN_BATCH = 8;
-    /** Lookups that outlive their timeout finish on these daemon threads and are dropped. */
-    private static final Executor LOOKUPS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "peer-lookup");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final StatusAsk ask;
     private final RoundClock clock;
@@ -91,7 +83,7 @@ public final class DonorSurvey {
             List<CompletableFuture<Boolean>> lookups = new ArrayList<>();
             for (int n = first; n < first + SCAN_BATCH; n++) {
                 String host = pod.peerHost(n);
-                lookups.add(CompletableFuture.supplyAsync(() -> resolves(host), LOOKUPS));
+                lookups.add(CompletableFuture.supplyAsync(() -> resolves(host), PeerLookups.EXECUTOR));
             }
             long deadline = clock.nanoTime() + RESOLVE_TIMEOUT.toNanos();
             for (int i = 0; i < lookups.size(); i++) {

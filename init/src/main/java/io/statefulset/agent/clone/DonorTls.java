@@ -3,6 +3,7 @@ package io.statefulset.agent.clone;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -48,7 +49,16 @@ public final class DonorTls {
         }
     }
 
-    SslHandler handler(ByteBufAllocator alloc, HostPort donor) {
+    /**
+     * Puts {@code tls} (the {@link SslHandler}) and {@code tls-handshake} ({@link Handshake}) at the end of a new
+     * connection's pipeline: the clone and the {@code /status} question go through the same TLS.
+     */
+    void install(ChannelPipeline pipeline, HostPort donor) {
+        pipeline.addLast(DonorPipeline.TLS, handler(pipeline.channel().alloc(), donor))
+                .addLast(DonorPipeline.TLS_HANDSHAKE, new Handshake(donor));
+    }
+
+    private SslHandler handler(ByteBufAllocator alloc, HostPort donor) {
         SslHandler handler = context.newHandler(alloc, donor.host(), donor.port());
         SSLEngine engine = handler.engine();
         SSLParameters p = engine.getSSLParameters();

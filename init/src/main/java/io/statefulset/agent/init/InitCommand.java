@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,6 @@ public final class InitCommand {
     private final InitOptions options;
     private final Map<String, String> env;
     private final HandOver handOver;
-    private final DonorSurvey survey = new DonorSurvey(new HttpStatusAsk(STATUS_TIMEOUT));
 
     public InitCommand(InitOptions options, Map<String, String> env) {
         this(options, env, new HandOver());
@@ -71,7 +71,7 @@ public final class InitCommand {
                             + " is off)", pod.podName(), options.dataDir());
                     return 0;
                 }
-                PrimaryRebuild.Outcome rebuilt = rebuild(pod);
+                PrimaryRebuild.Outcome rebuilt = rebuild(pod, PeerAccess.load(options));
                 log.info("init done: {} is the primary; rebuild: {}", pod.podName(), rebuilt.summary());
                 return 0;
             }
@@ -80,7 +80,7 @@ public final class InitCommand {
                         + " clone here; mysqld initialises {} and serve clones into it", pod.podName(), options.dataDir());
                 return 0;
             }
-            CloneOutcome outcome = clone(pod);
+            CloneOutcome outcome = clone(pod, PeerAccess.load(options));
             summarise(outcome);
             return 0;
         } catch (IllegalArgumentException | IOException | CloneException e) {
@@ -97,7 +97,18 @@ public final class InitCommand {
         }
     }
 
-    private CloneOutcome clone(PodIdentity pod) throws CloneException, IOException, InterruptedException {
+    /**
+     * How init reaches its peers: the TLS of every connection, read once, and the /status survey over it. One TLS
+     * for both, because a port with TLS on answers neither the question nor the clone without it.
+     */
+    private record PeerAccess(Optional<DonorTls> tls, DonorSurvey survey) {
+        static PeerAccess load(InitOptions options) {
+            Optional<DonorTls> tls = options.tls().map(DonorTls::load);
+            return new PeerAccess(tls, new DonorSurvey(new HttpStatusAsk(STATUS_TIMEOUT, tls)));
+        }
+    }
+
+    private CloneOutcome clone(PodIdentity pod, PeerAccess peers) throws CloneException, IOException, InterruptedException {
         List<HostPort> donors = options.donors().isEmpty() ? pod.defaultDonors(BackupProtocol.DEFAULT_PORT) : options.donors();
         CloneStaging staging = new CloneStaging(options.dataDir());
         DataDirState state = staging.inspect();
@@ -105,28 +116,28 @@ public final class InitCommand {
             // Only a clone that will ask a donor asks the peers first; higher ordinals join only when they answer
             // with data, so that a replica whose primary is gone clones from the most advanced replica.
             List<HostPort> extra = options.donors().isEmpty()
-                    ? survey.higherPeers(pod, BackupProtocol.DEFAULT_PORT) : List.of();
-            donors = survey.choose(donors, extra).donors();
+                    ? peers.survey().higherPeers(pod, BackupProtocol.DEFAULT_PORT) : List.of();
+            donors = peers.survey().choose(donors, extra).donors();
         }
-        return cloneFrom(staging, rounds(donors), PreparedFix.NONE);
+        return cloneFrom(staging, rounds(donors), PreparedFix.NONE, peers);
     }
 
-    private PrimaryRebuild.Outcome rebuild(PodIdentity pod) throws CloneException, IOException, InterruptedException {
+    private PrimaryRebuild.Outcome rebuild(PodIdentity pod, PeerAccess peers) throws CloneException, IOException, InterruptedException {
         CloneStaging staging = new CloneStaging(options.dataDir());
-        DonorSurvey.Peers peers = options.donors().isEmpty()
-                ? () -> survey.higherPeers(pod, BackupProtocol.DEFAULT_PORT) : options::donors;
+        DonorSurvey.Peers asked = options.donors().isEmpty()
+                ? () -> peers.survey().higherPeers(pod, BackupProtocol.DEFAULT_PORT) : options::donors;
         return new PrimaryRebuild(staging, this::rounds).run(
-                () -> survey.findData(peers, options.rebuildWait(), POLL_BACKOFF),
-                (rounds, fix) -> cloneFrom(staging, rounds, fix));
+                () -> peers.survey().findData(asked, options.rebuildWait(), POLL_BACKOFF),
+                (rounds, fix) -> cloneFrom(staging, rounds, fix, peers));
     }
 
     private DonorRounds rounds(List<HostPort> donors) {
         return new DonorRounds(donors, options.donorWait(), options.attempts(), POLL_BACKOFF, ROUND_BACKOFF);
     }
 
-    private CloneOutcome cloneFrom(CloneStaging staging, DonorRounds rounds, PreparedFix fix)
+    private CloneOutcome cloneFrom(CloneStaging staging, DonorRounds rounds, PreparedFix fix, PeerAccess peers)
             throws CloneException, IOException, InterruptedException {
-        try (DonorClient client = new DonorClient(options.token(), options.tls().map(DonorTls::load), options.stallTimeout(), options.progressInterval(),
+        try (DonorClient client = new DonorClient(options.token(), peers.tls(), options.stallTimeout(), options.progressInterval(),
                 CONNECT_TIMEOUT)) {
             return new ReplicaClone(staging, rounds, client,
                     () -> new BackupPrepare(BackupTool.resolve(options.backupTool(), env)), handOver, fix).run();

@@ -23,6 +23,9 @@ import java.util.stream.Collectors;
  * The primary (ordinal 0) came up with no database: before mysqld creates an empty one, look for peers that hold
  * data; if there are any, clone the primary from the most advanced one and make the clone a primary again.
  *
+ * <p>Peers that are there but whose status cannot be read (see {@link PeerReport#unreadable()}) stop the rebuild
+ * from starting an empty database: init fails with the fix instead.
+ *
  * <p>Making it a primary: the replica's server files that would make mysqld replicate ({@code master.info},
  * {@code relay-log.info}, {@code multi-master.info}, relay logs) are removed, and the {@link RebuildMarker} asks
  * {@code serve} to set the binlog GTID state to the clone's position (MariaDB {@code gtid_binlog_state}, before
@@ -70,6 +73,8 @@ public final class PrimaryRebuild {
         String seen = found.isEmpty() ? "no peer to ask"
                 : found.stream().map(PeerReport::describe).collect(Collectors.joining(", "));
         if (withData.isEmpty()) {
+            List<PeerReport> unreadable = found.stream().filter(PeerReport::unreadable).toList();
+            if (!unreadable.isEmpty()) throw unreadablePeers(unreadable, found.size());
             if (state == DataDirState.EMPTY) {
                 return new Outcome(Optional.empty(), "no peer holds data (" + seen + "): first start of the cluster,"
                         + " mysqld initialises an empty data dir");
@@ -85,7 +90,23 @@ public final class PrimaryRebuild {
         String from = clone.transfer().map(t -> t.donor() + " (" + t.bytes() + " bytes)").orElse("the prepared clone");
         return new Outcome(Optional.of(clone), "data dir was empty and " + withData.size() + " of " + found.size()
                 + " peers hold data: cloned the primary from " + from + "; " + ranking.reason()
-                + "; replica files removed, serve sets the binlog GTID state to the clone's position");
+                + "; replica files removed, serve makes it a primary (GTID state from the clone: MariaDB gtid_binlog_state,"
+                + " MySQL gtid_purged)");
+    }
+
+    /**
+     * Peers are there but did not say whether they hold data: they may (a replica with TLS on that init cannot talk
+     * to, the tutorial's sidecar), and an empty primary would then take writes the replicas never get. So init
+     * fails with the fix, and the next init (the kubelet restarts it) asks again.
+     */
+    private CloneException unreadablePeers(List<PeerReport> unreadable, int asked) {
+        String which = unreadable.stream().map(PeerReport::describe).collect(Collectors.joining(", "));
+        return new CloneException("data dir " + staging.dataDir() + " has no database and no peer reported data, but "
+                + unreadable.size() + " of " + asked + " peers answered without a readable /status (" + which + "): they"
+                + " may hold the data, so the primary does not start an empty database. Fix the question: with TLS on the"
+                + " peers' port give init the same --tls-ca-file (mutual TLS: --tls-cert-file, --tls-key-file) as for a"
+                + " clone; a tutorial sidecar cannot answer, move that pod to the agent first. To start an empty primary"
+                + " anyway: --rebuild-primary false. The next init asks again");
     }
 
     /** The peers' reports, asked only when needed. */

@@ -91,4 +91,21 @@ class InitRebuildTest {
         }
         assertEquals(List.of(), init.dataDirEntries());
     }
+
+    @Test
+    void aPeerThatIsThereButCannotSayKeepsThePrimaryFromStartingEmpty() throws Exception {
+        // The tutorial's sidecar answers the question with a backup stream: a pod with data that cannot report it.
+        try (TestDonor sidecar = TestDonor.start(source.stream(), Script.raw());
+             LogCapture logs = LogCapture.start()) {
+            init.hostname = "mysql-0";
+            assertEquals(1, init.donors(sidecar.address()).run());
+            String text = logs.text();
+            assertTrue(text.contains("has no database and no peer reported data, but 1 of 1 peers answered without a"
+                    + " readable /status (" + sidecar.address() + " (no status: the tutorial's sidecar"), text);
+            assertTrue(text.contains("To start an empty primary anyway: --rebuild-primary false"), text);
+            assertFalse(text.contains("first start of the cluster"), text);
+        }
+        assertEquals(List.of(), init.dataDirEntries(), "nothing cloned, nothing initialised");
+        assertFalse(Files.exists(init.conf.resolve("server-id.cnf")) && init.dataDirEntries().contains("mysql"));
+    }
 }

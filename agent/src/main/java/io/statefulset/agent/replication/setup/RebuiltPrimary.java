@@ -7,7 +7,11 @@ import io.statefulset.agent.replication.dialect.ReplicationDialect;
 import io.statefulset.agent.replication.dialect.SqlCommand;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.statefulset.agent.replication.infofile.BackupInfoFiles;
+import io.statefulset.agent.replication.infofile.ClonePosition;
+import io.statefulset.agent.replication.infofile.GtidPosition;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,8 +28,15 @@ import org.slf4j.LoggerFactory;
  * empty GTID list, so a replica that is <i>behind</i> the clone connects too and silently skips the transactions
  * in between. With {@code gtid_binlog_state} set, such a replica stops with error 1236 ("Could not find GTID state
  * requested by slave in any binlog files") and needs a re-clone, which is what it does need. MariaDB allows the set
- * only while no GTID has been logged (error 1956 afterwards), so it never discards a write. MySQL restores
- * {@code gtid_executed} with the data (mysql.gtid_executed): nothing to set.
+ * only while no GTID has been logged (error 1956 afterwards), so it never discards a write.
+ *
+ * <p>MySQL: the replica's channel lives in the clone's tables (mysql.slave_master_info), hence the reset above; a
+ * read-only setting persisted on the replica ({@code SET PERSIST}, mysqld-auto.cnf in the data dir) is reset and
+ * turned off, or the primary would refuse writes. The GTID state is {@code gtid_purged}: the clone restores
+ * {@code gtid_executed} from mysql.gtid_executed, and with no binlog of its own yet all of it is purged, so a
+ * replica at the clone's position continues (auto-position) and one behind it stops with error 1236 instead of
+ * skipping transactions. Should the restored set lack part of the position the backup tool recorded (the info
+ * file), that part is added to {@code gtid_purged}: replicas that have it must not be sent it again.
  */
 final class RebuiltPrimary {
     private static final Logger log = LoggerFactory.getLogger(RebuiltPrimary.class);
@@ -43,8 +54,7 @@ final class RebuiltPrimary {
             for (SqlCommand cmd : dialect.forgetSource()) cmd.execute(c);
             done.append("forgot the source it had (").append(status.get().describe()).append("); ");
         }
-        done.append(dialect.version().isMariaDb() ? mariaDbGtidState(c)
-                : "gtid_executed came with the clone, nothing to set");
+        done.append(dialect.version().isMariaDb() ? mariaDbGtidState(c) : mysqlPrimary(c, dialect, dataDir));
         try {
             marker.delete();
         } catch (IOException e) {
@@ -53,6 +63,68 @@ final class RebuiltPrimary {
         }
         log.info("{}", done);
         return Optional.of(done.toString());
+    }
+
+    private static String mysqlPrimary(Connection c, ReplicationDialect dialect, Path dataDir) throws SQLException {
+        StringBuilder done = new StringBuilder();
+        boolean readOnly;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@GLOBAL.super_read_only OR @@GLOBAL.read_only")) {
+            rs.next();
+            readOnly = rs.getBoolean(1);
+        }
+        if (dialect.version().atLeast(8, 0, 0)) {
+            // IF EXISTS: nothing persisted is the usual case, and no error.
+            SqlCommand.of("RESET PERSIST IF EXISTS super_read_only").execute(c);
+            SqlCommand.of("RESET PERSIST IF EXISTS read_only").execute(c);
+        }
+        if (readOnly) {
+            SqlCommand.of("SET GLOBAL super_read_only = OFF").execute(c);
+            SqlCommand.of("SET GLOBAL read_only = OFF").execute(c);
+            done.append("read-only (the replica's) turned off; ");
+        }
+        return done.append(mysqlGtidState(c, dialect, dataDir)).toString();
+    }
+
+    private static String mysqlGtidState(Connection c, ReplicationDialect dialect, Path dataDir) throws SQLException {
+        Optional<GtidPosition> recorded = BackupInfoFiles.read(dataDir).flatMap(ClonePosition::gtid);
+        String executed;
+        String purged;
+        String missing = "";
+        try (PreparedStatement ps = c.prepareStatement("SELECT @@GLOBAL.gtid_executed, @@GLOBAL.gtid_purged,"
+                + " GTID_SUBTRACT(?, @@GLOBAL.gtid_executed)")) {
+            ps.setString(1, recorded.map(GtidPosition::text).orElse(""));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                executed = oneLine(rs.getString(1));
+                purged = oneLine(rs.getString(2));
+                missing = oneLine(rs.getString(3));
+            }
+        }
+        if (missing.isEmpty()) {
+            return "gtid_executed came with the clone (" + (executed.isEmpty() ? "empty" : executed) + ", gtid_purged "
+                    + (purged.isEmpty() ? "empty" : purged) + ")" + recorded.map(g -> ", covering the backup's " + g.text())
+                    .orElse("") + ": replicas there continue, one behind it stops with error 1236";
+        }
+        if (dialect.version().atLeast(8, 0, 0)) {
+            // '+' adds a set disjoint from gtid_executed, whatever was logged meanwhile.
+            SqlCommand.bound("SET GLOBAL gtid_purged = ?", "+" + missing).execute(c);
+            return "gtid_purged extended by " + missing + ", the part of the backup's " + recorded.get().text()
+                    + " that gtid_executed (" + executed + ") lacked";
+        }
+        if (!executed.equals(purged)) {
+            return "gtid_executed (" + executed + ") lacks " + missing + " of the backup's position, and transactions were"
+                    + " logged already: left as it is; replicas that have " + missing + " may get it sent again";
+        }
+        // 5.7 sets gtid_purged only on an empty gtid_executed, hence the reset; nothing of this server's own is
+        // lost, since all of it is purged already. MySQL merges the overlapping ranges of the union as it parses.
+        String union = executed.isEmpty() ? missing : executed + "," + missing;
+        for (SqlCommand cmd : dialect.setGtidPosition(new GtidPosition.Mysql(union), true)) cmd.execute(c);
+        return "gtid_purged set to the clone's gtid_executed and the backup's " + missing + " it lacked";
+    }
+
+    private static String oneLine(String gtidSet) {
+        return gtidSet == null ? "" : gtidSet.replaceAll("\\s+", "");
     }
 
     private static String mariaDbGtidState(Connection c) throws SQLException {
