@@ -144,6 +144,11 @@ public final class BackupEndpoint implements BackupRoute {
     }
 
     @Override
+    public boolean toolInstalled() {
+        return streamer.toolInstalled();
+    }
+
+    @Override
     public void shutdown(long graceMillis) throws InterruptedException {
         Optional<BackupRun> current = slot.current();
         if (current.isEmpty()) return;

@@ -46,6 +46,16 @@ final class BackupStreamer {
         this.slot = slot;
     }
 
+    /** The backup tool resolves now (a PATH lookup, no process started). */
+    boolean toolInstalled() {
+        try {
+            BackupTool.resolve(options.backupTool(), env);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     void stream(BackupRun run, BackupSink sink, BodyEncoding encoding, SendRate rate) {
         metrics.started();
         // Secrets are read per backup: a rotated password is in this backup's defaults file and masked in its stderr.

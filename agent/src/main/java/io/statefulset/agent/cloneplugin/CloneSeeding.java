@@ -7,6 +7,7 @@ import io.statefulset.agent.clone.DonorBusyException;
 import io.statefulset.agent.clone.DonorException;
 import io.statefulset.agent.clone.DonorFailedException;
 import io.statefulset.agent.clone.DonorRounds;
+import io.statefulset.agent.clone.SeedNote;
 import io.statefulset.agent.clone.TransferProgress;
 import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
@@ -23,6 +24,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -96,41 +99,84 @@ public final class CloneSeeding {
      * @throws ReplicationSetupException every donor failed on every attempt, or the server cannot take a clone
      */
     public Outcome run() throws InterruptedException {
-        if (primary) return new Outcome(false, "the primary is never cloned");
-        if (settings.method() == CloneMethod.XBSTREAM) return new Outcome(false, "--clone-method xbstream");
+        Optional<SeedNote> note = readNote();
+        if (note.isPresent()) log.info("init handed this server over for a CLONE ({}: {})", SeedNote.path(dataDir), note.get().describe());
+        boolean rebuild = note.map(n -> n.purpose() == SeedNote.Purpose.REBUILD_PRIMARY).orElse(false);
+        if (primary && !rebuild) return new Outcome(false, "the primary is never cloned");
+        if (!primary && rebuild) {
+            throw new ReplicationSetupException(SeedNote.path(dataDir) + " asks to rebuild the primary, but this pod is a replica: delete"
+                    + " the file (it belongs to ordinal 0) and restart the pod");
+        }
+        if (note.isEmpty() && settings.method() == CloneMethod.XBSTREAM) return new Outcome(false, "--clone-method xbstream");
+        Seeding seeding = note.map(n -> new Seeding(true, true, "init chose the CLONE plugin (" + SeedNote.path(dataDir) + ")",
+                donorsAfter(n.donor()))).orElseGet(() -> new Seeding(settings.method() == CloneMethod.CLONE_PLUGIN, false,
+                "--clone-method clone-plugin", settings.donors()));
         while (true) {
             ServerVersion version = MysqlStartupWait.await(local, mysqlWait, localTarget);
             Optional<String> skip;
             Optional<CloneStatus> status;
             try (Connection c = local.getConnection()) {
-                skip = reasonNotToClone(c, version);
+                skip = reasonNotToClone(c, version, seeding);
                 status = skip.isPresent() ? Optional.empty() : CloneStatus.read(c);
             } catch (SQLException e) {
                 log.warn("mysqld {} went away while checking whether to clone ({}); waiting for it again", localTarget, e.getMessage());
                 continue;
             }
-            if (skip.isPresent()) return new Outcome(false, skip.get());
+            if (skip.isPresent()) return noteDone(note, new Outcome(false, skip.get()));
             if (status.isPresent() && status.get().inProgress()) {
                 watchRunningClone(status.get());
                 continue;
             }
             if (status.isPresent() && status.get().completed()) {
-                return new Outcome(false, "this server was cloned before (clone_status " + status.get().describe() + ")");
+                return noteDone(note, new Outcome(false, "this server was cloned before (clone_status " + status.get().describe() + ")"));
             }
             status.ifPresent(s -> log.warn("the last clone into this server did not complete (clone_status {}); cloning again", s.describe()));
-            return cloneFromDonors(version);
+            return noteDone(note, cloneFromDonors(version, seeding.donors()));
         }
     }
 
+    /**
+     * How this run seeds: strictly (a server that cannot clone is an error, never "seeded elsewhere") when init
+     * handed it over or the method says clone-plugin; {@code why} names which, for the errors.
+     */
+    private record Seeding(boolean strict, boolean handedOver, String why, List<HostPort> donors) {}
+
+    private List<HostPort> donorsAfter(HostPort first) {
+        List<HostPort> donors = new ArrayList<>(List.of(first));
+        settings.donors().stream().filter(d -> !d.equals(first)).forEach(donors::add);
+        return donors;
+    }
+
+    private Optional<SeedNote> readNote() {
+        try {
+            return SeedNote.read(dataDir);
+        } catch (IOException e) {
+            throw new ReplicationSetupException(e.getMessage());
+        }
+    }
+
+    /** The note has served once the server is cloned (or was seeded otherwise): only then is it removed. */
+    private Outcome noteDone(Optional<SeedNote> note, Outcome outcome) {
+        if (note.isEmpty()) return outcome;
+        try {
+            SeedNote.delete(dataDir);
+            log.info("removed {}: {}", SeedNote.path(dataDir), outcome.detail());
+        } catch (IOException e) {
+            // Harmless: a note beside a completed clone_status is not acted on again.
+            log.warn("could not remove {} ({}); the next serve removes it", SeedNote.path(dataDir), e.getMessage());
+        }
+        return outcome;
+    }
+
     /** @return why this server must not (or need not) be cloned, or empty when it should be */
-    private Optional<String> reasonNotToClone(Connection c, ServerVersion version) throws SQLException {
+    private Optional<String> reasonNotToClone(Connection c, ServerVersion version, Seeding seeding) throws SQLException {
         Optional<ReplicationMarker.Entry> marker = ReplicationMarker.configured(dataDir).read();
         if (marker.isPresent()) return Optional.of("replication was configured before (" + ReplicationMarker.configured(dataDir).path() + ")");
         if (BackupInfoFiles.read(dataDir).isPresent()) return Optional.of("the data dir was cloned by the backup tool (info file present)");
         if (!CloneCompatibility.supportsClone(version)) {
-            if (settings.method() == CloneMethod.CLONE_PLUGIN) {
-                throw new ReplicationSetupException("--clone-method clone-plugin, but mysqld " + localTarget + " runs " + version
-                        + ": the CLONE plugin needs MySQL 8.0.17 or later (use --clone-method xbstream or auto)");
+            if (seeding.strict()) {
+                throw new ReplicationSetupException(seeding.why() + ", but mysqld " + localTarget + " runs " + version
+                        + ": the CLONE plugin needs MySQL 8.0.17 or later (use --clone-method xbstream" + fixNote(seeding) + ")");
             }
             return Optional.of(version + " has no CLONE plugin (the xbstream path seeds it)");
         }
@@ -145,17 +191,30 @@ public final class CloneSeeding {
                         + status.get().describe() + ") and the server holds data (" + contents.describe() + "): re-create"
                         + " this replica's data dir (delete its PVC) so that it is cloned from scratch");
             }
-            if (settings.method() == CloneMethod.CLONE_PLUGIN) {
+            if (seeding.handedOver()) {
+                // init left this data dir empty for the clone: data here came from elsewhere, and replicating
+                // on it would hide that.
+                throw new ReplicationSetupException(seeding.why() + ", but mysqld " + localTarget + " holds data of its own ("
+                        + contents.describe() + "), which CLONE would drop: check what wrote to it; to keep it, delete "
+                        + SeedNote.path(dataDir) + "; to clone, re-create this replica's data dir");
+            }
+            if (seeding.strict()) {
                 log.warn("not cloning into {}: it holds data of its own ({}), which CLONE would drop", localTarget, contents.describe());
             }
             return Optional.of("the server holds data of its own (" + contents.describe() + ")");
         }
         if (!pluginActive(c)) {
-            if (settings.method() == CloneMethod.AUTO) return Optional.of("the CLONE plugin is not active on " + localTarget);
-            throw new ReplicationSetupException("mysqld " + localTarget + " (" + version + ") has no active CLONE plugin: add"
-                    + " plugin-load-add=mysql_clone.so to the replica's config (or use --clone-method xbstream)");
+            if (!seeding.strict()) return Optional.of("the CLONE plugin is not active on " + localTarget);
+            throw new ReplicationSetupException(seeding.why() + ", but mysqld " + localTarget + " (" + version + ") has no active"
+                    + " CLONE plugin: add plugin-load-add=mysql_clone.so to this pod's config (or use --clone-method xbstream"
+                    + fixNote(seeding) + "); nothing replicates on the empty server meanwhile");
         }
         return Optional.empty();
+    }
+
+    /** With a note, xbstream also needs the note gone so that init decides again. */
+    private String fixNote(Seeding seeding) {
+        return !seeding.handedOver() ? "" : " on init and delete " + SeedNote.path(dataDir) + " with the rest of the data dir";
     }
 
     private static boolean pluginActive(Connection c) throws SQLException {
@@ -165,9 +224,9 @@ public final class CloneSeeding {
         }
     }
 
-    private Outcome cloneFromDonors(ServerVersion version) throws InterruptedException {
+    private Outcome cloneFromDonors(ServerVersion version, List<HostPort> donors) throws InterruptedException {
         DonorProbe probe = new DonorProbe(settings.donorUser(), settings.donorPassword(), settings.requireSsl(), DONOR_CONNECT_TIMEOUT);
-        DonorRounds rounds = new DonorRounds(settings.donors(), settings.donorWait(), settings.attempts(), pollBackoff, roundBackoff);
+        DonorRounds rounds = new DonorRounds(donors, settings.donorWait(), settings.attempts(), pollBackoff, roundBackoff);
         try {
             return rounds.run((donor, address) -> cloneFrom(donor, probe.check(donor, version)));
         } catch (CloneException e) {

@@ -36,7 +36,7 @@ public final class CachedProbe {
             boolean alive = probe.alive();
             Optional<ReplicaState> replica = alive ? probe.replicaState() : Optional.empty();
             Optional<String> gtid = alive ? probe.gtidPosition() : Optional.empty();
-            return new ProbeReading(alive, replica, probe.replicationConfigured(), gtid);
+            return new ProbeReading(alive, replica, probe.replicationConfigured(), gtid, alive && probe.clonePluginActive());
         } catch (RuntimeException e) {
             // A probe bug must not take /healthz down with a 500 loop: report mysqld as unreachable, say why.
             log.warn("mysql probe failed, reporting mysqld as not answering: {}", e.toString());

@@ -17,12 +17,14 @@ public final class HealthEndpoints implements AutoCloseable {
     private final boolean primary;
     private final ReplicationWatch watch;
     private final PrometheusMeterRegistry registry;
+    private final int mysqlPort;
 
-    private HealthEndpoints(CachedProbe probe, boolean primary, ReplicationWatch watch, PrometheusMeterRegistry registry) {
+    private HealthEndpoints(CachedProbe probe, boolean primary, ReplicationWatch watch, PrometheusMeterRegistry registry, int mysqlPort) {
         this.probe = probe;
         this.primary = primary;
         this.watch = watch;
         this.registry = registry;
+        this.mysqlPort = mysqlPort;
     }
 
     /**
@@ -31,7 +33,14 @@ public final class HealthEndpoints implements AutoCloseable {
      */
     public static HealthEndpoints of(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck,
                                      PrometheusMeterRegistry registry) {
-        return new HealthEndpoints(probe, primary, new ReplicationWatch(probe, primary, maxLag, startCheck, registry), registry);
+        return of(probe, primary, maxLag, startCheck, registry, PeerStatus.Seeding.DEFAULT_MYSQL_PORT);
+    }
+
+    /** @param mysqlPort the local mysqld's port, which /status tells peers that CLONE from this pod */
+    public static HealthEndpoints of(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck,
+                                     PrometheusMeterRegistry registry, int mysqlPort) {
+        return new HealthEndpoints(probe, primary, new ReplicationWatch(probe, primary, maxLag, startCheck, registry), registry,
+                mysqlPort);
     }
 
     /** Starts sampling once a second. */
@@ -51,14 +60,18 @@ public final class HealthEndpoints implements AutoCloseable {
         return PlainResponse.text(r.ready() ? 200 : 503, r.reason());
     }
 
-    /** {@code GET /status}: what a peer that picks a donor needs ({@link PeerStatus}). */
-    public PlainResponse status(boolean backupRunning) {
+    /**
+     * {@code GET /status}: what a peer that picks a donor needs ({@link PeerStatus}).
+     *
+     * @param backupTool the backup route finds a backup tool (an xbstream clone from here can work)
+     */
+    public PlainResponse status(boolean backupRunning, boolean backupTool) {
         ProbeReading r = probe.reading();
         Optional<ReplicaState> replica = r.replica();
         PeerStatus status = new PeerStatus(primary ? PeerStatus.PRIMARY : PeerStatus.REPLICA, r.alive(),
                 replica.map(ReplicaState::running).orElse(false),
                 replica.map(ReplicaState::lagSeconds).orElse(OptionalLong.empty()), r.gtidPosition().orElse(""),
-                backupRunning);
+                backupRunning, new PeerStatus.Seeding(r.alive() && r.clonePlugin(), backupTool, mysqlPort));
         return PlainResponse.text(200, status.text());
     }
 

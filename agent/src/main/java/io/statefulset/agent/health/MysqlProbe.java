@@ -21,4 +21,12 @@ public interface MysqlProbe {
      * {@code gtid_executed}; empty when mysqld does not answer or has no GTID yet.
      */
     Optional<String> gtidPosition();
+
+    /**
+     * The server can donate to a CLONE: its CLONE plugin is ACTIVE (MySQL 8.0.17+ only; MariaDB and 5.7 have none).
+     * What {@code /status} offers to an {@code init} that picks how to seed a replica.
+     */
+    default boolean clonePluginActive() {
+        return false;
+    }
 }

@@ -25,6 +25,9 @@ public interface BackupRoute {
     /** A backup is being streamed now (what {@code /status} tells peers that pick a donor). */
     boolean running();
 
+    /** The backup tool is installed: {@code /backup} can stream (what {@code /status} tells peers). */
+    boolean toolInstalled();
+
     /** Aborts a running backup, telling its client why, and waits up to {@code graceMillis} for it to end. */
     void shutdown(long graceMillis) throws InterruptedException;
 }

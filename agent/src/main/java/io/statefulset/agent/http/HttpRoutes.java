@@ -89,7 +89,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case BackupProtocol.HEALTHZ_PATH -> answer(ctx, health::healthz, keepAlive);
             case BackupProtocol.READYZ_PATH -> answer(ctx, health::readyz, keepAlive);
-            case BackupProtocol.STATUS_PATH -> answer(ctx, () -> health.status(backup.running()), keepAlive);
+            case BackupProtocol.STATUS_PATH -> answer(ctx, () -> health.status(backup.running(), backup.toolInstalled()), keepAlive);
             default -> answer(ctx, health::metrics, keepAlive);
         }
     }

@@ -84,6 +84,19 @@ public final class JdbcMysqlProbe implements MysqlProbe {
         }
     }
 
+    @Override
+    public boolean clonePluginActive() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(timeoutSeconds);
+            try (ResultSet rs = s.executeQuery("SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'clone'")) {
+                return rs.next() && "ACTIVE".equalsIgnoreCase(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            log.debug("cannot read the CLONE plugin's state: {}", MysqlStartupWait.rootMessage(e));
+            return false;
+        }
+    }
+
     /** Detected on first use and after a failure, not on every probe. */
     private ReplicationDialect dialect(Connection c) throws SQLException {
         ReplicationDialect d = dialect.get();

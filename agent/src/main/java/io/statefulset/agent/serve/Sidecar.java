@@ -98,7 +98,8 @@ public final class Sidecar {
             ReplicationMetrics.register(registry, cachedProbe);
             CloneFailureMetrics.register(registry, options.dataDir());
             boolean primary = options.pod().isPrimary();
-            HealthEndpoints health = HealthEndpoints.of(cachedProbe, primary, options.maxLag(), startCheck, registry);
+            HealthEndpoints health = HealthEndpoints.of(cachedProbe, primary, options.maxLag(), startCheck, registry,
+                    options.mysql().port());
             PortSettings port = new PortSettings(tls,
                     options.legacyRawStream() ? Optional.of(options.legacyWait()) : Optional.empty(),
                     options.requestTimeout(), options.maxConnections());

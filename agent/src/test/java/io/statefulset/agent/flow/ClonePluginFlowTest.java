@@ -103,6 +103,61 @@ class ClonePluginFlowTest {
         }
     }
 
+    /**
+     * init in {@code auto} asks the donor's /status; a MySQL 8.0 donor with the plugin and no backup tool offers
+     * CLONE, so init writes the hand-over note and leaves the data dir to mysqld --initialize, and serve in
+     * {@code auto} clones from the donor the note names.
+     */
+    @Test
+    void initInAutoAsksTheDonorAndHandsTheEmptyDataDirToServesClone() throws Exception {
+        int donorAgent = DatabaseServer.freePort();
+        agents.add(InProcessServe.start(donorAgent, ENV, "--hostname", "mysql-0", "--data-dir", primary.dataDir().toString(),
+                "--mysql-port", String.valueOf(primary.port()), "--clone-user", CLONE_USER, "--backup-tool", "xtrabackup"));
+        Path base = servers.tempDir("auto-init-");
+        Path data = Files.createDirectories(base.resolve("data"));
+        Path configMap = Files.createDirectories(base.resolve("config-map"));
+        Files.writeString(configMap.resolve("primary.cnf"), "[mysqld]\nlog-bin=mysql-bin\n");
+        Files.writeString(configMap.resolve("replica.cnf"), "[mysqld]\nsuper-read-only=1\n");
+        try (LogCapture logs = LogCapture.start()) {
+            Pod.Result init = Pod.Result.of(List.of("init", "--hostname", "mysql-1", "--config-map-dir", configMap.toString(),
+                    "--conf-dir", Files.createDirectories(base.resolve("conf.d")).toString(), "--data-dir", data.toString(),
+                    "--donor", "127.0.0.1:" + donorAgent, "--donor-wait", "10s", "--clone-attempts", "1"), Map.of());
+            assertEquals(0, init.exitCode(), logs.text());
+            String chosen = logs.text().lines().filter(l -> l.contains("seeding method: ")).findFirst().orElseThrow();
+            assertTrue(chosen.contains("seeding method: clone-plugin from 127.0.0.1:" + primary.port()) && chosen.contains("backup tool no"),
+                    chosen);
+        }
+        try (var entries = Files.list(data)) {
+            assertEquals(List.of(".agent-seed-by-clone"), entries.map(e -> e.getFileName().toString()).toList(),
+                    "nothing but the note: mysqld initialises the data dir");
+        }
+        // The mysql container's first boot: --initialize accepts the data dir with the dot-file note in it.
+        DatabaseServer replica = DatabaseServer.fresh(ServerFlavor.MYSQL_8_0, base, 9, replicaArgs());
+        try {
+            kubelet(replica);
+            try (LogCapture logs = LogCapture.start()) {
+                int port = DatabaseServer.freePort();
+                agents.add(InProcessServe.start(port, ENV, "--hostname", "mysql-1", "--data-dir", data.toString(),
+                        "--mysql-port", String.valueOf(replica.port()), "--source-host", "127.0.0.1", "--source-port",
+                        String.valueOf(primary.port()), "--clone-user", CLONE_USER, "--progress-interval", "1s"));
+                logs.awaitLine("replication setup: CONFIGURED: GTID (as restored) from performance_schema.clone_status", CLONED);
+                assertTrue(logs.text().contains("init handed this server over for a CLONE"), logs.text());
+                assertTrue(logs.text().contains("cloning root@127.0.0.1:" + replica.port() + " from 127.0.0.1:" + primary.port()), logs.text());
+                assertFalse(Files.exists(data.resolve(".agent-seed-by-clone")), "the note is removed once the clone completed");
+                assertEquals(tableChecksum, replica.checksum("app.t"));
+                primary.execute("INSERT INTO app.t (pad) VALUES ('after the auto clone')");
+                await("the row written after the clone to reach the replica").atMost(Duration.ofSeconds(30))
+                        .ignoreExceptionsInstanceOf(Exception.class)
+                        .until(() -> replica.queryOne("SELECT COUNT(*) FROM app.t WHERE pad = 'after the auto clone'").equals("1"));
+            }
+        } finally {
+            for (Kubelet k : kubelets) k.close();
+            kubelets.clear();
+            replica.close();
+            primary.execute("DELETE FROM app.t WHERE pad = 'after the auto clone'");
+        }
+    }
+
     @Test
     void refusedDonorsGetOneLineNamingTheDonorAndTheFixAndTheReplicaIsUntouched() throws Exception {
         DatabaseServer replica = servers.start(3, replicaArgs());

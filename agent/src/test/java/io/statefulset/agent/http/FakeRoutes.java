@@ -46,11 +46,16 @@ final class FakeRoutes implements BackupRoute {
             public Optional<String> gtidPosition() {
                 return Optional.of("0-100-42");
             }
+
+            @Override
+            public boolean clonePluginActive() {
+                return true;
+            }
         };
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         CachedProbe probe = new CachedProbe(alive, Duration.ofMinutes(1));
         // Not started: /readyz takes its first sample on the first request.
-        return HealthEndpoints.of(probe, true, Duration.ofSeconds(30), StartCheck.notNeeded(registry), registry);
+        return HealthEndpoints.of(probe, true, Duration.ofSeconds(30), StartCheck.notNeeded(registry), registry, 13306);
     }
 
     @Override
@@ -71,6 +76,11 @@ final class FakeRoutes implements BackupRoute {
     @Override
     public boolean running() {
         return !httpBackups.isEmpty() || !rawClients.isEmpty();
+    }
+
+    @Override
+    public boolean toolInstalled() {
+        return true;
     }
 
     @Override

@@ -72,11 +72,12 @@ class HttpRoutesTest {
     }
 
     @Test
-    void statusTellsPeersTheRoleTheGtidPositionAndWhetherABackupRuns() {
+    void statusTellsPeersTheRoleTheGtidPositionHowItCanSeedAndWhetherABackupRuns() {
         String idle = ask(server(), get("/status"));
         assertTrue(idle.startsWith("HTTP/1.1 200 OK\r\n"), idle);
         PeerStatus before = PeerStatus.parse(idle.substring(idle.indexOf("\r\n\r\n") + 4)).orElseThrow();
-        assertEquals(new PeerStatus(PeerStatus.PRIMARY, true, false, OptionalLong.empty(), "0-100-42", false), before);
+        assertEquals(new PeerStatus(PeerStatus.PRIMARY, true, false, OptionalLong.empty(), "0-100-42", false,
+                new PeerStatus.Seeding(true, true, 13306)), before);
 
         ask(server(), get("/backup"));
         String busy = ask(server(), get("/status"));

@@ -94,7 +94,7 @@ public final class CloneStaging {
      *
      * @return the names removed
      */
-    List<String> clearDataDir() throws IOException {
+    public List<String> clearDataDir() throws IOException {
         if (dataDir.getParent() == null) {
             throw new IOException("refusing to clear " + dataDir + ": --data-dir must be mysqld's data dir, not a filesystem root");
         }

@@ -5,6 +5,7 @@ import io.statefulset.agent.common.protocol.PeerStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -24,8 +25,16 @@ import java.util.stream.Collectors;
 public final class DonorChoice {
     private DonorChoice() {}
 
-    /** The donors in order and the one-line reason for the first. */
-    public record Ranking(List<HostPort> donors, String reason) {}
+    /**
+     * The donors in order and the one-line reason for the first.
+     *
+     * @param first what the first donor said; empty when nobody was asked (a single donor outside {@code auto})
+     */
+    public record Ranking(List<HostPort> donors, String reason, Optional<PeerReport> first) {
+        public Ranking(List<HostPort> donors, String reason) {
+            this(donors, reason, Optional.empty());
+        }
+    }
 
     private enum Tier { CURRENT, HOLDS_DATA, BUSY, SILENT }
 
@@ -49,7 +58,7 @@ public final class DonorChoice {
         };
         String others = ranked.subList(1, ranked.size()).stream().map(PeerReport::describe).collect(Collectors.joining(", "));
         return new Ranking(ranked.stream().map(PeerReport::peer).toList(),
-                "donor " + first.describe() + ": " + why + (others.isEmpty() ? "" : "; then " + others));
+                "donor " + first.describe() + ": " + why + (others.isEmpty() ? "" : "; then " + others), Optional.of(first));
     }
 
     private static String tieNote(List<PeerReport> ranked, PeerReport first, java.util.function.Predicate<PeerReport> tied) {

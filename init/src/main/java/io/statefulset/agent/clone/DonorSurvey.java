@@ -50,7 +50,15 @@ public final class DonorSurvey {
      * @param extra peers beyond it (higher ordinals), used only when they answer with data
      */
     public DonorChoice.Ranking choose(List<HostPort> usual, List<HostPort> extra) throws InterruptedException {
-        if (usual.size() == 1 && extra.isEmpty()) {
+        return choose(usual, extra, false);
+    }
+
+    /**
+     * @param askAlone ask even a single donor: {@code --clone-method auto} needs its answer to pick the method, and
+     *                 pays for it with the wait below when that donor is the tutorial's sidecar
+     */
+    public DonorChoice.Ranking choose(List<HostPort> usual, List<HostPort> extra, boolean askAlone) throws InterruptedException {
+        if (usual.size() == 1 && extra.isEmpty() && !askAlone) {
             // Nothing to choose; and asking the tutorial's sidecar would start a backup (see below).
             return new DonorChoice.Ranking(usual, "donor " + usual.get(0) + ": the only one");
         }

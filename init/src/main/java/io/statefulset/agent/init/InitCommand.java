@@ -11,6 +11,9 @@ import io.statefulset.agent.clone.DataDirState;
 import io.statefulset.agent.clone.DonorClient;
 import io.statefulset.agent.clone.DonorTls;
 import io.statefulset.agent.clone.DonorRounds;
+import io.statefulset.agent.clone.DonorChoice;
+import io.statefulset.agent.clone.SeedMethod;
+import io.statefulset.agent.clone.SeedNote;
 import io.statefulset.agent.clone.DonorSurvey;
 import io.statefulset.agent.clone.DonorTransfer;
 import io.statefulset.agent.clone.HttpStatusAsk;
@@ -80,8 +83,13 @@ public final class InitCommand {
                         + " clone here; mysqld initialises {} and serve clones into it", pod.podName(), options.dataDir());
                 return 0;
             }
-            CloneOutcome outcome = clone(pod, PeerAccess.load(options));
-            summarise(outcome);
+            Optional<CloneOutcome> outcome = clone(pod, PeerAccess.load(options));
+            if (outcome.isPresent()) {
+                summarise(outcome.get());
+            } else {
+                log.info("init done: {} is a replica handed to serve for a CLONE ({}): mysqld initialises {} beside the note",
+                        pod.podName(), SeedNote.path(options.dataDir()).getFileName(), options.dataDir());
+            }
             return 0;
         } catch (IllegalArgumentException | IOException | CloneException e) {
             log.error("init failed after {} ms: {}", Duration.ofNanos(System.nanoTime() - start).toMillis(), e.getMessage());
@@ -108,7 +116,8 @@ public final class InitCommand {
         }
     }
 
-    private CloneOutcome clone(PodIdentity pod, PeerAccess peers) throws CloneException, IOException, InterruptedException {
+    /** @return empty when the replica was handed to serve's CLONE ({@link SeedNote}) instead of cloned here */
+    private Optional<CloneOutcome> clone(PodIdentity pod, PeerAccess peers) throws CloneException, IOException, InterruptedException {
         List<HostPort> donors = options.donors().isEmpty() ? pod.defaultDonors(BackupProtocol.DEFAULT_PORT) : options.donors();
         CloneStaging staging = new CloneStaging(options.dataDir());
         DataDirState state = staging.inspect();
@@ -117,9 +126,29 @@ public final class InitCommand {
             // with data, so that a replica whose primary is gone clones from the most advanced replica.
             List<HostPort> extra = options.donors().isEmpty()
                     ? peers.survey().higherPeers(pod, BackupProtocol.DEFAULT_PORT) : List.of();
-            donors = peers.survey().choose(donors, extra).donors();
+            boolean auto = options.cloneMethod() == CloneMethod.AUTO;
+            DonorChoice.Ranking ranking = peers.survey().choose(donors, extra, auto);
+            donors = ranking.donors();
+            if (auto) {
+                SeedMethod method = SeedMethod.decide(ranking.first().orElseThrow());
+                log.info("{}", method.reason());
+                if (method.clonePluginDonor().isPresent()) {
+                    handToServe(staging, new SeedNote(SeedNote.Purpose.REPLICA, method.clonePluginDonor().get()));
+                    return Optional.empty();
+                }
+            }
         }
-        return cloneFrom(staging, rounds(donors), PreparedFix.NONE, peers);
+        return Optional.of(cloneFrom(staging, rounds(donors), PreparedFix.NONE, peers));
+    }
+
+    /**
+     * Leaves the data dir to mysqld (its --initialize wants it empty; debris of an interrupted xbstream attempt goes)
+     * with only the note beside it, written last so that a note always means "nothing else here".
+     */
+    private void handToServe(CloneStaging staging, SeedNote note) throws IOException {
+        List<String> removed = staging.clearDataDir();
+        if (!removed.isEmpty()) log.info("removed {} from {} (an earlier attempt) before handing it to mysqld", removed, options.dataDir());
+        note.write(options.dataDir());
     }
 
     private PrimaryRebuild.Outcome rebuild(PodIdentity pod, PeerAccess peers) throws CloneException, IOException, InterruptedException {

@@ -19,11 +19,32 @@ import java.util.regex.Pattern;
  * @param lagSeconds    {@code Seconds_Behind_Master}; empty when unknown (not replicating, or the primary)
  * @param gtidPosition  MariaDB {@code gtid_current_pos}, MySQL {@code gtid_executed}; empty when mysqld did not say
  * @param backupRunning a backup is being streamed (a clone asking now would get 503)
+ * @param seeding       how the peer can seed a replica; {@link Seeding#UNKNOWN} from an agent that did not say
  */
 public record PeerStatus(String role, boolean mysqlUp, boolean replicating, OptionalLong lagSeconds, String gtidPosition,
-                         boolean backupRunning) {
+                         boolean backupRunning, Seeding seeding) {
     public static final String PRIMARY = "primary";
     public static final String REPLICA = "replica";
+
+    /**
+     * What a donor can serve: {@code clone_plugin=yes} (its mysqld is MySQL 8.0.17+ with the CLONE plugin ACTIVE),
+     * {@code backup_tool=yes} (its agent finds a backup tool for {@code /backup}), and the port of its mysqld, which
+     * a CLONE connects to on the peer's host. A key an older agent does not send reads as {@code no} / 3306.
+     */
+    public record Seeding(boolean clonePlugin, boolean backupTool, int mysqlPort) {
+        public static final int DEFAULT_MYSQL_PORT = 3306;
+        public static final Seeding UNKNOWN = new Seeding(false, false, DEFAULT_MYSQL_PORT);
+
+        public String describe() {
+            return "clone plugin " + (clonePlugin ? "yes" : "no") + ", backup tool " + (backupTool ? "yes" : "no");
+        }
+    }
+
+    /** A status without seeding keys (what an agent before them said). */
+    public PeerStatus(String role, boolean mysqlUp, boolean replicating, OptionalLong lagSeconds, String gtidPosition,
+                      boolean backupRunning) {
+        this(role, mysqlUp, replicating, lagSeconds, gtidPosition, backupRunning, Seeding.UNKNOWN);
+    }
 
     private static final Pattern MARIADB_GTID = Pattern.compile("\\d+-\\d+-(\\d+)");
     private static final Pattern INTERVAL = Pattern.compile("(\\d+)(?:-(\\d+))?");
@@ -73,7 +94,10 @@ public record PeerStatus(String role, boolean mysqlUp, boolean replicating, Opti
                 + "replicating=" + yesNo(replicating) + "\n"
                 + "lag_seconds=" + (lagSeconds.isPresent() ? Long.toString(lagSeconds.getAsLong()) : "unknown") + "\n"
                 + "gtid_position=" + gtidPosition + "\n"
-                + "backup_running=" + yesNo(backupRunning) + "\n";
+                + "backup_running=" + yesNo(backupRunning) + "\n"
+                + "clone_plugin=" + yesNo(seeding.clonePlugin()) + "\n"
+                + "backup_tool=" + yesNo(seeding.backupTool()) + "\n"
+                + "mysql_port=" + seeding.mysqlPort() + "\n";
     }
 
     /**
@@ -91,7 +115,8 @@ public record PeerStatus(String role, boolean mysqlUp, boolean replicating, Opti
         String lag = f.getOrDefault("lag_seconds", "unknown");
         return Optional.of(new PeerStatus(role, "up".equals(f.get("mysql")), "yes".equals(f.get("replicating")),
                 lag.matches("\\d{1,12}") ? OptionalLong.of(Long.parseLong(lag)) : OptionalLong.empty(),
-                f.getOrDefault("gtid_position", ""), "yes".equals(f.get("backup_running"))));
+                f.getOrDefault("gtid_position", ""), "yes".equals(f.get("backup_running")),
+                new Seeding("yes".equals(f.get("clone_plugin")), "yes".equals(f.get("backup_tool")), port(f.get("mysql_port")))));
     }
 
     /** {@code replica, replicating, lag 0 s, gtid 0-100-42} for log lines. */
@@ -103,6 +128,12 @@ public record PeerStatus(String role, boolean mysqlUp, boolean replicating, Opti
         b.append(", gtid ").append(gtidPosition.isEmpty() ? "none" : gtidPosition);
         if (backupRunning) b.append(", busy with a backup");
         return b.toString();
+    }
+
+    private static int port(String text) {
+        if (text == null || !text.matches("\\d{1,5}")) return Seeding.DEFAULT_MYSQL_PORT;
+        int p = Integer.parseInt(text);
+        return p >= 1 && p <= 65535 ? p : Seeding.DEFAULT_MYSQL_PORT;
     }
 
     private static String yesNo(boolean b) {

@@ -19,6 +19,19 @@ class PeerStatusTest {
     }
 
     @Test
+    void seedingKeysReadBackAndAnOlderAgentWithoutThemOffersNeither() {
+        PeerStatus offers = new PeerStatus(PeerStatus.PRIMARY, true, false, OptionalLong.empty(), "u:1-3", false,
+                new PeerStatus.Seeding(true, false, 13306));
+        assertTrue(offers.text().contains("clone_plugin=yes\nbackup_tool=no\nmysql_port=13306\n"), offers.text());
+        assertEquals(Optional.of(offers), PeerStatus.parse(offers.text()));
+        PeerStatus old = PeerStatus.parse("role=primary\nmysql=up\nreplicating=no\nlag_seconds=unknown\n"
+                + "gtid_position=u:1-3\nbackup_running=no\n").orElseThrow();
+        assertEquals(PeerStatus.Seeding.UNKNOWN, old.seeding());
+        assertFalse(old.seeding().clonePlugin());
+        assertEquals(3306, PeerStatus.parse("role=primary\nmysql_port=99999\n").orElseThrow().seeding().mysqlPort());
+    }
+
+    @Test
     void somethingElseIsNotAStatus() {
         assertEquals(Optional.empty(), PeerStatus.parse("no such endpoint: /status\n"));
         assertEquals(Optional.empty(), PeerStatus.parse("role=leader\n"));
