@@ -13,8 +13,6 @@ pod_environment() {
   done
   export PATH=$SYSTEM_PATH LANG=C.UTF-8 HOME=${LC_HOME:-/root}
   [ "$MODE" = netns ] && export HOSTNAME="mysql-$n"
-  # The mysql80 overlay's setting: replicas are seeded by serve with the CLONE plugin (an AGENT_ given wins).
-  if is_mysql && [ -z "${AGENT_CLONE_METHOD:-}" ]; then export AGENT_CLONE_METHOD=clone-plugin; fi
   if [ -f "$BASE/secrets/mysql-password" ]; then
     MYSQL_PASSWORD=$(<"$BASE/secrets/mysql-password"); export MYSQL_PASSWORD
   fi

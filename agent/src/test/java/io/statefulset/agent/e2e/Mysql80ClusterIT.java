@@ -68,6 +68,10 @@ class Mysql80ClusterIT {
             String serve = r.log("serve");
             String donor = "mysql-" + (r.ordinal() - 1) + ".mysql:3306";
             assertTrue(serve.contains("clone done: cloned ") && serve.contains(" from " + donor), r.name() + " cloned from " + donor + ":\n" + serve);
+            // --clone-method auto (the default): init asked the donor, which offers the plugin, and handed over.
+            String init = r.log("init");
+            assertTrue(init.contains("seeding method: clone-plugin from " + donor), r.name() + "'s init chose the CLONE plugin:\n" + init);
+            assertTrue(serve.contains("init handed this server over for a CLONE"), r.name() + "'s serve took the hand-over:\n" + serve);
             assertTrue(r.log("mysqld").contains("mysqld exited 16 (RESTART, after a clone)"), r.name() + "'s supervisor restarted mysqld");
             Map<String, String> st = r.slaveStatus();
             assertEquals("mysql-0.mysql", st.get("Master_Host"), r.name() + " replicates from the primary: " + st);
@@ -151,8 +155,52 @@ class Mysql80ClusterIT {
         convergence.converge(pods.get(0), pods.subList(1, 4), "restarted", REPLICATION);
     }
 
+    /**
+     * Issue 17 on MySQL: mysql-0 loses its volume; init finds the replicas hold data, one offers the CLONE plugin,
+     * and hands the rebuild to serve, which clones mysql-0 from it and makes it a primary again (PrimaryRebuildIT's
+     * MariaDB case, by CLONE instead of xbstream).
+     */
     @Test
     @Order(5)
+    void thePrimaryThatLostItsVolumeIsRebuiltByCloneFromAReplicaWhichKeepReplicating() throws Exception {
+        Pod primary = cluster.pod(0);
+        List<Pod> replicas = cluster.pods(4).subList(1, 4);
+        for (int i = 0; i < 20; i++) convergence.writeMarker(primary, "before-loss" + i);
+        String checksum = convergence.converge(primary, replicas, "before-loss", REPLICATION);
+        String rows = primary.queryOne("SELECT COUNT(*) FROM " + Convergence.TABLE);
+        List<Long> setupsBefore = replicas.stream().map(Mysql80ClusterIT::setups).toList();
+
+        String out = cluster.ok("lose-volume", "0");
+        assertTrue(out.contains("mysql-0: volume lost"), out);
+        Pod rebuilt = cluster.pod(0);
+        String init = rebuilt.lastRunLog("init");
+        assertTrue(init.contains("the primary is rebuilt by serve's CLONE from mysql-"), "init handed the rebuild to serve:\n" + init);
+        await("mysql-0's serve to finish the rebuild").atMost(REPLICATION).ignoreExceptionsInstanceOf(Exception.class)
+                .until(() -> rebuilt.lastRunLog("serve").contains("replication setup: "));
+        String serve = rebuilt.lastRunLog("serve");
+        assertTrue(serve.contains("clone done: cloned ") && serve.contains("rebuilt from a replica"), serve);
+        assertEquals(rows, rebuilt.queryOne("SELECT COUNT(*) FROM " + Convergence.TABLE), "every row the replicas had");
+        assertEquals(checksum, rebuilt.checksum(Convergence.TABLE));
+        assertTrue(rebuilt.slaveStatus().isEmpty(), "the rebuilt primary replicates from nobody: " + rebuilt.slaveStatus());
+        assertEquals("0", rebuilt.queryOne("SELECT @@read_only"), "the rebuilt primary takes writes");
+
+        convergence.converge(rebuilt, replicas, "after-rebuild", REPLICATION);
+        assertEquals(setupsBefore, replicas.stream().map(Mysql80ClusterIT::setups).toList(),
+                "the replicas kept their replication: no re-clone, no new setup");
+        for (Pod r : replicas) {
+            Map<String, String> st = r.slaveStatus();
+            assertEquals("Yes", st.get("Slave_IO_Running"), r.name() + ": " + st);
+            assertEquals("Yes", st.get("Slave_SQL_Running"), r.name() + ": " + st);
+            assertEquals("1", st.get("Auto_Position"), r.name() + ": " + st);
+        }
+    }
+
+    private static long setups(Pod p) {
+        return p.log("serve").lines().filter(l -> l.contains("replication setup: ")).count();
+    }
+
+    @Test
+    @Order(6)
     void downLeavesNothingBehind() throws Exception {
         LocalCluster.Result r = cluster.down();
         assertEquals(0, r.exitCode(), r.output());

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.clone.SeedNote;
+import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.LogCapture;
@@ -156,6 +158,27 @@ class ClonePluginFlowTest {
             replica.close();
             primary.execute("DELETE FROM app.t WHERE pad = 'after the auto clone'");
         }
+    }
+
+    /** The recipient side, which init cannot see: a handed-over replica whose server cannot clone fails loudly. */
+    @Test
+    void aHandedOverReplicaWithoutThePluginFailsNamingTheFixAndNeverReplicates() throws Exception {
+        DatabaseServer replica = servers.start(10, "--performance-schema=ON");
+        new SeedNote(SeedNote.Purpose.REPLICA,
+                new HostPort("127.0.0.1", primary.port())).write(replica.dataDir());
+        try (LogCapture logs = LogCapture.start()) {
+            InProcessServe serve = InProcessServe.launch(DatabaseServer.freePort(), ENV, "--hostname", "mysql-1",
+                    "--data-dir", replica.dataDir().toString(), "--mysql-port", String.valueOf(replica.port()),
+                    "--source-host", "127.0.0.1", "--source-port", String.valueOf(primary.port()), "--clone-user", CLONE_USER);
+            agents.add(serve);
+            assertEquals(1, serve.awaitExit(Duration.ofSeconds(60)), logs.text());
+            String failure = logs.text().lines().filter(l -> l.contains("replication setup failed")).findFirst().orElseThrow();
+            assertTrue(failure.contains("init chose the CLONE plugin") && failure.contains("has no active CLONE plugin: add"
+                    + " plugin-load-add=mysql_clone.so"), failure);
+        }
+        assertEquals(List.of(), replica.query("SELECT HOST FROM performance_schema.replication_connection_configuration"),
+                "no replication on the empty server");
+        assertTrue(Files.exists(replica.dataDir().resolve(".agent-seed-by-clone")), "the note stays until a clone completes");
     }
 
     @Test

@@ -29,6 +29,14 @@ public record SeedMethod(Optional<HostPort> clonePluginDonor, String reason) {
                 + " clones into it");
     }
 
+    /** {@code --clone-method clone-plugin}: CLONE without asking whether the donor offers it (serve checks both sides). */
+    public static SeedMethod clonePlugin(PeerReport chosen) {
+        int port = chosen.status().map(s -> s.seeding().mysqlPort()).orElse(PeerStatus.Seeding.DEFAULT_MYSQL_PORT);
+        HostPort mysqld = new HostPort(chosen.peer().host(), port);
+        return new SeedMethod(Optional.of(mysqld), "seeding method: clone-plugin from " + mysqld + " (--clone-method clone-plugin):"
+                + " the data dir is left to mysqld and serve clones into it");
+    }
+
     private static SeedMethod xbstream(String why) {
         return new SeedMethod(Optional.empty(), "seeding method: xbstream (--clone-method auto; " + why + ")");
     }

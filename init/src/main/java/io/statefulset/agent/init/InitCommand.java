@@ -155,7 +155,7 @@ public final class InitCommand {
         CloneStaging staging = new CloneStaging(options.dataDir());
         DonorSurvey.Peers asked = options.donors().isEmpty()
                 ? () -> peers.survey().higherPeers(pod, BackupProtocol.DEFAULT_PORT) : options::donors;
-        return new PrimaryRebuild(staging, this::rounds).run(
+        return new PrimaryRebuild(staging, this::rounds, options.cloneMethod()).run(
                 () -> peers.survey().findData(asked, options.rebuildWait(), POLL_BACKOFF),
                 (rounds, fix) -> cloneFrom(staging, rounds, fix, peers));
     }

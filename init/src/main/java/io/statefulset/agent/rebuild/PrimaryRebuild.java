@@ -1,6 +1,7 @@
 package io.statefulset.agent.rebuild;
 
 import io.statefulset.agent.clone.CloneException;
+import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.clone.CloneOutcome;
 import io.statefulset.agent.clone.CloneStaging;
 import io.statefulset.agent.clone.DataDirState;
@@ -8,6 +9,8 @@ import io.statefulset.agent.clone.DonorChoice;
 import io.statefulset.agent.clone.DonorRounds;
 import io.statefulset.agent.clone.PeerReport;
 import io.statefulset.agent.clone.PreparedFix;
+import io.statefulset.agent.clone.SeedMethod;
+import io.statefulset.agent.clone.SeedNote;
 import io.statefulset.agent.common.identity.HostPort;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -47,10 +50,20 @@ public final class PrimaryRebuild {
 
     private final CloneStaging staging;
     private final Function<List<HostPort>, DonorRounds> rounds;
+    private final CloneMethod method;
 
     public PrimaryRebuild(CloneStaging staging, Function<List<HostPort>, DonorRounds> rounds) {
+        this(staging, rounds, CloneMethod.XBSTREAM);
+    }
+
+    /**
+     * @param method {@code auto}: a best donor that offers the CLONE plugin gets the rebuild by CLONE in serve (a
+     *               {@link SeedNote}) instead of the xbstream clone here; {@code clone-plugin}: always so
+     */
+    public PrimaryRebuild(CloneStaging staging, Function<List<HostPort>, DonorRounds> rounds, CloneMethod method) {
         this.staging = staging;
         this.rounds = rounds;
+        this.method = method;
     }
 
     /**
@@ -86,6 +99,19 @@ public final class PrimaryRebuild {
         DonorChoice.Ranking ranking = DonorChoice.rank(withData, List.of());
         String donorGtid = withData.stream().filter(r -> r.peer().equals(ranking.donors().get(0)))
                 .map(r -> r.status().get().gtidPosition()).findFirst().orElse("");
+        if (method != CloneMethod.XBSTREAM) {
+            PeerReport best = ranking.first().orElseThrow();
+            SeedMethod seed = method == CloneMethod.AUTO ? SeedMethod.decide(best) : SeedMethod.clonePlugin(best);
+            if (seed.clonePluginDonor().isPresent()) {
+                HostPort donor = seed.clonePluginDonor().get();
+                handToServe(donor, donorGtid);
+                return new Outcome(Optional.empty(), "data dir was empty and " + withData.size() + " of " + found.size()
+                        + " peers hold data: the primary is rebuilt by serve's CLONE from " + donor + " (" + SeedNote.FILE
+                        + "); " + ranking.reason() + "; " + seed.reason().replace("the data dir is left to mysqld and serve"
+                        + " clones into it", "serve clones, then makes it a primary (no replication, read-only off, GTID state"
+                        + " from the clone: MySQL gtid_purged)"));
+            }
+        }
         CloneOutcome clone = cloner.clone(rounds.apply(ranking.donors()), (data, donor) -> makePrimary(data, donor, donorGtid));
         String from = clone.transfer().map(t -> t.donor() + " (" + t.bytes() + " bytes)").orElse("the prepared clone");
         return new Outcome(Optional.of(clone), "data dir was empty and " + withData.size() + " of " + found.size()
@@ -113,6 +139,16 @@ public final class PrimaryRebuild {
     @FunctionalInterface
     public interface ReportSource {
         List<PeerReport> get() throws InterruptedException;
+    }
+
+    /**
+     * The data dir for mysqld to initialise: nothing but the rebuild marker (serve makes the clone a primary) and the
+     * note (serve clones), both dot-files, written last, the note after the marker so that a note always has one.
+     */
+    private void handToServe(HostPort donor, String donorGtid) throws IOException {
+        staging.clearDataDir();
+        RebuildMarker.in(staging.dataDir()).write(donor.toString(), donorGtid);
+        new SeedNote(SeedNote.Purpose.REBUILD_PRIMARY, donor).write(staging.dataDir());
     }
 
     static void makePrimary(Path data, HostPort donor, String donorGtid) throws IOException {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.statefulset.agent.clone.SeedNote;
+import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.protocol.PeerStatus;
 import io.statefulset.agent.rebuild.RebuildMarker;
 import io.statefulset.agent.testing.LogCapture;
@@ -75,6 +77,43 @@ class InitRebuildTest {
         assertEquals("[mysqld]\nserver-id=100\nreport_host=mysql-0.mysql\n", Files.readString(init.conf.resolve("server-id.cnf")));
         DatabaseServer rebuilt = servers.startOn(init.data, 100);
         assertEquals(source.fingerprint(), rebuilt.queryOne(SeededServer.FINGERPRINT));
+    }
+
+    private static PeerStatus offeringClone(PeerStatus s) {
+        return new PeerStatus(s.role(), s.mysqlUp(), s.replicating(), s.lagSeconds(), s.gtidPosition(), s.backupRunning(),
+                new PeerStatus.Seeding(true, false, 13306));
+    }
+
+    @Test
+    void inAutoAReplicaWhoseDonorOffersTheClonePluginIsHandedToServeWithNoBackupAsked() throws Exception {
+        try (TestDonor donor = TestDonor.start(source.stream(), Script.http()).answerStatus(offeringClone(replica(true, 0, "u:1-9")));
+             LogCapture logs = LogCapture.start()) {
+            init.hostname = "mysql-1";
+            assertEquals(0, init.donors(donor.address()).run());
+            assertEquals(1, donor.statusRequests(), "a single donor is asked in auto");
+            assertEquals(0, donor.requests(), "no xbstream asked");
+            assertTrue(logs.text().contains("seeding method: clone-plugin from " + donor.address().host() + ":13306"), logs.text());
+            assertEquals(List.of(SeedNote.FILE), init.dataDirEntries());
+            assertEquals(new SeedNote(SeedNote.Purpose.REPLICA, new HostPort(donor.address().host(), 13306)),
+                    SeedNote.read(init.data).orElseThrow(), "the donor's mysqld: its agent's host, the port its status gave");
+        }
+    }
+
+    @Test
+    void inAutoThePrimaryRebuildFromAPeerOfferingTheClonePluginIsHandedToServe() throws Exception {
+        try (TestDonor behind = TestDonor.start(source.stream(), Script.http()).answerStatus(offeringClone(replica(false, 0, "u:1-7")));
+             TestDonor ahead = TestDonor.start(source.stream(), Script.http()).answerStatus(offeringClone(replica(false, 0, "u:1-9")));
+             LogCapture logs = LogCapture.start()) {
+            init.hostname = "mysql-0";
+            assertEquals(0, init.donors(behind.address(), ahead.address()).run());
+            assertEquals(0, behind.requests() + ahead.requests(), "no xbstream asked");
+            assertTrue(logs.text().contains("rebuild: data dir was empty and 2 of 2 peers hold data: the primary is rebuilt by"
+                    + " serve's CLONE from " + ahead.address().host() + ":13306"), logs.text());
+        }
+        assertEquals(List.of(SeedNote.FILE, RebuildMarker.FILE), init.dataDirEntries(), "dot-files only: mysqld initialises beside them");
+        SeedNote note = SeedNote.read(init.data).orElseThrow();
+        assertEquals(SeedNote.Purpose.REBUILD_PRIMARY, note.purpose());
+        assertTrue(Files.readString(init.data.resolve(RebuildMarker.FILE)).contains("donor_gtid_position=u:1-9"));
     }
 
     @Test
