@@ -110,7 +110,7 @@ class InitRebuildTest {
             assertTrue(logs.text().contains("rebuild: data dir was empty and 2 of 2 peers hold data: the primary is rebuilt by"
                     + " serve's CLONE from " + ahead.address().host() + ":13306"), logs.text());
         }
-        assertEquals(List.of(SeedNote.FILE, RebuildMarker.FILE), init.dataDirEntries(), "dot-files only: mysqld initialises beside them");
+        assertEquals(List.of(RebuildMarker.FILE, SeedNote.FILE), init.dataDirEntries(), "dot-files only: mysqld initialises beside them");
         SeedNote note = SeedNote.read(init.data).orElseThrow();
         assertEquals(SeedNote.Purpose.REBUILD_PRIMARY, note.purpose());
         assertTrue(Files.readString(init.data.resolve(RebuildMarker.FILE)).contains("donor_gtid_position=u:1-9"));
