@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  */
 final class DonorRoundFlags {
     @Option(names = "--clone-method", defaultValue = "auto", converter = CloneMethodConverter.class,
-            description = "auto, xbstream (init pulls the backup tool's stream) or clone-plugin (serve runs MySQL's CLONE)")
+            description = "auto (CLONE when the donor's /status offers the plugin, else xbstream), xbstream (init pulls the backup tool's stream) or clone-plugin (serve runs MySQL's CLONE)")
     CloneMethod cloneMethod;
 
     @Option(names = "--donor-wait", defaultValue = "10m", converter = DurationConverter.class,
