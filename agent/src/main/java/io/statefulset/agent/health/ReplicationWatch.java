@@ -53,7 +53,7 @@ public final class ReplicationWatch implements AutoCloseable {
         ProbeReading reading = probe.reading();
         long now = System.nanoTime();
         if (!primary) reading.replica().ifPresent(state -> errors.observe(state, now));
-        Optional<String> blocked = primary ? Optional.empty() : startCheck.blocking();
+        Optional<String> blocked = startCheck.blocking();
         Readiness verdict = blocked.map(Readiness::notReady).orElseGet(() -> Readiness.of(reading, primary, maxLag));
         // A refusal or a wait of the start checks is logged by the setup, once: not again as a change of readiness.
         if (steady.offer(verdict) && blocked.isEmpty()) {
@@ -71,10 +71,8 @@ public final class ReplicationWatch implements AutoCloseable {
     /** What /readyz says; a request that comes before the timer's first sample takes it. */
     public Readiness readiness() {
         if (!steady.sampled()) sampleQuietly();
-        if (!primary) {
-            Optional<String> blocked = startCheck.blocking();
-            if (blocked.isPresent()) return Readiness.notReady(blocked.get());
-        }
+        Optional<String> blocked = startCheck.blocking();
+        if (blocked.isPresent()) return Readiness.notReady(blocked.get());
         return steady.current();
     }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class StartCheck {
     public static final List<String> REASONS = List.of("binlog_purged", "errant_transactions");
     private static final String PENDING = "replication start checks not done yet (the agent waits for mysqld)";
+    private static final String REBUILDING = "rebuilt primary: not a primary again yet (the agent waits for mysqld to set"
+            + " its GTID state)";
 
     private final AtomicReference<Optional<String>> blocking;
     private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
@@ -42,6 +44,14 @@ public final class StartCheck {
     /** A replica's checks: pending until the setup reports. */
     public static StartCheck pending(MeterRegistry registry) {
         return new StartCheck(Optional.of(PENDING), registry);
+    }
+
+    /**
+     * A primary rebuilt from a replica: not ready until serve has made it a primary again (its GTID state set, no
+     * source, writable), so that the Service sends no write before the state that keeps the replicas going is set.
+     */
+    public static StartCheck rebuiltPrimary(MeterRegistry registry) {
+        return new StartCheck(Optional.of(REBUILDING), registry);
     }
 
     /** Nothing to check (the primary, or a caller without a setup). */

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.statefulset.agent.common.secret.SecretSource;
 import io.statefulset.agent.health.StartCheck;
+import io.statefulset.agent.rebuild.RebuildMarker;
 import io.statefulset.agent.clone.Backoff;
 import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.cloneplugin.CloneAccounts;
@@ -86,7 +87,9 @@ public final class ServeCommand {
         long started = System.nanoTime();
         HikariDataSource dataSource = Sidecar.localMysql(options);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        StartCheck startCheck = options.pod().isPrimary() ? StartCheck.notNeeded(registry) : StartCheck.pending(registry);
+        StartCheck startCheck = !options.pod().isPrimary() ? StartCheck.pending(registry)
+                : RebuildMarker.in(options.dataDir()).exists() ? StartCheck.rebuiltPrimary(registry)
+                : StartCheck.notNeeded(registry);
         AgentServer server;
         try {
             server = Sidecar.startServer(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
@@ -114,6 +117,7 @@ public final class ServeCommand {
                 // The replication password is read here, when it is about to be used.
                 ReplicationSettings settings = Sidecar.replication(options);
                 new ReplicationSetup(settings, dataSource, Sidecar.gateListener(startCheck)).run();
+                if (settings.primary()) startCheck.passed(); // a rebuilt primary is one again
                 if (settings.primary() && options.clonePlugin().method() != CloneMethod.XBSTREAM) donorAccounts(dataSource);
             } catch (ReplicationSetupException e) {
                 log.error("replication setup failed: {}", e.getMessage());

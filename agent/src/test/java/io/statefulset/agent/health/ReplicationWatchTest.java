@@ -1,6 +1,7 @@
 package io.statefulset.agent.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -55,10 +56,29 @@ class ReplicationWatchTest {
         }
     }
 
+    @Test
+    void aRebuiltPrimaryIsNotReadyUntilServeMadeItAPrimaryAgain() {
+        StartCheck check = StartCheck.rebuiltPrimary(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        try (LogCapture logs = LogCapture.start();
+             ReplicationWatch watch = watch(new AtomicReference<>(RUNNING), check, true)) {
+            for (int i = 0; i < SteadyReadiness.SAMPLES; i++) watch.sample();
+            assertFalse(watch.readiness().ready(), "mysqld answers, but its GTID state is not set yet");
+            assertTrue(watch.readiness().reason().contains("rebuilt primary"), watch.readiness().reason());
+            check.passed();
+            for (int i = 0; i < SteadyReadiness.SAMPLES; i++) watch.sample();
+            assertTrue(watch.readiness().ready(), watch.readiness().reason());
+            assertEquals(1, logs.count("now ready: primary"), logs.text());
+        }
+    }
+
     private static ReplicationWatch watch(AtomicReference<ReplicaState> state, StartCheck check) {
+        return watch(state, check, false);
+    }
+
+    private static ReplicationWatch watch(AtomicReference<ReplicaState> state, StartCheck check, boolean primary) {
         // ttl 0: every sample reads the probe again.
         CachedProbe probe = new CachedProbe(new FixedProbe(state), Duration.ZERO);
-        return new ReplicationWatch(probe, false, Duration.ofSeconds(10), check, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        return new ReplicationWatch(probe, primary, Duration.ofSeconds(10), check, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     /** A mysqld that answers and reports whatever replica state the test sets. */
