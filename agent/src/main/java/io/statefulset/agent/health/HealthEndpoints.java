@@ -39,8 +39,14 @@ public final class HealthEndpoints implements AutoCloseable {
     /** @param mysqlPort the local mysqld's port, which /status tells peers that CLONE from this pod */
     public static HealthEndpoints of(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck,
                                      PrometheusMeterRegistry registry, int mysqlPort) {
-        return new HealthEndpoints(probe, primary, new ReplicationWatch(probe, primary, maxLag, startCheck, registry), registry,
-                mysqlPort);
+        return of(probe, primary, maxLag, startCheck, IoThreadRecovery.NONE, registry, mysqlPort);
+    }
+
+    /** @param recovery what the watch hands the replica's samples (an IO thread the source stopped) */
+    public static HealthEndpoints of(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck,
+                                     IoThreadRecovery recovery, PrometheusMeterRegistry registry, int mysqlPort) {
+        return new HealthEndpoints(probe, primary, new ReplicationWatch(probe, primary, maxLag, startCheck, recovery, registry),
+                registry, mysqlPort);
     }
 
     /** Starts sampling once a second. */

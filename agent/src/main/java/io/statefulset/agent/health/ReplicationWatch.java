@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * ({@link SteadyReadiness}: {@value SteadyReadiness#SAMPLES} in a row decide a change), replication thread errors are
  * logged when they start and when they clear ({@link ThreadErrorLog}), and a change of readiness is logged once.
  * The checks before replication starts ({@link StartCheck}) overrule the samples at once: a refused replica is not
- * ready, however healthy its threads look.
+ * ready, however healthy its threads look. Once they passed, each sample of a replica also goes to the
+ * {@link IoThreadRecovery}, which may start an IO thread the source stopped again.
  */
 public final class ReplicationWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicationWatch.class);
@@ -25,6 +26,7 @@ public final class ReplicationWatch implements AutoCloseable {
     private final boolean primary;
     private final Duration maxLag;
     private final StartCheck startCheck;
+    private final IoThreadRecovery recovery;
     private final SteadyReadiness steady = new SteadyReadiness();
     private final ThreadErrorLog errors;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -35,10 +37,16 @@ public final class ReplicationWatch implements AutoCloseable {
     private long changedAtNanos = System.nanoTime();
 
     public ReplicationWatch(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck, MeterRegistry registry) {
+        this(probe, primary, maxLag, startCheck, IoThreadRecovery.NONE, registry);
+    }
+
+    public ReplicationWatch(CachedProbe probe, boolean primary, Duration maxLag, StartCheck startCheck, IoThreadRecovery recovery,
+                            MeterRegistry registry) {
         this.probe = probe;
         this.primary = primary;
         this.maxLag = maxLag;
         this.startCheck = startCheck;
+        this.recovery = recovery;
         this.errors = new ThreadErrorLog(registry);
     }
 
@@ -54,6 +62,8 @@ public final class ReplicationWatch implements AutoCloseable {
         long now = System.nanoTime();
         if (!primary) reading.replica().ifPresent(state -> errors.observe(state, now));
         Optional<String> blocked = startCheck.blocking();
+        // A replica the start checks refused (or did not check yet) is the operator's: nothing is restarted on it.
+        if (!primary && blocked.isEmpty()) reading.replica().ifPresent(recovery::sampled);
         Readiness verdict = blocked.map(Readiness::notReady).orElseGet(() -> Readiness.of(reading, primary, maxLag));
         // A refusal or a wait of the start checks is logged by the setup, once: not again as a change of readiness.
         if (steady.offer(verdict) && blocked.isEmpty()) {

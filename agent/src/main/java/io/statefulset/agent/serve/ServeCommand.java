@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.statefulset.agent.common.secret.SecretSource;
+import io.statefulset.agent.health.IoThreadRecovery;
 import io.statefulset.agent.health.StartCheck;
 import io.statefulset.agent.rebuild.RebuildMarker;
 import io.statefulset.agent.clone.Backoff;
@@ -20,6 +21,7 @@ import io.statefulset.agent.mysql.JdbcMysqlProbe;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
 import io.statefulset.agent.mysql.MysqlStartupWait;
 import io.statefulset.agent.replication.dialect.ServerVersion;
+import io.statefulset.agent.replication.preflight.IoThreadRestart;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
 import io.statefulset.agent.replication.setup.ReplicationSetup;
 import io.statefulset.agent.replication.ReplicationSetupException;
@@ -90,11 +92,14 @@ public final class ServeCommand {
         StartCheck startCheck = !options.pod().isPrimary() ? StartCheck.pending(registry)
                 : RebuildMarker.in(options.dataDir()).exists() ? StartCheck.rebuiltPrimary(registry)
                 : StartCheck.notNeeded(registry);
+        // A replica's IO thread stopped by its source (a primary rebuilt under it) is started again once it is safe.
+        IoThreadRestart ioRestart = new IoThreadRestart(dataSource, () -> Sidecar.replicationAccount(options), registry);
         AgentServer server;
         try {
             server = Sidecar.startServer(options, new JdbcMysqlProbe(dataSource, options.dataDir(), PROBE_TIMEOUT),
-                    startCheck, registry, env);
+                    startCheck, options.pod().isPrimary() ? IoThreadRecovery.NONE : ioRestart, registry, env);
         } catch (IOException | IllegalArgumentException e) {
+            ioRestart.close();
             dataSource.close();
             log.error("serve failed: {}", e.getMessage());
             return 1;
@@ -140,6 +145,7 @@ public final class ServeCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            ioRestart.close();
             dataSource.close();
         }
         // A stop that raced with a failed setup still ends with 1.

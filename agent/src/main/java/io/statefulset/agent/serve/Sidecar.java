@@ -9,6 +9,7 @@ import io.statefulset.agent.common.watch.FilePoller;
 import io.statefulset.agent.health.CachedProbe;
 import io.statefulset.agent.health.CloneFailureMetrics;
 import io.statefulset.agent.health.HealthEndpoints;
+import io.statefulset.agent.health.IoThreadRecovery;
 import io.statefulset.agent.health.MysqlProbe;
 import io.statefulset.agent.health.ReplicationMetrics;
 import io.statefulset.agent.health.ReplicationWatch;
@@ -47,9 +48,13 @@ public final class Sidecar {
 
     /** The replication password is read now: call it when the setup runs, not at start. */
     public static ReplicationSettings replication(ServeOptions o) {
-        return new ReplicationSettings(o.pod().isPrimary(), o.dataDir(),
-                new SourceEndpoint(o.source(), o.replicationUser(), o.replicationPassword().map(SecretSource::current)),
+        return new ReplicationSettings(o.pod().isPrimary(), o.dataDir(), replicationAccount(o),
                 o.mysqlUser() + "@" + o.mysql(), o.mysqlWait(), PositioningPreference.GTID_WHEN_AVAILABLE);
+    }
+
+    /** The source and the replication account, with the password as it is now. */
+    public static SourceEndpoint replicationAccount(ServeOptions o) {
+        return new SourceEndpoint(o.source(), o.replicationUser(), o.replicationPassword().map(SecretSource::current));
     }
 
     public static BackupSettings backup(ServeOptions o) {
@@ -63,17 +68,22 @@ public final class Sidecar {
         return LocalMysqlDataSource.withPasswordFrom(o.mysql(), o.mysqlUser(), o.mysqlPassword(), LocalMysqlDataSource.TIMEOUT);
     }
 
-    /** Starts the port on {@code options.listen()}. */
+    /**
+     * Starts the port on {@code options.listen()}.
+     *
+     * @param recovery what the watch hands a replica's samples once its start checks passed
+     */
     public static AgentServer startServer(ServeOptions options, MysqlProbe probe, StartCheck startCheck,
-                                          PrometheusMeterRegistry registry, Map<String, String> env) throws IOException {
-        return startServer(options, probe, startCheck, registry, env,
+                                          IoThreadRecovery recovery, PrometheusMeterRegistry registry,
+                                          Map<String, String> env) throws IOException {
+        return startServer(options, probe, startCheck, recovery, registry, env,
                 new InetSocketAddress(options.listen().host(), options.listen().port()));
     }
 
     /** As above on {@code bind} (tests bind port 0), with no replication start checks (nothing sets them up). */
     public static AgentServer startServer(ServeOptions options, MysqlProbe probe, PrometheusMeterRegistry registry,
                                           Map<String, String> env, InetSocketAddress bind) throws IOException {
-        return startServer(options, probe, StartCheck.notNeeded(registry), registry, env, bind);
+        return startServer(options, probe, StartCheck.notNeeded(registry), IoThreadRecovery.NONE, registry, env, bind);
     }
 
     /**
@@ -83,8 +93,8 @@ public final class Sidecar {
      * @throws IllegalArgumentException when a secret or TLS file is unreadable or unusable
      */
     public static AgentServer startServer(ServeOptions options, MysqlProbe probe, StartCheck startCheck,
-                                          PrometheusMeterRegistry registry, Map<String, String> env,
-                                          InetSocketAddress bind) throws IOException {
+                                          IoThreadRecovery recovery, PrometheusMeterRegistry registry,
+                                          Map<String, String> env, InetSocketAddress bind) throws IOException {
         Optional<ServerTls> tls = options.tls().presentsCertificate() ? Optional.of(ServerTls.load(options.tls())) : Optional.empty();
         FilePoller poller = new FilePoller(FilePoller.INTERVAL);
         try {
@@ -98,7 +108,7 @@ public final class Sidecar {
             ReplicationMetrics.register(registry, cachedProbe);
             CloneFailureMetrics.register(registry, options.dataDir());
             boolean primary = options.pod().isPrimary();
-            HealthEndpoints health = HealthEndpoints.of(cachedProbe, primary, options.maxLag(), startCheck, registry,
+            HealthEndpoints health = HealthEndpoints.of(cachedProbe, primary, options.maxLag(), startCheck, recovery, registry,
                     options.mysql().port());
             PortSettings port = new PortSettings(tls,
                     options.legacyRawStream() ? Optional.of(options.legacyWait()) : Optional.empty(),

@@ -1,6 +1,7 @@
 package io.statefulset.agent.flow;
 
 import static io.statefulset.agent.replication.setup.ReplicaFixture.createSchema;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.statefulset.agent.replication.setup.ReplicaFixture;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
 import io.statefulset.agent.testing.LogCapture;
+import io.statefulset.agent.testing.ServerFlavor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,6 +130,55 @@ abstract class ReplicationGuardMysqlContract {
                     + " never had: errant GTIDs '" + errant + "'", "errant_transactions", pod.data);
             assertTrue(serve.get("/readyz").body().contains("mysqld started the replication threads itself: left as they are"));
             assertEquals(1.0, serve.metric("mysql_agent_replication_io_running").orElseThrow(), "the threads run, yet it is not ready");
+        }
+    }
+
+    /**
+     * The rebuilt primary's case (issue 17): the source lost its binary logs and GTID state under the replica, which
+     * then stops with a fatal error that MySQL never retries; serve restarts the IO thread once the source holds
+     * every transaction of the replica again, and not before.
+     */
+    @Test
+    void anIoThreadStoppedByAResetSourceIsRestartedOnceTheSourceHoldsTheReplicasTransactions() throws Exception {
+        DatabaseServer replica = seededReplica();
+        try (LogCapture logs = LogCapture.start(); InProcessServe serve = readyServe(replica)) {
+            // RESET MASTER alone leaves the dump thread waiting quietly (measured on 5.7.22 and 8.0.33). Woken (killed
+            // here, as a clone or restart of the source ends it), it looks for the binlog after its own, which the
+            // reset removed, and ends the dump with issue 17's words, "could not find next log": Last_IO_Errno 13114
+            // on 8.0 (the source's 1236 inside it), 1236 itself on 5.7. Had the replica reconnected first, the source
+            // would have refused it with "Replica has more GTIDs than the source has", the same numbers.
+            int errno = primary.flavor() == ServerFlavor.MYSQL_5_7 ? 1236 : 13114;
+            primary.execute("RESET MASTER");
+            for (String id : primary.query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")) {
+                primary.execute("KILL " + id);
+            }
+            String executed = replica.queryOne("SELECT @@GLOBAL.gtid_executed").replaceAll("\\s+", "");
+            String stopped = "replication: IO thread stopped with " + errno + " (Got fatal error 1236 from ";
+            String refused = "; not restarted: this replica has transactions the source " + source() + " never had: errant GTIDs '"
+                    + executed + "'";
+            logs.awaitLine(refused, WAIT);
+            assertTrue(logs.text().contains(stopped), logs.text());
+            serve.awaitStatus("/readyz", 503, WAIT);
+            String body = serve.get("/readyz").body();
+            assertTrue(body.startsWith("not ready: replication IO thread is not running (No): error " + errno + ": "), body);
+            assertEquals("No", AppTable.slaveStatus(replica).get("Slave_IO_Running"), "not restarted while the check refuses");
+            String restarts = "mysql_agent_replication_io_restarts_total{errno=\"" + errno + "\"}";
+            assertEquals(0.0, serve.metric(restarts).orElseThrow());
+
+            // What the rebuilt primary's clone gives it: every transaction of the replica (as purged GTIDs).
+            primary.execute("SET GLOBAL gtid_purged = '" + executed + "'");
+            await("the IO thread restarted by serve").atMost(WAIT)
+                    .until(() -> "Yes".equals(AppTable.slaveStatus(replica).get("Slave_IO_Running")));
+            AppTable.writeAndAwait(primary, 400, replica);
+            serve.awaitStatus("/readyz", 200, WAIT);
+            logs.awaitLine("IO thread restarted (", WAIT);
+            String text = logs.text();
+            assertTrue(text.contains("; the source " + source() + " has every GTID this replica needs and none is errant (this"
+                    + " replica's gtid_executed is '" + executed + "', the source's '" + executed + "'): IO thread restarted ("), text);
+            assertEquals(1, LogCapture.occurrences(text, refused), "the refusal said once, not per check: " + text);
+            assertEquals(1, LogCapture.occurrences(text, "IO thread restarted ("), text);
+            assertEquals(2, LogCapture.occurrences(text, stopped), "the refusal and the restart: " + text);
+            assertEquals(1.0, serve.metric(restarts).orElseThrow());
         }
     }
 

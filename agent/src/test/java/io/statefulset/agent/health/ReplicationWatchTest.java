@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.statefulset.agent.testing.LogCapture;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,6 +70,29 @@ class ReplicationWatchTest {
             for (int i = 0; i < SteadyReadiness.SAMPLES; i++) watch.sample();
             assertTrue(watch.readiness().ready(), watch.readiness().reason());
             assertEquals(1, logs.count("now ready: primary"), logs.text());
+        }
+    }
+
+    @Test
+    void aReplicaSampleGoesToTheIoRecoveryOnlyOnceTheStartChecksPassed() {
+        ReplicaState stopped = new ReplicaState("No", "Yes", OptionalLong.empty(), new ThreadError(13114, "could not find next log"),
+                ThreadError.NONE);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        StartCheck check = StartCheck.pending(registry);
+        List<ReplicaState> handed = new ArrayList<>();
+        CachedProbe probe = new CachedProbe(new FixedProbe(new AtomicReference<>(stopped)), Duration.ZERO);
+        try (ReplicationWatch watch = new ReplicationWatch(probe, false, Duration.ofSeconds(10), check, handed::add, registry);
+             ReplicationWatch primary = new ReplicationWatch(probe, true, Duration.ofSeconds(10), StartCheck.notNeeded(registry),
+                     handed::add, registry)) {
+            watch.sample();
+            check.refused("errant_transactions", "refused");
+            watch.sample();
+            assertEquals(List.of(), handed, "pending, then refused: the operator's replica");
+            primary.sample();
+            assertEquals(List.of(), handed, "the primary has no source");
+            check.passed();
+            watch.sample();
+            assertEquals(List.of(stopped), handed);
         }
     }
 

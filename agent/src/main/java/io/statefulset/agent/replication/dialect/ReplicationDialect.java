@@ -134,6 +134,11 @@ public final class ReplicationDialect {
         return SqlCommand.of(start);
     }
 
+    /** The IO thread only: the SQL thread, running or stopped, is left as it is. */
+    public SqlCommand startIoThread() {
+        return SqlCommand.of(start + " IO_THREAD");
+    }
+
     /** {@code STOP SLAVE} + {@code RESET SLAVE ALL} (or the REPLICA words): the server forgets its source. */
     public List<SqlCommand> forgetSource() {
         String noun = start.endsWith("REPLICA") ? "REPLICA" : "SLAVE";

@@ -23,7 +23,8 @@ final class MysqlGtidCheck {
             executed = compact(rs.getString(1));
         }
         try (PreparedStatement ps = source.prepareStatement("SELECT GTID_SUBSET(@@GLOBAL.gtid_purged, ?),"
-                + " GTID_SUBTRACT(@@GLOBAL.gtid_purged, ?), GTID_SUBTRACT(?, @@GLOBAL.gtid_executed), @@GLOBAL.gtid_purged")) {
+                + " GTID_SUBTRACT(@@GLOBAL.gtid_purged, ?), GTID_SUBTRACT(?, @@GLOBAL.gtid_executed), @@GLOBAL.gtid_purged,"
+                + " @@GLOBAL.gtid_executed")) {
             ps.setString(1, executed);
             ps.setString(2, executed);
             ps.setString(3, executed);
@@ -33,6 +34,7 @@ final class MysqlGtidCheck {
                 String missing = compact(rs.getString(2));
                 String errant = compact(rs.getString(3));
                 String purged = compact(rs.getString(4));
+                String sourceExecuted = compact(rs.getString(5));
                 String replicaSays = "this replica's gtid_executed is '" + executed + "'";
                 if (!servable) {
                     return PreflightVerdict.purged("the source " + sourceName + " has purged binlogs this replica needs: missing GTIDs '"
@@ -44,7 +46,7 @@ final class MysqlGtidCheck {
                             + " errant GTIDs '" + errant + "' (" + replicaSays + ")");
                 }
                 return PreflightVerdict.passed("the source " + sourceName + " has every GTID this replica needs and none is"
-                        + " errant (" + replicaSays + ")");
+                        + " errant (" + replicaSays + ", the source's '" + sourceExecuted + "')");
             }
         }
     }

@@ -25,7 +25,7 @@ public final class StartGate {
     /** Pause between two attempts to reach a source that did not answer. */
     public static final Duration RETRY = Duration.ofSeconds(5);
     /** "Access denied; you need (at least one of) the ... privilege(s) for this operation" (MySQL and MariaDB). */
-    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
+    static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
 
     /**
      * Where the checks' findings go (readiness and metrics). A refusal is reported by the caller, which knows the
@@ -70,10 +70,7 @@ public final class StartGate {
                     if (e.getErrorCode() != ER_SPECIFIC_ACCESS_DENIED) throw e;
                     // An account made by hand with REPLICATION SLAVE only: waiting would not help, refusing would
                     // stop replicas that worked before these checks existed.
-                    v = PreflightVerdict.unchecked("the source " + source + " refused the questions to " + account.user()
-                            + " (" + MysqlStartupWait.rootMessage(e) + "): grant it REPLICATION CLIENT on the source"
-                            + " (GRANT REPLICATION CLIENT ON *.* TO '" + account.user() + "'@'%') so that purged binlogs and"
-                            + " errant transactions are caught before start");
+                    v = unchecked(source, account, e);
                     log.warn("replication start checks not done, starting anyway: {}", v.detail());
                     listener.passed(v);
                     return v;
@@ -101,6 +98,14 @@ public final class StartGate {
         }
     }
 
+    /** The replication account lacks {@code REPLICATION CLIENT}: what to grant. */
+    static PreflightVerdict unchecked(HostPort source, SourceEndpoint account, SQLException e) {
+        return PreflightVerdict.unchecked("the source " + source + " refused the questions to " + account.user()
+                + " (" + MysqlStartupWait.rootMessage(e) + "): grant it REPLICATION CLIENT on the source"
+                + " (GRANT REPLICATION CLIENT ON *.* TO '" + account.user() + "'@'%') so that purged binlogs and"
+                + " errant transactions are caught before start");
+    }
+
     private static PreflightVerdict run(Connection replica, Connection source, ReplicationDialect dialect, ReplicaStatus status,
                                         String sourceName) throws SQLException {
         if (!status.byGtid()) return BinlogFileCheck.check(source, sourceName, status.sourceLogFile(), status.readSourcePos());
@@ -111,7 +116,7 @@ public final class StartGate {
     }
 
     /** A broken local connection is the caller's failure, not a source that is away. */
-    private static boolean isReplicaSide(SQLException e, Connection replica) {
+    static boolean isReplicaSide(SQLException e, Connection replica) {
         try {
             return replica.isClosed() || !replica.isValid(2);
         } catch (SQLException ignored) {

@@ -39,6 +39,7 @@ public class ReplicationDialectTest {
         assertEquals("CHANGE MASTER TO MASTER_HOST='mysql-0.mysql', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='s3cret',"
                 + " MASTER_CONNECT_RETRY=10, MASTER_AUTO_POSITION=1", d.changeSourceByGtid(SOURCE).sql());
         assertEquals("START SLAVE", d.startReplica().sql());
+        assertEquals("START SLAVE IO_THREAD", d.startIoThread().sql());
         assertEquals("SHOW SLAVE STATUS", d.showReplicaStatus());
         assertEquals("SHOW MASTER STATUS", d.showBinlogStatus());
         assertEquals(List.of("RESET MASTER", "SET GLOBAL gtid_purged = ?"), sql(d.setGtidPosition(MYSQL_GTID, true)));
@@ -51,6 +52,7 @@ public class ReplicationDialectTest {
                 + " MASTER_CONNECT_RETRY=10, GET_MASTER_PUBLIC_KEY=1, MASTER_LOG_FILE='mysql-bin.000001', MASTER_LOG_POS=1240",
                 d.changeSource(SOURCE, AT).sql());
         assertEquals("START SLAVE", d.startReplica().sql());
+        assertEquals("START SLAVE IO_THREAD", d.startIoThread().sql());
         assertEquals("SHOW SLAVE STATUS", d.showReplicaStatus());
     }
 
@@ -64,6 +66,7 @@ public class ReplicationDialectTest {
                 + " SOURCE_PASSWORD='s3cret', SOURCE_CONNECT_RETRY=10, GET_SOURCE_PUBLIC_KEY=1, SOURCE_AUTO_POSITION=1",
                 d.changeSourceByGtid(SOURCE).sql());
         assertEquals("START REPLICA", d.startReplica().sql());
+        assertEquals("START REPLICA IO_THREAD", d.startIoThread().sql());
         assertEquals("SHOW REPLICA STATUS", d.showReplicaStatus());
         assertEquals(List.of("RESET MASTER", "SET GLOBAL gtid_purged = ?"), sql(d.setGtidPosition(MYSQL_GTID, true)));
         assertEquals("SHOW MASTER STATUS", d.showBinlogStatus());
@@ -76,6 +79,7 @@ public class ReplicationDialectTest {
         assertTrue(change.startsWith("CHANGE REPLICATION SOURCE TO SOURCE_HOST='mysql-0.mysql'"), change);
         assertFalse(change.contains("MASTER"), change);
         assertEquals("START REPLICA", d.startReplica().sql());
+        assertEquals("START REPLICA IO_THREAD", d.startIoThread().sql());
         assertEquals("SHOW REPLICA STATUS", d.showReplicaStatus());
         assertEquals("SHOW BINARY LOG STATUS", d.showBinlogStatus());
         assertEquals(List.of("RESET BINARY LOGS AND GTIDS", "SET GLOBAL gtid_purged = ?"), sql(d.setGtidPosition(MYSQL_GTID, true)));
