@@ -312,7 +312,7 @@ sidecar_start() {
   # A cluster with tutorial (bash) pods is a migration: their clone-mysql sends no request and needs the raw stream.
   if cluster_has_bash_pods; then args+=(--legacy-raw-stream); fi
   if [ "$MODE" = loopback ]; then
-    args+=(--hostname "mysql-$n" --data-dir "$dir/data" --listen "127.0.0.1:$(pod_agent_port "$n")"
+    args+=(--hostname "mysql-$n" --data-dir "$dir/data" --conf-dir "$dir/conf.d" --listen "127.0.0.1:$(pod_agent_port "$n")"
            --mysql-port "$(pod_mysql_port "$n")" --source-host 127.0.0.1 --source-port "$(pod_mysql_port 0)")
     local d
     if is_mysql; then for ((d = n - 1; d >= 0; d--)); do args+=(--clone-donor "127.0.0.1:$(pod_mysql_port "$d")"); done; fi

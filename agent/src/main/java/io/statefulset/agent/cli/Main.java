@@ -184,7 +184,7 @@ public final class Main {
                 Secret.resolve(Optional.ofNullable(f.clonePasswordFile), env, "AGENT_CLONE_PASSWORD")
                         .or(() -> replicationPassword.map(SecretSource::current)),
                 f.rounds.donorWait, f.rounds.stallTimeout, f.rounds.attempts(), f.rounds.progressInterval, f.cloneMaxNetworkBandwidth,
-                f.cloneMaxDataBandwidth, f.cloneRequireSsl);
+                f.cloneMaxDataBandwidth, f.cloneRequireSsl, f.confDir);
     }
 
     private static String hostname(SharedFlags f, Map<String, String> env) {

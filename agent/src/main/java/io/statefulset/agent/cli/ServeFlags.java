@@ -116,6 +116,10 @@ final class ServeFlags {
             description = "clone_max_data_bandwidth in MiB/s (0 = no cap)")
     int cloneMaxDataBandwidth;
 
+    @Option(names = "--conf-dir", defaultValue = "/etc/mysql/conf.d",
+            description = "the conf dir init fills, as this container mounts it: serve lifts init's rebuild fence there before a CLONE")
+    Path confDir;
+
     @Option(names = "--clone-require-ssl", defaultValue = "false", arity = "1",
             description = "true: CLONE ... REQUIRE SSL, refuse a clone connection without TLS")
     boolean cloneRequireSsl;

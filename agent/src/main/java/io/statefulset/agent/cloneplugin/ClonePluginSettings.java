@@ -3,6 +3,7 @@ package io.statefulset.agent.cloneplugin;
 import io.statefulset.agent.clone.CloneMethod;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.secret.Secret;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,10 +23,11 @@ import java.util.Optional;
  * @param maxNetworkMibPerSec {@code clone_max_network_bandwidth} in MiB/s, 0 = unlimited
  * @param maxDataMibPerSec   {@code clone_max_data_bandwidth} in MiB/s, 0 = unlimited
  * @param requireSsl         {@code CLONE ... REQUIRE SSL}: refuse a clone connection without TLS
+ * @param confDir            init's conf dir as this container mounts it: where a rebuild's fence is lifted
  */
 public record ClonePluginSettings(CloneMethod method, List<HostPort> donors, String donorUser, Optional<Secret> donorPassword,
                                   Duration donorWait, Duration stallTimeout, int attempts, Duration progressInterval, int maxNetworkMibPerSec,
-                                  int maxDataMibPerSec, boolean requireSsl) {
+                                  int maxDataMibPerSec, boolean requireSsl, Path confDir) {
     public ClonePluginSettings {
         donors = List.copyOf(donors);
         if (donorUser == null || donorUser.isBlank()) throw new IllegalArgumentException("clone user is empty: set --clone-user");

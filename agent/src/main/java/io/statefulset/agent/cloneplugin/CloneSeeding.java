@@ -11,6 +11,7 @@ import io.statefulset.agent.clone.SeedNote;
 import io.statefulset.agent.clone.TransferProgress;
 import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
+import io.statefulset.agent.config.RebuildFence;
 import io.statefulset.agent.replication.infofile.BackupInfoFiles;
 import io.statefulset.agent.mysql.MysqlStartupWait;
 import io.statefulset.agent.replication.ReplicationMarker;
@@ -108,9 +109,10 @@ public final class CloneSeeding {
                     + " the file (it belongs to ordinal 0) and restart the pod");
         }
         if (note.isEmpty() && settings.method() == CloneMethod.XBSTREAM) return new Outcome(false, "--clone-method xbstream");
+        Optional<RebuildFence> fence = rebuild ? Optional.of(RebuildFence.in(settings.confDir())) : Optional.empty();
         Seeding seeding = note.map(n -> new Seeding(true, true, "init chose the CLONE plugin (" + SeedNote.path(dataDir) + ")",
-                donorsAfter(n.donor()))).orElseGet(() -> new Seeding(settings.method() == CloneMethod.CLONE_PLUGIN, false,
-                "--clone-method clone-plugin", settings.donors()));
+                donorsAfter(n.donor()), fence)).orElseGet(() -> new Seeding(settings.method() == CloneMethod.CLONE_PLUGIN, false,
+                "--clone-method clone-plugin", settings.donors(), Optional.empty()));
         while (true) {
             ServerVersion version = MysqlStartupWait.await(local, mysqlWait, localTarget);
             Optional<String> skip;
@@ -131,7 +133,8 @@ public final class CloneSeeding {
                 return noteDone(note, new Outcome(false, "this server was cloned before (clone_status " + status.get().describe() + ")"));
             }
             status.ifPresent(s -> log.warn("the last clone into this server did not complete (clone_status {}); cloning again", s.describe()));
-            return noteDone(note, cloneFromDonors(version, seeding.donors()));
+            seeding.fence().ifPresent(this::checkFenceReachable);
+            return noteDone(note, cloneFromDonors(version, seeding));
         }
     }
 
@@ -139,7 +142,19 @@ public final class CloneSeeding {
      * How this run seeds: strictly (a server that cannot clone is an error, never "seeded elsewhere") when init
      * handed it over or the method says clone-plugin; {@code why} names which, for the errors.
      */
-    private record Seeding(boolean strict, boolean handedOver, String why, List<HostPort> donors) {}
+    private record Seeding(boolean strict, boolean handedOver, String why, List<HostPort> donors, Optional<RebuildFence> fence) {}
+
+    /**
+     * A rebuild's fence must be liftable from here, or the restart that finishes the clone would come up on the
+     * loopback address only and the replicas could never reach the rebuilt primary: refuse before cloning.
+     */
+    private void checkFenceReachable(RebuildFence fence) {
+        if (fence.confDirFilledByInit()) return;
+        throw new ReplicationSetupException("rebuilding the primary by CLONE needs init's conf dir in this container, to lift"
+                + " init's " + RebuildFence.FILE_NAME + " (mysqld listens on 127.0.0.1 only until the clone) just before the"
+                + " CLONE, but --conf-dir " + settings.confDir() + " holds no server-id.cnf: mount the pod's conf volume there"
+                + " (k8s/base mounts it at /etc/mysql/conf.d in the agent container) or pass --conf-dir; nothing was cloned");
+    }
 
     private List<HostPort> donorsAfter(HostPort first) {
         List<HostPort> donors = new ArrayList<>(List.of(first));
@@ -224,11 +239,12 @@ public final class CloneSeeding {
         }
     }
 
-    private Outcome cloneFromDonors(ServerVersion version, List<HostPort> donors) throws InterruptedException {
+    private Outcome cloneFromDonors(ServerVersion version, Seeding seeding) throws InterruptedException {
+        List<HostPort> donors = seeding.donors();
         DonorProbe probe = new DonorProbe(settings.donorUser(), settings.donorPassword(), settings.requireSsl(), DONOR_CONNECT_TIMEOUT);
         DonorRounds rounds = new DonorRounds(donors, settings.donorWait(), settings.attempts(), pollBackoff, roundBackoff);
         try {
-            return rounds.run((donor, address) -> cloneFrom(donor, probe.check(donor, version)));
+            return rounds.run((donor, address) -> cloneFrom(donor, probe.check(donor, version), seeding.fence()));
         } catch (CloneException e) {
             throw new ReplicationSetupException("seeding " + localTarget + " with the CLONE plugin: " + e.getMessage()
                     + " (the server was left as it was: nothing replicates until a clone completes)");
@@ -242,16 +258,19 @@ public final class CloneSeeding {
     }
 
     /** One clone from one donor, until the restarted server reports it complete. */
-    private Outcome cloneFrom(HostPort donor, ServerVersion donorVersion) throws DonorException, InterruptedException {
+    private Outcome cloneFrom(HostPort donor, ServerVersion donorVersion, Optional<RebuildFence> fence)
+            throws DonorException, InterruptedException {
         long start = System.nanoTime();
         log.info("cloning {} from {} ({}) with the CLONE plugin as '{}'{}{}", localTarget, donor, donorVersion, settings.donorUser(),
                 settings.requireSsl() ? ", REQUIRE SSL" : "", caps());
         metrics.started();
         String ending;
         try {
+            if (fence.isPresent()) liftFence(fence.get());
             ending = runClone(donor, start);
         } catch (DonorException e) {
             metrics.failed(Duration.ofNanos(System.nanoTime() - start));
+            fence.ifPresent(this::raiseFenceAgain);
             throw e;
         }
         log.info("clone from {}: {}; waiting for the restarted server to finish the clone", donor, ending);
@@ -260,6 +279,7 @@ public final class CloneSeeding {
             status = awaitRestartedServer(donor);
         } catch (DonorFailedException e) {
             metrics.failed(Duration.ofNanos(System.nanoTime() - start));
+            fence.ifPresent(this::raiseFenceAgain);
             throw e;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -269,6 +289,34 @@ public final class CloneSeeding {
                 took.toNanos() / 1e9, bytes / 1e6 / Math.max(took.toNanos() / 1e9, 1e-3), ending, status.gtidExecuted());
         log.info("clone done: {}", detail);
         return new Outcome(true, detail);
+    }
+
+    /**
+     * Just before the CLONE, because the server restarts with the clone at the statement's end (or shuts down for
+     * its container's restart), reading the conf dir then: it must find no fence to listen on every address.
+     */
+    private void liftFence(RebuildFence fence) throws DonorFailedException {
+        try {
+            if (fence.lift()) {
+                log.info("lifted {}: the server that restarts with the clone listens on every address again", fence.path());
+            }
+        } catch (IOException e) {
+            throw new DonorFailedException(FailureCause.CLONE_PLUGIN, "cannot remove " + fence.path() + " (" + e.getMessage()
+                    + "): the cloned primary would listen on 127.0.0.1 only; check that the conf volume is writable in this"
+                    + " container; nothing was cloned", e);
+        }
+    }
+
+    /** A clone that did not complete leaves an empty server: a restart before the next attempt must be fenced again. */
+    private void raiseFenceAgain(RebuildFence fence) {
+        try {
+            fence.raise();
+            log.info("wrote {} again: the clone did not complete, so a restart before the next attempt keeps the empty server"
+                    + " on 127.0.0.1", fence.path());
+        } catch (IOException e) {
+            log.warn("could not write {} again ({}): a mysqld restart before the next clone attempt listens on every address",
+                    fence.path(), e.getMessage());
+        }
     }
 
     /** @return how the statement ended: the server restarts (supervised) or shut down for the restart (3707) */

@@ -122,7 +122,7 @@ final class TestDonor implements AutoCloseable {
                     new HostPort("mysql-0.mysql", 3306), user, password, backupTool, token, tokenGrace, tls,
                     Duration.ofSeconds(60), Duration.ofSeconds(30), rawStream, Duration.ofMillis(500), sendStallTimeout,
                     requestTimeout, maxConnections, compression, maxRate, parallel,
-                    new io.statefulset.agent.cloneplugin.ClonePluginSettings(io.statefulset.agent.clone.CloneMethod.XBSTREAM, java.util.List.of(), "root", Optional.empty(), Duration.ofMinutes(10), Duration.ofSeconds(60), 3, Duration.ofSeconds(5), 0, 0, false));
+                    new io.statefulset.agent.cloneplugin.ClonePluginSettings(io.statefulset.agent.clone.CloneMethod.XBSTREAM, java.util.List.of(), "root", Optional.empty(), Duration.ofMinutes(10), Duration.ofSeconds(60), 3, Duration.ofSeconds(5), 0, 0, false, java.nio.file.Path.of("/etc/mysql/conf.d")));
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("TMPDIR", scratchParent.toString());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

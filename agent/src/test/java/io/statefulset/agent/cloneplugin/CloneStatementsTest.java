@@ -19,7 +19,7 @@ class CloneStatementsTest {
 
     private static ClonePluginSettings settings(Duration stall, int network, int data) {
         return new ClonePluginSettings(CloneMethod.CLONE_PLUGIN, List.of(DONOR), "repl", Optional.empty(), Duration.ofMinutes(10),
-                stall, 3, Duration.ofSeconds(5), network, data, false);
+                stall, 3, Duration.ofSeconds(5), network, data, false, java.nio.file.Path.of("/etc/mysql/conf.d"));
     }
 
     @Test

@@ -181,6 +181,29 @@ class ClonePluginFlowTest {
         assertTrue(Files.exists(replica.dataDir().resolve(".agent-seed-by-clone")), "the note stays until a clone completes");
     }
 
+    /**
+     * A primary rebuilt by CLONE is fenced to 127.0.0.1 by init until the clone; a serve that cannot reach init's
+     * conf dir could not lift the fence, and the cloned primary would come back unreachable for its replicas.
+     */
+    @Test
+    void aRebuildWhoseFenceServeCannotLiftIsRefusedBeforeAnyClone() throws Exception {
+        DatabaseServer rebuilt = servers.start(11, CLONE_READY);
+        new SeedNote(SeedNote.Purpose.REBUILD_PRIMARY, new HostPort("127.0.0.1", primary.port())).write(rebuilt.dataDir());
+        Path elsewhere = servers.tempDir("not-the-conf-dir-");
+        try (LogCapture logs = LogCapture.start()) {
+            InProcessServe serve = InProcessServe.launch(DatabaseServer.freePort(), ENV, "--hostname", "mysql-0",
+                    "--data-dir", rebuilt.dataDir().toString(), "--mysql-port", String.valueOf(rebuilt.port()),
+                    "--conf-dir", elsewhere.toString(), "--clone-user", CLONE_USER);
+            agents.add(serve);
+            assertEquals(1, serve.awaitExit(Duration.ofSeconds(60)), logs.text());
+            String failure = logs.text().lines().filter(l -> l.contains("replication setup failed")).findFirst().orElseThrow();
+            assertTrue(failure.contains("--conf-dir " + elsewhere + " holds no server-id.cnf: mount the pod's conf volume"), failure);
+            assertEquals(0, logs.count("cloning root@"), "no CLONE statement");
+        }
+        assertEquals("0", rebuilt.queryOne("SELECT COUNT(*) FROM performance_schema.clone_status"), "never cloned");
+        assertTrue(Files.exists(rebuilt.dataDir().resolve(SeedNote.FILE)), "the note stays for the next serve");
+    }
+
     @Test
     void refusedDonorsGetOneLineNamingTheDonorAndTheFixAndTheReplicaIsUntouched() throws Exception {
         DatabaseServer replica = servers.start(3, replicaArgs());

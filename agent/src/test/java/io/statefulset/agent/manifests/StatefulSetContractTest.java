@@ -239,6 +239,8 @@ class StatefulSetContractTest {
         Container.VolumeMount written = mount(sts.initContainer("init"), init.value("conf-dir"));
         Container.VolumeMount read = mount(sts.container("mysql"), SERVER_CONF_DIR);
         assertEquals(read.name(), written.name(), "init writes server-id.cnf into the dir mysqld includes");
+        Container.VolumeMount lifted = mount(sts.container("agent"), serve.value("conf-dir"));
+        assertEquals(read.name(), lifted.name(), "serve lifts a rebuild's fence in the dir mysqld includes");
         assertTrue(sts.volumes().get(read.name()).containsKey("emptyDir"), "conf is rebuilt by init at every pod start");
 
         Container.VolumeMount configMap = mount(sts.initContainer("init"), init.value("config-map-dir"));

@@ -26,7 +26,7 @@ class SidecarTest {
                 "auto", Optional.empty(), Duration.ofMinutes(10), new TlsFiles(Optional.empty(), Optional.empty(), Optional.empty()),
                 Duration.ofSeconds(60), Duration.ofMinutes(10), false, Duration.ofMillis(500), Duration.ofSeconds(60),
                 Duration.ofSeconds(10), 512, WireCompression.NONE, 0, 1,
-                new io.statefulset.agent.cloneplugin.ClonePluginSettings(io.statefulset.agent.clone.CloneMethod.XBSTREAM, java.util.List.of(), "root", Optional.empty(), Duration.ofMinutes(10), Duration.ofSeconds(60), 3, Duration.ofSeconds(5), 0, 0, false));
+                new io.statefulset.agent.cloneplugin.ClonePluginSettings(io.statefulset.agent.clone.CloneMethod.XBSTREAM, java.util.List.of(), "root", Optional.empty(), Duration.ofMinutes(10), Duration.ofSeconds(60), 3, Duration.ofSeconds(5), 0, 0, false, java.nio.file.Path.of("/etc/mysql/conf.d")));
     }
 
     @Test

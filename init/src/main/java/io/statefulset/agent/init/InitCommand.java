@@ -14,6 +14,7 @@ import io.statefulset.agent.clone.DonorRounds;
 import io.statefulset.agent.clone.DonorChoice;
 import io.statefulset.agent.clone.SeedMethod;
 import io.statefulset.agent.clone.SeedNote;
+import io.statefulset.agent.config.RebuildFence;
 import io.statefulset.agent.clone.DonorSurvey;
 import io.statefulset.agent.clone.DonorTransfer;
 import io.statefulset.agent.clone.HttpStatusAsk;
@@ -70,11 +71,13 @@ public final class InitCommand {
             new MysqldConfig(options.configMapDir(), options.confDir()).apply(pod, options.serverIdOffset());
             if (pod.isPrimary()) {
                 if (!options.rebuildPrimary()) {
+                    fenceForRebuild();
                     log.info("init done: {} is the primary, no clone (mysqld initialises its own data dir {}; --rebuild-primary"
                             + " is off)", pod.podName(), options.dataDir());
                     return 0;
                 }
                 PrimaryRebuild.Outcome rebuilt = rebuild(pod, PeerAccess.load(options));
+                fenceForRebuild();
                 log.info("init done: {} is the primary; rebuild: {}", pod.podName(), rebuilt.summary());
                 return 0;
             }
@@ -149,6 +152,23 @@ public final class InitCommand {
         List<String> removed = staging.clearDataDir();
         if (!removed.isEmpty()) log.info("removed {} from {} (an earlier attempt) before handing it to mysqld", removed, options.dataDir());
         note.write(options.dataDir());
+    }
+
+    /**
+     * The fence follows the note, whoever wrote it (this init, or one before a pod restart that found mysqld's files
+     * beside it): a rebuild note means the server mysqld starts is empty until serve's CLONE, anything else means no
+     * fence (the conf dir outlives container restarts, so a stale one is removed).
+     */
+    private void fenceForRebuild() throws IOException {
+        RebuildFence fence = RebuildFence.in(options.confDir());
+        boolean rebuildByClone = SeedNote.read(options.dataDir()).map(n -> n.purpose() == SeedNote.Purpose.REBUILD_PRIMARY).orElse(false);
+        if (rebuildByClone) {
+            fence.raise();
+            log.info("wrote {}: mysqld listens on 127.0.0.1 only until serve's CLONE replaces the empty server (a replica"
+                    + " connecting to it meanwhile would stop when the clone replaces its binary logs)", fence.path());
+        } else if (fence.lift()) {
+            log.info("removed {} (left by an earlier rebuild; no rebuild is pending)", fence.path());
+        }
     }
 
     private PrimaryRebuild.Outcome rebuild(PodIdentity pod, PeerAccess peers) throws CloneException, IOException, InterruptedException {

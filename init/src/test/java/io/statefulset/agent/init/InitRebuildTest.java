@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.statefulset.agent.clone.SeedNote;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.common.protocol.PeerStatus;
+import io.statefulset.agent.config.RebuildFence;
 import io.statefulset.agent.rebuild.RebuildMarker;
 import io.statefulset.agent.testing.LogCapture;
 import io.statefulset.agent.testing.DatabaseServer;
@@ -114,6 +115,19 @@ class InitRebuildTest {
         SeedNote note = SeedNote.read(init.data).orElseThrow();
         assertEquals(SeedNote.Purpose.REBUILD_PRIMARY, note.purpose());
         assertTrue(Files.readString(init.data.resolve(RebuildMarker.FILE)).contains("donor_gtid_position=u:1-9"));
+        RebuildFence fence = RebuildFence.in(init.conf);
+        assertTrue(Files.readString(fence.path()).contains("[mysqld]\nbind-address=127.0.0.1\n"),
+                "the empty server mysqld starts is out of the replicas' reach until serve's CLONE");
+
+        // The pod restarted after mysqld initialised beside the note but before the CLONE: init (whose conf dir
+        // lost the fence with the pod) fences it again, because the note still says a rebuild is pending.
+        Files.writeString(init.data.resolve("ibdata1"), "mysqld's own files");
+        Files.delete(fence.path());
+        try (LogCapture logs = LogCapture.start()) {
+            assertEquals(0, init.run(), logs.text());
+            assertTrue(logs.text().contains("wrote " + fence.path() + ": mysqld listens on 127.0.0.1 only"), logs.text());
+        }
+        assertTrue(fence.present());
     }
 
     @Test
@@ -123,12 +137,15 @@ class InitRebuildTest {
              LogCapture logs = LogCapture.start()) {
             init.hostname = "mysql-0";
             init.rebuildWait = java.time.Duration.ofSeconds(30);
+            RebuildFence.in(Files.createDirectories(init.conf)).raise();
             assertEquals(0, init.donors(peer.address()).run());
             assertEquals(1, peer.statusRequests(), "every peer answered without data: asked once, not polled for 30 s");
             assertEquals(0, peer.requests());
             assertTrue(logs.text().contains("rebuild: no peer holds data"), logs.text());
+            assertTrue(logs.text().contains("removed " + RebuildFence.in(init.conf).path() + " (left by an earlier rebuild"), logs.text());
         }
         assertEquals(List.of(), init.dataDirEntries());
+        assertFalse(RebuildFence.in(init.conf).present(), "a fence left in the conf dir (an emptyDir) goes: the first start listens everywhere");
     }
 
     @Test
