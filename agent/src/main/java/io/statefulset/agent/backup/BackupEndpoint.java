@@ -61,6 +61,8 @@ public final class BackupEndpoint implements BackupRoute {
     public static BackupEndpoint create(BackupSettings settings, MeterRegistry registry, Map<String, String> env) {
         BackupSlot slot = new BackupSlot();
         Path scratchParent = Path.of(env.getOrDefault("TMPDIR", System.getProperty("java.io.tmpdir")));
+        // Before any backup: a serve killed mid-backup left its scratch dir, password file included.
+        BackupScratch.removeStale(scratchParent);
         Optional<BearerToken> token = settings.token().map(t -> new BearerToken(t, settings.tokenGrace(), Clock.systemUTC()));
         return new BackupEndpoint(token, settings.rawStream(), slot,
                 new BackupStreamer(settings, Map.copyOf(env), scratchParent, new BackupMetrics(registry, settings.maxRate()), slot),

@@ -29,6 +29,9 @@ class BackupScratchTest {
         Files.writeString(scratch.tmpDir().resolve("ibtmp"), "tool leftovers");
         scratch.delete();
         assertFalse(Files.exists(scratch.root()));
+        try (var left = Files.list(parent)) {
+            assertEquals(List.of(), left.toList(), "nothing left, the lock file beside the dir included");
+        }
     }
 
     @Test

@@ -56,7 +56,7 @@ final class TestDonor implements AutoCloseable {
     /** Backup scratch dirs left in the TMPDIR the server was given. */
     List<Path> scratchDirs() throws IOException {
         try (Stream<Path> s = Files.list(scratchParent)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(BackupScratch.PREFIX)).toList();
+            return s.filter(p -> p.getFileName().toString().startsWith(BackupScratch.PREFIX) && Files.isDirectory(p)).toList();
         }
     }
 

@@ -25,6 +25,12 @@ public final class RebuildFence {
             bind-address=127.0.0.1
             """;
 
+    /**
+     * What MySQL's CLONE creates in the recipient's data dir when it starts copying and keeps afterwards (the state
+     * behind {@code performance_schema.clone_status}; seen on 8.0.33).
+     */
+    static final String CLONE_STATE_DIR = "#clone";
+
     private final Path confDir;
 
     private RebuildFence(Path confDir) {
@@ -46,6 +52,11 @@ public final class RebuildFence {
     /** Whether this is the conf dir init fills ({@link ServerIdCnf} is always there): serve checks its mount. */
     public boolean confDirFilledByInit() {
         return Files.isRegularFile(confDir.resolve(ServerIdCnf.FILE_NAME));
+    }
+
+    /** Whether a CLONE has run into this data dir (completed or not): then serve has lifted the fence already. */
+    public static boolean cloneRanInto(Path dataDir) {
+        return Files.isDirectory(dataDir.resolve(CLONE_STATE_DIR));
     }
 
     public void raise() throws IOException {

@@ -156,12 +156,15 @@ public final class InitCommand {
 
     /**
      * The fence follows the note, whoever wrote it (this init, or one before a pod restart that found mysqld's files
-     * beside it): a rebuild note means the server mysqld starts is empty until serve's CLONE, anything else means no
-     * fence (the conf dir outlives container restarts, so a stale one is removed).
+     * beside it): a rebuild note with no clone run yet means the server mysqld starts is empty until serve's CLONE;
+     * anything else means no fence (the conf dir outlives container restarts, so a stale one is removed). A clone
+     * that ran (serve lifted the fence for it) but whose note serve had not removed yet must not be fenced again:
+     * its server could then never be reached.
      */
     private void fenceForRebuild() throws IOException {
         RebuildFence fence = RebuildFence.in(options.confDir());
-        boolean rebuildByClone = SeedNote.read(options.dataDir()).map(n -> n.purpose() == SeedNote.Purpose.REBUILD_PRIMARY).orElse(false);
+        boolean rebuildByClone = SeedNote.read(options.dataDir()).map(n -> n.purpose() == SeedNote.Purpose.REBUILD_PRIMARY).orElse(false)
+                && !RebuildFence.cloneRanInto(options.dataDir());
         if (rebuildByClone) {
             fence.raise();
             log.info("wrote {}: mysqld listens on 127.0.0.1 only until serve's CLONE replaces the empty server (a replica"

@@ -33,4 +33,13 @@ class RebuildFenceTest {
         Files.writeString(conf.resolve(ServerIdCnf.FILE_NAME), "[mysqld]\nserver-id=100\n");
         assertTrue(fence.confDirFilledByInit());
     }
+
+    @Test
+    void aCloneRanIntoADataDirThatHoldsMysqlsCloneState() throws Exception {
+        Path data = conf.resolve("data");
+        Files.createDirectories(data);
+        assertFalse(RebuildFence.cloneRanInto(data));
+        Files.createDirectories(data.resolve(RebuildFence.CLONE_STATE_DIR));
+        assertTrue(RebuildFence.cloneRanInto(data));
+    }
 }

@@ -128,6 +128,13 @@ class InitRebuildTest {
             assertTrue(logs.text().contains("wrote " + fence.path() + ": mysqld listens on 127.0.0.1 only"), logs.text());
         }
         assertTrue(fence.present());
+
+        // Restarted again after serve's CLONE had run but before serve removed the note: a fence now would keep the
+        // cloned primary from its replicas for good, so init lifts it.
+        Files.createDirectories(init.data.resolve("#clone"));
+        assertEquals(0, init.run());
+        assertFalse(fence.present(), "no fence once a clone ran into the data dir");
+        assertTrue(SeedNote.read(init.data).isPresent(), "the note is serve's to remove");
     }
 
     @Test
