@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -158,23 +160,40 @@ class Mysql80ClusterIT {
     /**
      * Issue 17 on MySQL: mysql-0 loses its volume; init finds the replicas hold data, one offers the CLONE plugin,
      * and hands the rebuild to serve, which clones mysql-0 from it and makes it a primary again (PrimaryRebuildIT's
-     * MariaDB case, by CLONE instead of xbstream).
+     * MariaDB case, by CLONE instead of xbstream). mysql-1 is held behind meanwhile, so that the donor must be the most
+     * advanced replica rather than the first by ordinal.
      */
     @Test
     @Order(5)
     void thePrimaryThatLostItsVolumeIsRebuiltByCloneFromAReplicaWhichKeepReplicating() throws Exception {
         Pod primary = cluster.pod(0);
         List<Pod> replicas = cluster.pods(4).subList(1, 4);
+        Pod behind = replicas.get(0);
         for (int i = 0; i < 20; i++) convergence.writeMarker(primary, "before-loss" + i);
-        String checksum = convergence.converge(primary, replicas, "before-loss", REPLICATION);
-        String rows = primary.queryOne("SELECT COUNT(*) FROM " + Convergence.TABLE);
+        convergence.converge(primary, replicas, "before-loss", REPLICATION);
         List<Long> setupsBefore = replicas.stream().map(Mysql80ClusterIT::setups).toList();
 
-        String out = cluster.ok("lose-volume", "0");
+        String out;
+        String checksum;
+        String rows;
+        // mysql-1, the first peer by ordinal (the tie-break's pick), falls behind: a read lock holds its SQL thread
+        // while the last row reaches the others, so the rebuild must take a more advanced replica.
+        try (Connection lock = behind.connect(); Statement s = lock.createStatement()) {
+            s.execute("LOCK TABLES " + Convergence.TABLE + " READ");
+            String last = convergence.writeMarker(primary, "behind");
+            convergence.awaitMarker(replicas.subList(1, 3), last, REPLICATION);
+            checksum = primary.checksum(Convergence.TABLE);
+            rows = primary.queryOne("SELECT COUNT(*) FROM " + Convergence.TABLE);
+            out = cluster.ok("lose-volume", "0");
+            s.execute("UNLOCK TABLES");
+        }
         assertTrue(out.contains("mysql-0: volume lost"), out);
         Pod rebuilt = cluster.pod(0);
         String init = rebuilt.lastRunLog("init");
-        assertTrue(init.contains("the primary is rebuilt by serve's CLONE from mysql-"), "init handed the rebuild to serve:\n" + init);
+        String handed = init.lines().filter(l -> l.contains("the primary is rebuilt by serve's CLONE from ")).findFirst()
+                .orElseThrow(() -> new AssertionError("init handed the rebuild to serve:\n" + init));
+        assertTrue(handed.contains("CLONE from mysql-2.") || handed.contains("CLONE from mysql-3."),
+                "the most advanced replica, not mysql-1 which is behind: " + handed);
         await("mysql-0's serve to finish the rebuild").atMost(REPLICATION).ignoreExceptionsInstanceOf(Exception.class)
                 .until(() -> rebuilt.lastRunLog("serve").contains("replication setup: "));
         String serve = rebuilt.lastRunLog("serve");
