@@ -103,13 +103,16 @@ public final class CloneSeeding {
         Optional<SeedNote> note = readNote();
         if (note.isPresent()) log.info("init handed this server over for a CLONE ({}: {})", SeedNote.path(dataDir), note.get().describe());
         boolean rebuild = note.map(n -> n.purpose() == SeedNote.Purpose.REBUILD_PRIMARY).orElse(false);
-        if (primary && !rebuild) return new Outcome(false, "the primary is never cloned");
+        if (primary && !rebuild) {
+            clearFence("no rebuild of the primary is pending");
+            return new Outcome(false, "the primary is never cloned");
+        }
         if (!primary && rebuild) {
             throw new ReplicationSetupException(SeedNote.path(dataDir) + " asks to rebuild the primary, but this pod is a replica: delete"
                     + " the file (it belongs to ordinal 0) and restart the pod");
         }
         if (note.isEmpty() && settings.method() == CloneMethod.XBSTREAM) return new Outcome(false, "--clone-method xbstream");
-        Optional<RebuildFence> fence = rebuild ? Optional.of(RebuildFence.in(settings.confDir())) : Optional.empty();
+        Optional<RebuildFence> fence = rebuild ? Optional.of(RebuildFence.of(settings.confDir(), dataDir)) : Optional.empty();
         Seeding seeding = note.map(n -> new Seeding(true, true, "init chose the CLONE plugin (" + SeedNote.path(dataDir) + ")",
                 donorsAfter(n.donor()), fence)).orElseGet(() -> new Seeding(settings.method() == CloneMethod.CLONE_PLUGIN, false,
                 "--clone-method clone-plugin", settings.donors(), Optional.empty()));
@@ -173,6 +176,7 @@ public final class CloneSeeding {
     /** The note has served once the server is cloned (or was seeded otherwise): only then is it removed. */
     private Outcome noteDone(Optional<SeedNote> note, Outcome outcome) {
         if (note.isEmpty()) return outcome;
+        if (note.get().purpose() == SeedNote.Purpose.REBUILD_PRIMARY) clearFence("the rebuild's clone is done");
         try {
             SeedNote.delete(dataDir);
             log.info("removed {}: {}", SeedNote.path(dataDir), outcome.detail());
@@ -292,18 +296,51 @@ public final class CloneSeeding {
     }
 
     /**
+     * A fence left while no clone needs it (an operator deleted the note, or the clone was done by an earlier run)
+     * would fence the next mysqld start for good: removed, and said, because a mysqld already started behind it
+     * listens on 127.0.0.1 only until its next restart.
+     */
+    private void clearFence(String why) {
+        RebuildFence fence = RebuildFence.of(settings.confDir(), dataDir);
+        try {
+            if (fence.clear()) {
+                log.warn("removed {} ({}): a mysqld started while it was there listens on 127.0.0.1 only, out of its replicas'"
+                        + " reach, until it restarts (restart the mysql container if @@bind_address says 127.0.0.1)", fence.path(), why);
+            }
+        } catch (IOException e) {
+            log.warn("could not remove {} ({}): the next mysqld start listens on 127.0.0.1 only; delete it by hand", fence.path(), e.getMessage());
+        }
+    }
+
+    /**
      * Just before the CLONE, because the server restarts with the clone at the statement's end (or shuts down for
      * its container's restart), reading the conf dir then: it must find no fence to listen on every address.
      */
     private void liftFence(RebuildFence fence) throws DonorFailedException {
+        warnIfTheFenceDidNotHold(fence);
         try {
-            if (fence.lift()) {
+            if (fence.liftForClone()) {
                 log.info("lifted {}: the server that restarts with the clone listens on every address again", fence.path());
             }
         } catch (IOException e) {
             throw new DonorFailedException(FailureCause.CLONE_PLUGIN, "cannot remove " + fence.path() + " (" + e.getMessage()
                     + "): the cloned primary would listen on 127.0.0.1 only; check that the conf volume is writable in this"
                     + " container; nothing was cloned", e);
+        }
+    }
+
+    /** A bind-address in another cnf (or my.cnf) read after the fence wins over it: the empty server was reachable. */
+    private void warnIfTheFenceDidNotHold(RebuildFence fence) {
+        if (!fence.present()) return;
+        try (Connection c = local.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.bind_address")) {
+            String bound = rs.next() ? rs.getString(1) : "";
+            if (!"127.0.0.1".equals(bound)) {
+                log.warn("{} did not hold: mysqld {} listens on '{}' (a bind-address in another cnf wins over it), so replicas"
+                        + " could reach the empty server before this clone; remove that bind-address from the primary's config",
+                        fence.path(), localTarget, bound);
+            }
+        } catch (SQLException e) {
+            log.debug("bind_address not readable: {}", e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.statefulset.agent.clone.SeedNote;
+import io.statefulset.agent.config.RebuildFence;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.testing.DatabaseServer;
 import io.statefulset.agent.testing.DatabaseServerExtension;
@@ -57,13 +58,19 @@ class ClonePluginFlowTest {
         primary.execute("CREATE DATABASE app", "CREATE TABLE app.t (id INT AUTO_INCREMENT PRIMARY KEY, pad VARCHAR(1000))",
                 "INSERT INTO app.t (pad) VALUES (REPEAT('x', 1000))");
         for (int i = 0; i < 14; i++) primary.execute("INSERT INTO app.t (pad) SELECT REPEAT(MD5(RAND()), 30) FROM app.t");
+        // A fence an earlier rebuild left in the conf dir (no rebuild note now) goes, or the next mysqld start would
+        // listen on 127.0.0.1 only, out of its replicas' reach.
+        RebuildFence stale = RebuildFence.of(servers.tempDir("primary-conf-"), primary.dataDir());
+        stale.raise();
         try (LogCapture logs = LogCapture.start();
              InProcessServe serve = InProcessServe.start(DatabaseServer.freePort(), ENV, "--hostname", "mysql-0",
                      "--data-dir", primary.dataDir().toString(), "--mysql-port", String.valueOf(primary.port()),
-                     "--clone-user", CLONE_USER)) {
+                     "--clone-user", CLONE_USER, "--conf-dir", stale.path().getParent().toString())) {
             logs.awaitLine("clone plugin accounts: created '" + CLONE_USER + "'@'%', granted BACKUP_ADMIN", Duration.ofSeconds(60));
+            assertTrue(logs.text().contains("removed " + stale.path() + " (no rebuild of the primary is pending)"), logs.text());
             serve.stop();
         }
+        assertFalse(stale.present());
         assertTrue(primary.query("SHOW GRANTS FOR 'cloner'@'%'").stream().anyMatch(g -> g.contains("BACKUP_ADMIN")));
         tableChecksum = primary.checksum("app.t");
     }

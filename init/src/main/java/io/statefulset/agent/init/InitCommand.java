@@ -156,21 +156,22 @@ public final class InitCommand {
 
     /**
      * The fence follows the note, whoever wrote it (this init, or one before a pod restart that found mysqld's files
-     * beside it): a rebuild note with no clone run yet means the server mysqld starts is empty until serve's CLONE;
-     * anything else means no fence (the conf dir outlives container restarts, so a stale one is removed). A clone
-     * that ran (serve lifted the fence for it) but whose note serve had not removed yet must not be fenced again:
-     * its server could then never be reached.
+     * beside it): a rebuild note means the server mysqld starts is empty until serve's CLONE, unless serve has
+     * lifted the fence for a clone that has not failed since (the server may hold the clone: fenced, its replicas
+     * could never reach it). Anything else means no fence: the conf dir outlives container restarts, so a stale one
+     * is removed.
      */
     private void fenceForRebuild() throws IOException {
-        RebuildFence fence = RebuildFence.in(options.confDir());
-        boolean rebuildByClone = SeedNote.read(options.dataDir()).map(n -> n.purpose() == SeedNote.Purpose.REBUILD_PRIMARY).orElse(false)
-                && !RebuildFence.cloneRanInto(options.dataDir());
-        if (rebuildByClone) {
+        RebuildFence fence = RebuildFence.of(options.confDir(), options.dataDir());
+        boolean rebuildPending = SeedNote.read(options.dataDir()).map(n -> n.purpose() == SeedNote.Purpose.REBUILD_PRIMARY).orElse(false);
+        if (!rebuildPending) {
+            if (fence.clear()) log.info("removed {} (left by an earlier rebuild; no rebuild is pending)", fence.path());
+        } else if (fence.liftedForClone()) {
+            if (fence.liftForClone()) log.info("removed {}: serve lifted it for a CLONE into this data dir", fence.path());
+        } else {
             fence.raise();
             log.info("wrote {}: mysqld listens on 127.0.0.1 only until serve's CLONE replaces the empty server (a replica"
                     + " connecting to it meanwhile would stop when the clone replaces its binary logs)", fence.path());
-        } else if (fence.lift()) {
-            log.info("removed {} (left by an earlier rebuild; no rebuild is pending)", fence.path());
         }
     }
 

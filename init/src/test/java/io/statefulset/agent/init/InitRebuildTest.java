@@ -115,7 +115,7 @@ class InitRebuildTest {
         SeedNote note = SeedNote.read(init.data).orElseThrow();
         assertEquals(SeedNote.Purpose.REBUILD_PRIMARY, note.purpose());
         assertTrue(Files.readString(init.data.resolve(RebuildMarker.FILE)).contains("donor_gtid_position=u:1-9"));
-        RebuildFence fence = RebuildFence.in(init.conf);
+        RebuildFence fence = RebuildFence.of(init.conf, init.data);
         assertTrue(Files.readString(fence.path()).contains("[mysqld]\nbind-address=127.0.0.1\n"),
                 "the empty server mysqld starts is out of the replicas' reach until serve's CLONE");
 
@@ -129,12 +129,18 @@ class InitRebuildTest {
         }
         assertTrue(fence.present());
 
-        // Restarted again after serve's CLONE had run but before serve removed the note: a fence now would keep the
-        // cloned primary from its replicas for good, so init lifts it.
-        Files.createDirectories(init.data.resolve("#clone"));
+        // serve lifted it for its CLONE, then the pod was replaced before serve removed the note (a new pod's conf
+        // dir is empty): the server may hold the clone, and a fence now would keep it from its replicas for good.
+        fence.liftForClone();
         assertEquals(0, init.run());
-        assertFalse(fence.present(), "no fence once a clone ran into the data dir");
+        assertFalse(fence.present(), "no fence while serve's clone may have filled the server");
         assertTrue(SeedNote.read(init.data).isPresent(), "the note is serve's to remove");
+
+        // That clone did not complete: serve raised the fence again; a new pod's init fences the empty server too.
+        fence.raise();
+        Files.delete(fence.path());
+        assertEquals(0, init.run());
+        assertTrue(fence.present(), "a failed clone leaves an empty server: fenced again");
     }
 
     @Test
@@ -144,15 +150,15 @@ class InitRebuildTest {
              LogCapture logs = LogCapture.start()) {
             init.hostname = "mysql-0";
             init.rebuildWait = java.time.Duration.ofSeconds(30);
-            RebuildFence.in(Files.createDirectories(init.conf)).raise();
+            RebuildFence.of(Files.createDirectories(init.conf), init.data).raise();
             assertEquals(0, init.donors(peer.address()).run());
             assertEquals(1, peer.statusRequests(), "every peer answered without data: asked once, not polled for 30 s");
             assertEquals(0, peer.requests());
             assertTrue(logs.text().contains("rebuild: no peer holds data"), logs.text());
-            assertTrue(logs.text().contains("removed " + RebuildFence.in(init.conf).path() + " (left by an earlier rebuild"), logs.text());
+            assertTrue(logs.text().contains("removed " + RebuildFence.of(init.conf, init.data).path() + " (left by an earlier rebuild"), logs.text());
         }
         assertEquals(List.of(), init.dataDirEntries());
-        assertFalse(RebuildFence.in(init.conf).present(), "a fence left in the conf dir (an emptyDir) goes: the first start listens everywhere");
+        assertFalse(RebuildFence.of(init.conf, init.data).present(), "a fence left in the conf dir (an emptyDir) goes: the first start listens everywhere");
     }
 
     @Test
