@@ -112,7 +112,7 @@ public final class StartGate {
         if (dialect.version().isMariaDb()) {
             return MariaDbGtidCheck.check(replica, source, sourceName, status.usingGtid().equalsIgnoreCase("Current_Pos"));
         }
-        return MysqlGtidCheck.check(replica, source, sourceName);
+        return MysqlGtidCheck.check(replica, status.retrievedGtidSet(), source, sourceName);
     }
 
     /** A broken local connection is the caller's failure, not a source that is away. */
