@@ -18,11 +18,11 @@ import java.sql.Statement;
  * MySQL has no function for a union of sets, but the two texts joined by a comma are one set text that
  * {@code GTID_SUBSET}/{@code GTID_SUBTRACT} read with its intervals overlapping (5.7 and 8.0).
  */
-final class MysqlGtidCheck {
+public final class MysqlGtidCheck {
     private MysqlGtidCheck() {}
 
     /** @param retrieved the replica's {@code Retrieved_Gtid_Set}; empty when it has none */
-    static PreflightVerdict check(Connection replica, String retrieved, Connection source, String sourceName) throws SQLException {
+    public static PreflightVerdict check(Connection replica, String retrieved, Connection source, String sourceName) throws SQLException {
         String executed;
         try (Statement s = replica.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_executed")) {
             rs.next();

@@ -1,4 +1,4 @@
-package io.statefulset.agent.replication.preflight;
+package io.statefulset.agent.replication.recovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

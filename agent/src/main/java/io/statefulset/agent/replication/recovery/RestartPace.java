@@ -1,7 +1,6 @@
-package io.statefulset.agent.replication.preflight;
+package io.statefulset.agent.replication.recovery;
 
 import io.statefulset.agent.clone.Backoff;
-import io.statefulset.agent.health.IoRestartRule;
 import io.statefulset.agent.health.ReplicaState;
 import io.statefulset.agent.health.ThreadError;
 import java.time.Duration;

@@ -1,7 +1,9 @@
-package io.statefulset.agent.health;
+package io.statefulset.agent.replication.recovery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.statefulset.agent.health.ReplicaState;
+import io.statefulset.agent.health.ThreadError;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * What the restart of an IO thread stopped by the source ({@link IoRestartRule}) says. A restart is one line with the
  * error, the source and the GTID facts, counted in {@code mysql_agent_replication_io_restarts_total{errno}} (a series
  * per {@link IoRestartRule#ERRNOS}, present from start-up). A refusal is a condition, as a thread error is for
- * {@link ThreadErrorLog}: said when it starts, with what refused, and once when it ends, with the last finding; never
+ * the watch's log: said when it starts, with what refused, and once when it ends, with the last finding; never
  * per check, nor when what refuses changes (a source that alternates between not answering and errant transactions
  * is one refusal). A channel the agent does not restart (not auto-positioned) is said once per stop, at INFO.
  */

@@ -1,9 +1,11 @@
-package io.statefulset.agent.health;
+package io.statefulset.agent.replication.recovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.statefulset.agent.health.ReplicaState;
+import io.statefulset.agent.health.ThreadError;
 import io.statefulset.agent.testing.LogCapture;
 import java.time.Duration;
 import java.util.OptionalLong;

@@ -1,9 +1,7 @@
-package io.statefulset.agent.replication.preflight;
+package io.statefulset.agent.replication.recovery;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.statefulset.agent.common.identity.HostPort;
-import io.statefulset.agent.health.IoRestartLog;
-import io.statefulset.agent.health.IoRestartRule;
 import io.statefulset.agent.health.IoThreadRecovery;
 import io.statefulset.agent.health.ReplicaState;
 import io.statefulset.agent.mysql.MysqlStartupWait;
@@ -12,6 +10,10 @@ import io.statefulset.agent.replication.SourceEndpoint;
 import io.statefulset.agent.replication.dialect.ReplicationDialect;
 import io.statefulset.agent.replication.dialect.ServerVersion;
 import io.statefulset.agent.replication.dialect.SqlCommand;
+import io.statefulset.agent.replication.preflight.MysqlGtidCheck;
+import io.statefulset.agent.replication.preflight.PreflightVerdict;
+import io.statefulset.agent.replication.preflight.SourceConnection;
+import io.statefulset.agent.replication.preflight.StartGate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
