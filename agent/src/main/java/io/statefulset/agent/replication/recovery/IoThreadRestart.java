@@ -28,12 +28,12 @@ import javax.sql.DataSource;
  * Starts a replica's IO thread again after the source stopped it for good ({@link IoRestartRule}), once the check
  * the start gate runs ({@link MysqlGtidCheck}, over the replication account) finds that the source holds every
  * transaction the replica has (applied, or retrieved into its relay log: auto-positioning names both) and still has
- * what it lacks. The case it exists for: a replica reconnected to the
- * rebuilt primary's fresh, empty server just before the CLONE replaced its binary logs under the dump thread; after
- * the clone the source holds the replica's transactions again and auto-positioning goes on without a re-clone.
- * While the check refuses nothing is done, and it runs again at the {@link RestartPace}, on a thread of its own so
- * that the watch keeps sampling meanwhile. A channel found not auto-positioned (MariaDB, file/position) is said once
- * per stop and not looked at again until its error changes or clears.
+ * what it lacks. The case it exists for: a replica reconnected to the rebuilt primary's fresh, empty server just
+ * before the CLONE replaced its binary logs under the dump thread; after the clone the source holds the replica's
+ * transactions again and auto-positioning goes on without a re-clone. While the check refuses nothing is done, and
+ * it runs again at the {@link RestartPace}, on a thread of its own so that the watch keeps sampling meanwhile. A
+ * channel found not auto-positioned (MariaDB, file/position) is said once per stop and not read again until its
+ * error changes or clears.
  */
 public final class IoThreadRestart implements IoThreadRecovery, AutoCloseable {
     private static final int STATUS_TIMEOUT_SECONDS = 10;
