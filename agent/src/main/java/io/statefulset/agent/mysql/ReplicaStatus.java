@@ -25,10 +25,12 @@ import java.util.OptionalLong;
  * @param readSourcePos how far into it ({@code Read_Master_Log_Pos}): where the IO thread goes on from
  * @param usingGtid     MariaDB {@code Using_Gtid} ({@code No}, {@code Slave_Pos}, {@code Current_Pos}); empty on MySQL
  * @param autoPosition  MySQL {@code Auto_Position=1} (positioned by GTID); false on MariaDB
+ * @param retrievedGtidSet MySQL {@code Retrieved_Gtid_Set}: the GTIDs received into the relay log (applied or not),
+ *                      which auto-positioning names to the source with {@code gtid_executed}; empty on MariaDB
  */
 public record ReplicaStatus(String sourceHost, int sourcePort, String ioState, String sqlState, OptionalLong lagSeconds,
                             ThreadError ioError, ThreadError sqlError, String sourceLogFile, long readSourcePos,
-                            String usingGtid, boolean autoPosition) {
+                            String usingGtid, boolean autoPosition, String retrievedGtidSet) {
     private static final String COORDINATOR_STOPPED = "Coordinator stopped because there were error(s) in the worker(s)";
 
     public static Optional<ReplicaStatus> read(Connection c, ReplicationDialect dialect, int timeoutSeconds) throws SQLException {
@@ -49,7 +51,8 @@ public record ReplicaStatus(String sourceHost, int sourcePort, String ioState, S
                         text(rs, columns, "Source_Log_File", "Master_Log_File"),
                         number(rs, columns, "Read_Source_Log_Pos", "Read_Master_Log_Pos"),
                         text(rs, columns, "Using_Gtid"),
-                        number(rs, columns, "Auto_Position") == 1));
+                        number(rs, columns, "Auto_Position") == 1,
+                        text(rs, columns, "Retrieved_Gtid_Set")));
             }
         }
     }

@@ -21,7 +21,7 @@ import io.statefulset.agent.mysql.JdbcMysqlProbe;
 import io.statefulset.agent.mysql.LocalMysqlDataSource;
 import io.statefulset.agent.mysql.MysqlStartupWait;
 import io.statefulset.agent.replication.dialect.ServerVersion;
-import io.statefulset.agent.replication.preflight.IoThreadRestart;
+import io.statefulset.agent.replication.recovery.IoThreadRestart;
 import io.statefulset.agent.replication.setup.ReplicationSettings;
 import io.statefulset.agent.replication.setup.ReplicationSetup;
 import io.statefulset.agent.replication.ReplicationSetupException;

@@ -12,22 +12,30 @@ import java.sql.Statement;
  * transactions are the replica's GTIDs the source never executed. The set arithmetic is the source's own
  * ({@code GTID_SUBSET}, {@code GTID_SUBTRACT}): GTID sets have intervals, tags and UUID ordering that a second
  * implementation would get subtly wrong.
+ *
+ * <p>What the replica holds is its {@code gtid_executed} and its {@code Retrieved_Gtid_Set} (in the relay log, maybe
+ * not applied yet): auto-positioning sends the source both, so a transaction only retrieved counts as the replica's.
+ * MySQL has no function for a union of sets, but the two texts joined by a comma are one set text that
+ * {@code GTID_SUBSET}/{@code GTID_SUBTRACT} read with its intervals overlapping (5.7 and 8.0).
  */
-final class MysqlGtidCheck {
+public final class MysqlGtidCheck {
     private MysqlGtidCheck() {}
 
-    static PreflightVerdict check(Connection replica, Connection source, String sourceName) throws SQLException {
+    /** @param retrieved the replica's {@code Retrieved_Gtid_Set}; empty when it has none */
+    public static PreflightVerdict check(Connection replica, String retrieved, Connection source, String sourceName) throws SQLException {
         String executed;
         try (Statement s = replica.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_executed")) {
             rs.next();
             executed = compact(rs.getString(1));
         }
+        String inRelayLog = compact(retrieved);
+        String held = held(executed, inRelayLog);
         try (PreparedStatement ps = source.prepareStatement("SELECT GTID_SUBSET(@@GLOBAL.gtid_purged, ?),"
                 + " GTID_SUBTRACT(@@GLOBAL.gtid_purged, ?), GTID_SUBTRACT(?, @@GLOBAL.gtid_executed), @@GLOBAL.gtid_purged,"
                 + " @@GLOBAL.gtid_executed")) {
-            ps.setString(1, executed);
-            ps.setString(2, executed);
-            ps.setString(3, executed);
+            ps.setString(1, held);
+            ps.setString(2, held);
+            ps.setString(3, held);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 boolean servable = rs.getInt(1) == 1;
@@ -35,7 +43,8 @@ final class MysqlGtidCheck {
                 String errant = compact(rs.getString(3));
                 String purged = compact(rs.getString(4));
                 String sourceExecuted = compact(rs.getString(5));
-                String replicaSays = "this replica's gtid_executed is '" + executed + "'";
+                String replicaSays = "this replica's gtid_executed is '" + executed + "'"
+                        + (inRelayLog.isEmpty() ? "" : ", its Retrieved_Gtid_Set '" + inRelayLog + "'");
                 if (!servable) {
                     return PreflightVerdict.purged("the source " + sourceName + " has purged binlogs this replica needs: missing GTIDs '"
                             + missing + "' (source gtid_purged '" + purged + "', " + replicaSays + ")"
@@ -49,6 +58,12 @@ final class MysqlGtidCheck {
                         + " errant (" + replicaSays + ", the source's '" + sourceExecuted + "')");
             }
         }
+    }
+
+    /** The set text of what the replica holds: both sets, one after the other (an empty one is left out). */
+    static String held(String executed, String retrieved) {
+        if (retrieved.isEmpty()) return executed;
+        return executed.isEmpty() ? retrieved : executed + "," + retrieved;
     }
 
     /** MySQL prints a line break after each comma of a long set. */

@@ -13,12 +13,12 @@ import java.util.Properties;
  * password), for the checks before replication starts. The replication account's {@code REPLICATION CLIENT} grant
  * is enough for what is asked.
  */
-final class SourceConnection {
+public final class SourceConnection {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private SourceConnection() {}
 
-    static Connection open(HostPort source, SourceEndpoint account) throws SQLException {
+    public static Connection open(HostPort source, SourceEndpoint account) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", account.user());
         account.password().ifPresent(pw -> p.setProperty("password", pw.reveal()));

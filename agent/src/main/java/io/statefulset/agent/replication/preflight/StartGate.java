@@ -25,7 +25,7 @@ public final class StartGate {
     /** Pause between two attempts to reach a source that did not answer. */
     public static final Duration RETRY = Duration.ofSeconds(5);
     /** "Access denied; you need (at least one of) the ... privilege(s) for this operation" (MySQL and MariaDB). */
-    static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
+    public static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
 
     /**
      * Where the checks' findings go (readiness and metrics). A refusal is reported by the caller, which knows the
@@ -99,7 +99,7 @@ public final class StartGate {
     }
 
     /** The replication account lacks {@code REPLICATION CLIENT}: what to grant. */
-    static PreflightVerdict unchecked(HostPort source, SourceEndpoint account, SQLException e) {
+    public static PreflightVerdict unchecked(HostPort source, SourceEndpoint account, SQLException e) {
         return PreflightVerdict.unchecked("the source " + source + " refused the questions to " + account.user()
                 + " (" + MysqlStartupWait.rootMessage(e) + "): grant it REPLICATION CLIENT on the source"
                 + " (GRANT REPLICATION CLIENT ON *.* TO '" + account.user() + "'@'%') so that purged binlogs and"
@@ -112,11 +112,11 @@ public final class StartGate {
         if (dialect.version().isMariaDb()) {
             return MariaDbGtidCheck.check(replica, source, sourceName, status.usingGtid().equalsIgnoreCase("Current_Pos"));
         }
-        return MysqlGtidCheck.check(replica, source, sourceName);
+        return MysqlGtidCheck.check(replica, status.retrievedGtidSet(), source, sourceName);
     }
 
     /** A broken local connection is the caller's failure, not a source that is away. */
-    static boolean isReplicaSide(SQLException e, Connection replica) {
+    public static boolean isReplicaSide(SQLException e, Connection replica) {
         try {
             return replica.isClosed() || !replica.isValid(2);
         } catch (SQLException ignored) {

@@ -22,6 +22,15 @@ class PreflightParsingTest {
     }
 
     @Test
+    void whatAMysqlReplicaHoldsIsItsExecutedSetAndWhatItsRelayLogRetrieved() {
+        String u = "3e11fa47-71ca-11e1-9e33-c80aa9429562";
+        assertEquals(u + ":1-4," + u + ":4-5", MysqlGtidCheck.held(u + ":1-4", u + ":4-5"), "overlapping: the server reads it");
+        assertEquals(u + ":1-4", MysqlGtidCheck.held(u + ":1-4", ""), "nothing retrieved");
+        assertEquals(u + ":4-5", MysqlGtidCheck.held("", u + ":4-5"), "nothing executed yet: no leading comma");
+        assertEquals("", MysqlGtidCheck.held("", ""));
+    }
+
+    @Test
     void binlogFilesCompareByTheirNumberNotTheirText() {
         assertTrue(BinlogFileCheck.olderThan("mysql-bin.000001", "mysql-bin.000003"));
         assertFalse(BinlogFileCheck.olderThan("mysql-bin.000004", "mysql-bin.000003"));

@@ -1,10 +1,12 @@
-package io.statefulset.agent.health;
+package io.statefulset.agent.replication.recovery;
 
-import static io.statefulset.agent.health.IoRestartRule.Decision.CHECK_THE_SOURCE;
-import static io.statefulset.agent.health.IoRestartRule.Decision.NOT_AUTO_POSITIONED;
-import static io.statefulset.agent.health.IoRestartRule.Decision.NOT_STOPPED_BY_THE_SOURCE;
+import static io.statefulset.agent.replication.recovery.IoRestartRule.Decision.CHECK_THE_SOURCE;
+import static io.statefulset.agent.replication.recovery.IoRestartRule.Decision.NOT_AUTO_POSITIONED;
+import static io.statefulset.agent.replication.recovery.IoRestartRule.Decision.NOT_STOPPED_BY_THE_SOURCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.statefulset.agent.health.ReplicaState;
+import io.statefulset.agent.health.ThreadError;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
-package io.statefulset.agent.health;
+package io.statefulset.agent.replication.recovery;
 
+import io.statefulset.agent.health.ReplicaState;
 import java.util.List;
 
 /**
