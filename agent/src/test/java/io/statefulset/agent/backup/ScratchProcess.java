@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Another JVM that uses backup scratch dirs the way serve does, for the stale-dir tests: {@code hold} creates one
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * removes stale dirs, printing each sweep's removed names, once or ({@code sweep-loop}) until stdin closes.
  */
 final class ScratchProcess implements AutoCloseable {
+    private static final long SWEEP_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private final Process process;
     private final BufferedReader stdout;
 
@@ -59,6 +61,9 @@ final class ScratchProcess implements AutoCloseable {
                 while (stdinOpen.get()) {
                     List<String> removed = BackupScratch.removeStale(parent).removed();
                     if (!removed.isEmpty()) System.out.println(removed);
+                    // A load generator, not synchronisation: the pause keeps the loop off a core of a 2-core machine;
+                    // the stress test's power to hit the race lies in how many backups it runs against the loop.
+                    LockSupport.parkNanos(SWEEP_PAUSE_NANOS);
                 }
             }
             default -> throw new IllegalArgumentException("hold, sweep or sweep-loop, not " + args[0]);
