@@ -13,6 +13,7 @@ import io.statefulset.agent.common.backuptool.FailureCause;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.config.RebuildFence;
 import io.statefulset.agent.replication.infofile.BackupInfoFiles;
+import io.statefulset.agent.mysql.ClonePluginStatus;
 import io.statefulset.agent.mysql.MysqlStartupWait;
 import io.statefulset.agent.replication.ReplicationMarker;
 import io.statefulset.agent.replication.ReplicationSetupException;
@@ -79,6 +80,8 @@ public final class CloneSeeding {
     private final CloneMetrics metrics;
     private final Backoff pollBackoff;
     private final Backoff roundBackoff;
+    /** Only a rebuild of the primary uses it: init fenced the fresh server for serve's CLONE. */
+    private final RebuildFence fence;
 
     public CloneSeeding(ClonePluginSettings settings, boolean primary, Path dataDir, DataSource local, CloneConnection cloneConnection,
                         String localTarget, Duration mysqlWait, CloneMetrics metrics, Backoff pollBackoff, Backoff roundBackoff) {
@@ -92,6 +95,7 @@ public final class CloneSeeding {
         this.metrics = metrics;
         this.pollBackoff = pollBackoff;
         this.roundBackoff = roundBackoff;
+        this.fence = RebuildFence.of(settings.confDir(), dataDir);
     }
 
     /**
@@ -112,10 +116,9 @@ public final class CloneSeeding {
                     + " the file (it belongs to ordinal 0) and restart the pod");
         }
         if (note.isEmpty() && settings.method() == CloneMethod.XBSTREAM) return new Outcome(false, "--clone-method xbstream");
-        Optional<RebuildFence> fence = rebuild ? Optional.of(RebuildFence.of(settings.confDir(), dataDir)) : Optional.empty();
         Seeding seeding = note.map(n -> new Seeding(true, true, "init chose the CLONE plugin (" + SeedNote.path(dataDir) + ")",
-                donorsAfter(n.donor()), fence)).orElseGet(() -> new Seeding(settings.method() == CloneMethod.CLONE_PLUGIN, false,
-                "--clone-method clone-plugin", settings.donors(), Optional.empty()));
+                donorsAfter(n.donor()), rebuild)).orElseGet(() -> new Seeding(settings.method() == CloneMethod.CLONE_PLUGIN, false,
+                "--clone-method clone-plugin", settings.donors(), false));
         while (true) {
             ServerVersion version = MysqlStartupWait.await(local, mysqlWait, localTarget);
             Optional<String> skip;
@@ -136,7 +139,7 @@ public final class CloneSeeding {
                 return noteDone(note, new Outcome(false, "this server was cloned before (clone_status " + status.get().describe() + ")"));
             }
             status.ifPresent(s -> log.warn("the last clone into this server did not complete (clone_status {}); cloning again", s.describe()));
-            seeding.fence().ifPresent(this::checkFenceReachable);
+            if (seeding.rebuild()) checkFenceReachable();
             return noteDone(note, cloneFromDonors(version, seeding));
         }
     }
@@ -145,13 +148,13 @@ public final class CloneSeeding {
      * How this run seeds: strictly (a server that cannot clone is an error, never "seeded elsewhere") when init
      * handed it over or the method says clone-plugin; {@code why} names which, for the errors.
      */
-    private record Seeding(boolean strict, boolean handedOver, String why, List<HostPort> donors, Optional<RebuildFence> fence) {}
+    private record Seeding(boolean strict, boolean handedOver, String why, List<HostPort> donors, boolean rebuild) {}
 
     /**
      * A rebuild's fence must be liftable from here, or the restart that finishes the clone would come up on the
      * loopback address only and the replicas could never reach the rebuilt primary: refuse before cloning.
      */
-    private void checkFenceReachable(RebuildFence fence) {
+    private void checkFenceReachable() {
         if (fence.confDirFilledByInit()) return;
         throw new ReplicationSetupException("rebuilding the primary by CLONE needs init's conf dir in this container, to lift"
                 + " init's " + RebuildFence.FILE_NAME + " (mysqld listens on 127.0.0.1 only until the clone) just before the"
@@ -222,7 +225,7 @@ public final class CloneSeeding {
             }
             return Optional.of("the server holds data of its own (" + contents.describe() + ")");
         }
-        if (!pluginActive(c)) {
+        if (!ClonePluginStatus.active(c)) {
             if (!seeding.strict()) return Optional.of("the CLONE plugin is not active on " + localTarget);
             throw new ReplicationSetupException(seeding.why() + ", but mysqld " + localTarget + " (" + version + ") has no active"
                     + " CLONE plugin: add plugin-load-add=mysql_clone.so to this pod's config (or use --clone-method xbstream"
@@ -236,19 +239,12 @@ public final class CloneSeeding {
         return !seeding.handedOver() ? "" : " on init and delete " + SeedNote.path(dataDir) + " with the rest of the data dir";
     }
 
-    private static boolean pluginActive(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'clone'")) {
-            return rs.next() && "ACTIVE".equalsIgnoreCase(rs.getString(1));
-        }
-    }
-
     private Outcome cloneFromDonors(ServerVersion version, Seeding seeding) throws InterruptedException {
         List<HostPort> donors = seeding.donors();
         DonorProbe probe = new DonorProbe(settings.donorUser(), settings.donorPassword(), settings.requireSsl(), DONOR_CONNECT_TIMEOUT);
         DonorRounds rounds = new DonorRounds(donors, settings.donorWait(), settings.attempts(), pollBackoff, roundBackoff);
         try {
-            return rounds.run((donor, address) -> cloneFrom(donor, probe.check(donor, version), seeding.fence()));
+            return rounds.run((donor, address) -> cloneFrom(donor, probe.check(donor, version), seeding.rebuild()));
         } catch (CloneException e) {
             throw new ReplicationSetupException("seeding " + localTarget + " with the CLONE plugin: " + e.getMessage()
                     + " (the server was left as it was: nothing replicates until a clone completes)");
@@ -262,7 +258,8 @@ public final class CloneSeeding {
     }
 
     /** One clone from one donor, until the restarted server reports it complete. */
-    private Outcome cloneFrom(HostPort donor, ServerVersion donorVersion, Optional<RebuildFence> fence)
+    /** @param rebuild the primary's rebuild: its fence is lifted for the clone and raised again if it fails */
+    private Outcome cloneFrom(HostPort donor, ServerVersion donorVersion, boolean rebuild)
             throws DonorException, InterruptedException {
         long start = System.nanoTime();
         log.info("cloning {} from {} ({}) with the CLONE plugin as '{}'{}{}", localTarget, donor, donorVersion, settings.donorUser(),
@@ -270,11 +267,11 @@ public final class CloneSeeding {
         metrics.started();
         String ending;
         try {
-            if (fence.isPresent()) liftFence(fence.get());
+            if (rebuild) liftFence();
             ending = runClone(donor, start);
         } catch (DonorException e) {
             metrics.failed(Duration.ofNanos(System.nanoTime() - start));
-            fence.ifPresent(this::raiseFenceAgain);
+            if (rebuild) raiseFenceAgain();
             throw e;
         }
         log.info("clone from {}: {}; waiting for the restarted server to finish the clone", donor, ending);
@@ -283,7 +280,7 @@ public final class CloneSeeding {
             status = awaitRestartedServer(donor);
         } catch (DonorFailedException e) {
             metrics.failed(Duration.ofNanos(System.nanoTime() - start));
-            fence.ifPresent(this::raiseFenceAgain);
+            if (rebuild) raiseFenceAgain();
             throw e;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -301,7 +298,6 @@ public final class CloneSeeding {
      * listens on 127.0.0.1 only until its next restart.
      */
     private void clearFence(String why) {
-        RebuildFence fence = RebuildFence.of(settings.confDir(), dataDir);
         try {
             if (fence.clear()) {
                 log.warn("removed {} ({}): a mysqld started while it was there listens on 127.0.0.1 only, out of its replicas'"
@@ -316,8 +312,8 @@ public final class CloneSeeding {
      * Just before the CLONE, because the server restarts with the clone at the statement's end (or shuts down for
      * its container's restart), reading the conf dir then: it must find no fence to listen on every address.
      */
-    private void liftFence(RebuildFence fence) throws DonorFailedException {
-        warnIfTheFenceDidNotHold(fence);
+    private void liftFence() throws DonorFailedException {
+        warnIfTheFenceDidNotHold();
         try {
             if (fence.liftForClone()) {
                 log.info("lifted {}: the server that restarts with the clone listens on every address again", fence.path());
@@ -330,7 +326,7 @@ public final class CloneSeeding {
     }
 
     /** A bind-address in another cnf (or my.cnf) read after the fence wins over it: the empty server was reachable. */
-    private void warnIfTheFenceDidNotHold(RebuildFence fence) {
+    private void warnIfTheFenceDidNotHold() {
         if (!fence.present()) return;
         try (Connection c = local.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@GLOBAL.bind_address")) {
             String bound = rs.next() ? rs.getString(1) : "";
@@ -345,7 +341,7 @@ public final class CloneSeeding {
     }
 
     /** A clone that did not complete leaves an empty server: a restart before the next attempt must be fenced again. */
-    private void raiseFenceAgain(RebuildFence fence) {
+    private void raiseFenceAgain() {
         try {
             fence.raise();
             log.info("wrote {} again: the clone did not complete, so a restart before the next attempt keeps the empty server"

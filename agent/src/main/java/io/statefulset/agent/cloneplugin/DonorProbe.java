@@ -6,6 +6,7 @@ import io.statefulset.agent.clone.DonorUnreachableException;
 import io.statefulset.agent.common.identity.HostPort;
 import io.statefulset.agent.replication.dialect.ServerVersion;
 import io.statefulset.agent.common.secret.Secret;
+import io.statefulset.agent.mysql.ClonePluginStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -47,7 +48,7 @@ final class DonorProbe {
             ServerVersion v = ServerVersion.of(c);
             Optional<String> refused = CloneCompatibility.refusal(v, recipient);
             if (refused.isPresent()) throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + ": " + refused.get());
-            String plugin = pluginStatus(c);
+            String plugin = ClonePluginStatus.of(c);
             if (!"ACTIVE".equalsIgnoreCase(plugin)) {
                 throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + " (" + v + ") has no active CLONE plugin (" + (plugin.isEmpty()
                         ? "not installed" : plugin) + "): add plugin-load-add=mysql_clone.so to its config and restart it");
@@ -68,13 +69,6 @@ final class DonorProbe {
             }
             throw new DonorFailedException(FailureCause.REFUSED, "donor " + donor + ": checking it before the clone failed: " + firstLine(e)
                     + " (check the donor's mysqld and the clone user's grants)", e);
-        }
-    }
-
-    private static String pluginStatus(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'clone'")) {
-            return rs.next() ? rs.getString(1) : "";
         }
     }
 

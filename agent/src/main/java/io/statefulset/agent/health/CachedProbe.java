@@ -31,12 +31,25 @@ public final class CachedProbe {
         return last;
     }
 
+    /**
+     * Asked of mysqld each time, not cached with the reading: only {@code /status} needs it (a peer's init, rarely),
+     * and the reading is refreshed every second by the replication watch.
+     */
+    public boolean clonePluginActive() {
+        try {
+            return probe.clonePluginActive();
+        } catch (RuntimeException e) {
+            log.warn("mysql probe failed reading the CLONE plugin's state, reporting none: {}", e.toString());
+            return false;
+        }
+    }
+
     private ProbeReading read() {
         try {
             boolean alive = probe.alive();
             Optional<ReplicaState> replica = alive ? probe.replicaState() : Optional.empty();
             Optional<String> gtid = alive ? probe.gtidPosition() : Optional.empty();
-            return new ProbeReading(alive, replica, probe.replicationConfigured(), gtid, alive && probe.clonePluginActive());
+            return new ProbeReading(alive, replica, probe.replicationConfigured(), gtid);
         } catch (RuntimeException e) {
             // A probe bug must not take /healthz down with a 500 loop: report mysqld as unreachable, say why.
             log.warn("mysql probe failed, reporting mysqld as not answering: {}", e.toString());

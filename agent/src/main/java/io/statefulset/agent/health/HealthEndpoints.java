@@ -77,7 +77,7 @@ public final class HealthEndpoints implements AutoCloseable {
         PeerStatus status = new PeerStatus(primary ? PeerStatus.PRIMARY : PeerStatus.REPLICA, r.alive(),
                 replica.map(ReplicaState::running).orElse(false),
                 replica.map(ReplicaState::lagSeconds).orElse(OptionalLong.empty()), r.gtidPosition().orElse(""),
-                backupRunning, new PeerStatus.Seeding(r.alive() && r.clonePlugin(), backupTool, mysqlPort));
+                backupRunning, new PeerStatus.Seeding(r.alive() && probe.clonePluginActive(), backupTool, mysqlPort));
         return PlainResponse.text(200, status.text());
     }
 

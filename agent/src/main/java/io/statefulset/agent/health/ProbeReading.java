@@ -9,15 +9,10 @@ import java.util.Optional;
  * @param replica               its replica state; empty on the primary, or when mysqld did not answer
  * @param replicationConfigured the agent's once-marker exists
  * @param gtidPosition          the server's GTID position ({@link MysqlProbe#gtidPosition()}); empty when unknown
- * @param clonePlugin           the server's CLONE plugin is active ({@link MysqlProbe#clonePluginActive()})
  */
 public record ProbeReading(boolean alive, Optional<ReplicaState> replica, boolean replicationConfigured,
-                           Optional<String> gtidPosition, boolean clonePlugin) {
-    public static final ProbeReading UNREACHABLE = new ProbeReading(false, Optional.empty(), false, Optional.empty(), false);
-
-    public ProbeReading(boolean alive, Optional<ReplicaState> replica, boolean replicationConfigured, Optional<String> gtidPosition) {
-        this(alive, replica, replicationConfigured, gtidPosition, false);
-    }
+                           Optional<String> gtidPosition) {
+    public static final ProbeReading UNREACHABLE = new ProbeReading(false, Optional.empty(), false, Optional.empty());
 
     /** A reading without a GTID position (tests of readiness, which does not look at it). */
     public ProbeReading(boolean alive, Optional<ReplicaState> replica, boolean replicationConfigured) {

@@ -86,11 +86,8 @@ public final class JdbcMysqlProbe implements MysqlProbe {
 
     @Override
     public boolean clonePluginActive() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.setQueryTimeout(timeoutSeconds);
-            try (ResultSet rs = s.executeQuery("SELECT PLUGIN_STATUS FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'clone'")) {
-                return rs.next() && "ACTIVE".equalsIgnoreCase(rs.getString(1));
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return ClonePluginStatus.active(c, timeoutSeconds);
         } catch (SQLException e) {
             log.debug("cannot read the CLONE plugin's state: {}", MysqlStartupWait.rootMessage(e));
             return false;
